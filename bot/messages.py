@@ -1,0 +1,100 @@
+"""The two types that cross the boundary between adapters and the core.
+
+Adapters turn platform events into one frozen ``Incoming`` and render the core's frozen
+``Reply`` values back; nothing platform-specific travels further in, so the core can be
+driven by a console, a test or a clock in exactly the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ChatKind(StrEnum):
+    """Private chats are where people report; groups are where circles talk."""
+
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+class EventKind(StrEnum):
+    """What happened, so the router can tell a button tap from typed text."""
+
+    TEXT = "text"
+    BUTTON = "button"
+    UNSUPPORTED = "unsupported"  # photo, sticker, voice note, edited message
+    MEMBER_JOINED = "member_joined"
+    CLOCK = "clock"  # scheduled work enters the same way as a message
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One platform event, reduced to what the core needs."""
+
+    platform: str
+    chat_id: str
+    user_id: str
+    text: str = ""
+    chat_kind: ChatKind = ChatKind.PRIVATE
+    kind: EventKind = EventKind.TEXT
+    button_data: str | None = None
+    user_handle: str | None = None  # "@name" or a display name, shown only with consent
+    message_id: str | None = None
+    chat_title: str | None = None
+
+    @property
+    def is_private(self) -> bool:
+        return self.chat_kind is ChatKind.PRIVATE
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A one-tap answer; ``data`` comes back as ``Incoming.button_data``."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutFile:
+    """A file to send: an export (document) or a chart (image)."""
+
+    name: str
+    content: bytes
+    mime_type: str
+    is_image: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """Plain text (adapters escape it for their markup) plus buttons and files.
+
+    ``platform``/``chat_id`` default to the chat the message came from; set them to reach
+    another chat (an introduction, an announcement to a circle's linked chats).
+    """
+
+    text: str = ""
+    buttons: tuple[Button, ...] = ()
+    files: tuple[OutFile, ...] = ()
+    platform: str | None = None
+    chat_id: str | None = None
+    ephemeral: bool = False
+    meta: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A reply with its destination resolved, as adapters receive it."""
+
+    platform: str
+    chat_id: str
+    reply: Reply
+
+
+def resolve(incoming: Incoming, replies: list[Reply]) -> list[Outgoing]:
+    """Fill in each reply's destination from the message it answers."""
+    return [
+        Outgoing(r.platform or incoming.platform, r.chat_id or incoming.chat_id, r)
+        for r in replies
+    ]

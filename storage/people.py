@@ -1,0 +1,66 @@
+"""People, their platform identities and consents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Base, Consent, Member, Person, utcnow
+
+
+async def find_person(session: AsyncSession, platform: str, user_id: str) -> Person | None:
+    query = (
+        select(Person)
+        .join(Member, Member.person_id == Person.id)
+        .where(Member.platform == platform, Member.platform_user_id == user_id)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def create_person(
+    session: AsyncSession, platform: str, user_id: str, handle: str | None
+) -> Person:
+    person = Person()
+    session.add(person)
+    await session.flush()
+    session.add(Member(person_id=person.id, platform=platform, platform_user_id=user_id, handle=handle))
+    await session.flush()
+    return person
+
+
+async def record_consent(session: AsyncSession, person_id: int, scope: str, version: str) -> None:
+    session.add(Consent(person_id=person_id, scope=scope, notice_version=version))
+    await session.flush()
+
+
+async def revoke_consent(session: AsyncSession, person_id: int, scope: str) -> None:
+    consents = await session.scalars(
+        select(Consent).where(
+            Consent.person_id == person_id, Consent.scope == scope, Consent.revoked_at.is_(None)
+        )
+    )
+    for consent in consents:
+        consent.revoked_at = utcnow()
+
+
+async def identities(session: AsyncSession, person_id: int) -> list[Member]:
+    rows = await session.scalars(select(Member).where(Member.person_id == person_id))
+    return list(rows)
+
+
+async def delete_person(session: AsyncSession, person_id: int) -> None:
+    """Cascades carry the delete into every table that holds a row about the person."""
+    await session.execute(delete(Person).where(Person.id == person_id))
+
+
+def row_as_dict(row: Base) -> dict[str, Any]:
+    mapper = inspect(type(row))
+    out: dict[str, Any] = {}
+    for column in mapper.columns:
+        value = getattr(row, column.key)
+        if isinstance(value, bytes):
+            continue  # vectors are derived from the text; not meaningful to a person
+        out[column.key] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out

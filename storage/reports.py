@@ -1,0 +1,85 @@
+"""Reports and their theme assignments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Endorsement, Person, Report, ReportTheme, Theme
+
+
+async def add_report(session: AsyncSession, report: Report, theme_id: int, similarity: float) -> Report:
+    session.add(report)
+    await session.flush()
+    session.add(ReportTheme(report_id=report.id, theme_id=theme_id, similarity=similarity))
+    await session.flush()
+    return report
+
+
+async def reports_of(session: AsyncSession, person_id: int) -> list[tuple[Report, int | None]]:
+    query = (
+        select(Report, ReportTheme.theme_id)
+        .outerjoin(ReportTheme, ReportTheme.report_id == Report.id)
+        .where(Report.person_id == person_id)
+        .order_by(Report.id)
+    )
+    return [(r, t) for r, t in (await session.execute(query)).all()]
+
+
+async def delete_report(session: AsyncSession, person_id: int, report_id: int) -> int | None:
+    """Delete one of the person's own reports; returns its theme id, or None if not theirs."""
+    query = (
+        select(Report, ReportTheme.theme_id)
+        .outerjoin(ReportTheme, ReportTheme.report_id == Report.id)
+        .where(Report.id == report_id, Report.person_id == person_id)
+    )
+    row = (await session.execute(query)).first()
+    if row is None:
+        return None
+    await session.execute(delete(Report).where(Report.id == report_id))
+    return int(row[1]) if row[1] is not None else 0
+
+
+async def theme_reach(session: AsyncSession, theme_id: int) -> tuple[int, int]:
+    """Distinct people (reporters and endorsers) and distinct places sharing a theme."""
+    reporters = select(Report.person_id.label("pid"), Report.place_key.label("place")).join(
+        ReportTheme, ReportTheme.report_id == Report.id
+    ).where(ReportTheme.theme_id == theme_id, Report.hidden.is_(False))
+    endorsers = select(Endorsement.person_id.label("pid"), Endorsement.place_key.label("place")).where(
+        Endorsement.theme_id == theme_id
+    )
+    union = reporters.union_all(endorsers).subquery()
+    query = select(func.count(func.distinct(union.c.pid)), func.count(func.distinct(union.c.place)))
+    people, places = (await session.execute(query)).one()
+    return int(people), int(places)
+
+
+async def all_report_vectors(session: AsyncSession) -> Sequence[tuple[int, bytes | None, int | None]]:
+    query = (
+        select(Report.id, Report.vector, ReportTheme.theme_id)
+        .outerjoin(ReportTheme, ReportTheme.report_id == Report.id)
+        .where(Report.hidden.is_(False))
+        .order_by(Report.id)
+    )
+    return [(int(i), v, t) for i, v, t in (await session.execute(query)).all()]
+
+
+async def reports_for_export(
+    session: AsyncSession, since: datetime | None = None
+) -> list[tuple[Report, Theme | None]]:
+    query = (
+        select(Report, Theme)
+        .outerjoin(ReportTheme, ReportTheme.report_id == Report.id)
+        .outerjoin(Theme, Theme.id == ReportTheme.theme_id)
+        .order_by(Report.id)
+    )
+    if since is not None:
+        query = query.where(Report.created_at >= since)
+    return [(r, t) for r, t in (await session.execute(query)).all()]
+
+
+async def person_place(session: AsyncSession, person_id: int) -> str | None:
+    return await session.scalar(select(Person.place_key).where(Person.id == person_id))
