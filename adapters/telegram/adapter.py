@@ -1,0 +1,226 @@
+"""The Telegram adapter: python-telegram-bot's ``Application`` on one side, ``submit`` and
+``send`` on the other.
+
+It translates and delivers; it never decides. Each update is checked against ``seen``
+before anything else so a redelivered update (after a crash, a restart or a webhook retry)
+is processed once. Failures are contained per update and per outgoing message: the person
+gets a friendly apology, the error is logged, and the bot keeps serving everyone else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlparse
+
+from telegram import CallbackQuery, LinkPreviewOptions, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from adapters.base import Submit
+from adapters.telegram.menu import register_menus
+from adapters.telegram.render import escape, fits_callback, keyboard, render_chunks
+from adapters.telegram.translate import PLATFORM, translate
+from bot.messages import Button, Incoming, OutFile, Outgoing, Reply
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Seen = Callable[[str, str], Awaitable[bool]]
+"""``seen(platform, update_id)``: record the id; ``True`` if it had been recorded before."""
+
+TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+
+FRIENDLY_ERROR = (
+    "Sorry, something went wrong while handling that message. "
+    "Nothing is lost; please try again in a moment."
+)
+CHOOSE = "Choose one:"
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+MAX_ALIASES = 4096
+
+
+class MemorySeen:
+    """Fallback dedupe for one process; the storage-backed one also survives restarts."""
+
+    def __init__(self, capacity: int = 100_000) -> None:
+        self._ids: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._capacity = capacity
+
+    async def __call__(self, platform: str, update_id: str) -> bool:
+        key = (platform, update_id)
+        if key in self._ids:
+            return True
+        self._ids[key] = None
+        if len(self._ids) > self._capacity:
+            self._ids.popitem(last=False)
+        return False
+
+
+def build_application(settings: Settings) -> TelegramApp:
+    """PTB with the rate limiter on: it queues sends and honours 429 ``retry_after``."""
+    if not settings.telegram_token:
+        raise ValueError("setting 'telegram_token' is needed for the Telegram adapter")
+    return (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .base_url(settings.telegram_base_url)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .build()
+    )
+
+
+class TelegramAdapter:
+    platform = PLATFORM
+
+    def __init__(self, settings: Settings, submit: Submit, seen: Seen | None = None) -> None:
+        self.settings = settings
+        self._submit = submit
+        self._seen: Seen = seen or MemorySeen()
+        self._aliases: OrderedDict[str, str] = OrderedDict()
+        self.application = build_application(settings)
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+
+    async def start(self) -> None:
+        """Initialise (``getMe`` checks the token), register menus, then receive updates."""
+        await self.application.initialize()
+        await register_menus(self.application.bot)
+        await self.application.start()
+        updater = self.application.updater
+        assert updater is not None  # built by ApplicationBuilder unless explicitly disabled
+        if self.settings.telegram_webhook_url:
+            await updater.start_webhook(**self._webhook_options())
+        else:
+            await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        log.info("telegram adapter started as @%s", self.application.bot.username)
+
+    def _webhook_options(self) -> dict[str, Any]:
+        """Telegram echoes the secret in a header; PTB refuses requests without it (403)."""
+        url = self.settings.telegram_webhook_url or ""
+        return {
+            "listen": self.settings.telegram_webhook_listen,
+            "port": self.settings.telegram_webhook_port,
+            "url_path": urlparse(url).path.lstrip("/"),
+            "webhook_url": url,
+            "secret_token": self.settings.telegram_webhook_secret or secrets.token_urlsafe(32),
+            "allowed_updates": ALLOWED_UPDATES,
+        }
+
+    async def stop(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    # -- incoming ---------------------------------------------------------------------------
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if await self._seen(PLATFORM, str(update.update_id)):
+            log.info("telegram update %s seen before; skipped", update.update_id)
+            return
+        if update.callback_query is not None:
+            await self._acknowledge(update.callback_query)
+        for incoming in translate(update, self.application.bot.username):
+            await self._submit(self._unalias(incoming))
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """One bad update is logged and apologised for; PTB then carries on with the next."""
+        log.error("telegram update failed: %r", context.error, exc_info=context.error)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is not None:
+            try:
+                await self.application.bot.send_message(chat.id, FRIENDLY_ERROR)
+            except TelegramError as exc:
+                log.warning("could not apologise in chat %s: %s", chat.id, exc)
+
+    async def _acknowledge(self, query: CallbackQuery) -> None:
+        """Stop the button's spinner and retire the keyboard so it can't be tapped twice."""
+        try:
+            await query.answer()
+            message = query.message
+            if isinstance(message, Message) and message.text:
+                choice = _label_of(message, query.data or "")
+                await query.edit_message_text(
+                    f"{message.text_html}\n\n<i>» {escape(choice)}</i>"
+                    if choice
+                    else message.text_html,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=NO_PREVIEW,
+                )
+        except TelegramError as exc:
+            log.warning("could not acknowledge a button tap: %s", exc)
+
+    # -- outgoing ---------------------------------------------------------------------------
+
+    async def send(self, message: Outgoing) -> None:
+        """Deliver one reply; a refusal by Telegram is logged, never raised into the core."""
+        try:
+            await self._send_text(message.chat_id, message.reply)
+            for file in message.reply.files:
+                await self._send_file(message.chat_id, file)
+        except Forbidden as exc:
+            log.warning("telegram chat %s refused a message: %s", message.chat_id, exc)
+        except TelegramError:
+            log.exception("could not send to telegram chat %s", message.chat_id)
+
+    async def _send_text(self, chat_id: str, reply: Reply) -> None:
+        chunks = render_chunks(reply.text)
+        markup = keyboard(self._alias(button) for button in reply.buttons)
+        if markup is not None and not chunks:
+            chunks = [CHOOSE]
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            await self.application.bot.send_message(
+                chat_id,
+                chunk,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if last else None,
+                link_preview_options=NO_PREVIEW,
+            )
+
+    async def _send_file(self, chat_id: str, file: OutFile) -> None:
+        bot = self.application.bot
+        if file.is_image:
+            await bot.send_photo(chat_id, file.content, filename=file.name)
+        else:
+            await bot.send_document(chat_id, file.content, filename=file.name)
+
+    # -- callback data longer than Telegram's 64 bytes --------------------------------------
+
+    def _alias(self, button: Button) -> Button:
+        """Telegram caps callback data at 64 bytes; longer data travels as a short alias."""
+        if fits_callback(button.data):
+            return button
+        alias = "~" + hashlib.sha256(button.data.encode()).hexdigest()[:40]
+        self._aliases[alias] = button.data
+        self._aliases.move_to_end(alias)
+        if len(self._aliases) > MAX_ALIASES:
+            self._aliases.popitem(last=False)
+        return Button(button.label, alias)
+
+    def _unalias(self, incoming: Incoming) -> Incoming:
+        data = incoming.button_data
+        if data is None or data not in self._aliases:
+            return incoming
+        return replace(incoming, button_data=self._aliases[data])
+
+
+def _label_of(message: Message, data: str) -> str:
+    markup = message.reply_markup
+    if markup is None:
+        return ""
+    for row in markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == data:
+                return button.text
+    return ""

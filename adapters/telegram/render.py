@@ -1,0 +1,103 @@
+"""Turn the core's plain-text replies into what the Bot API accepts.
+
+The core writes plain text; Telegram is driven in HTML parse mode so that user text which
+happens to contain ``<``, ``>`` or ``&`` is shown verbatim instead of breaking the message
+or being read as markup. Messages above 4,096 characters are rejected outright, so long
+digests are split on line boundaries, where a reader expects a break anyway.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Iterator
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.messages import Button
+
+MAX_MESSAGE = 4096
+"""Telegram's limit on a message's text, counted in UTF-16 code units after parsing."""
+
+MAX_CALLBACK_DATA = 64
+"""Telegram's limit on ``callback_data``, in bytes."""
+
+ROW_CHARS = 30
+"""Buttons whose labels together fit in this many characters share a row."""
+
+
+def escape(text: str) -> str:
+    """Escape for HTML parse mode; quotes are safe outside attributes, so left alone."""
+    return html.escape(text, quote=False)
+
+
+def units(text: str) -> int:
+    """Telegram measures length in UTF-16 code units (an emoji can count as two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = MAX_MESSAGE - 1) -> list[str]:
+    """Split into chunks of at most ``limit`` units, breaking between lines when possible.
+
+    Joining the chunks with newlines gives the original text back (apart from the line
+    breaks chosen as split points), so nothing the core wrote is lost.
+    """
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in _short_lines(text.split("\n"), limit):
+        added = units(line) + (1 if current else 0)
+        if current and size + added > limit:
+            chunks.append("\n".join(current))
+            current, size = [], 0
+            added = units(line)
+        current.append(line)
+        size += added
+    if current:
+        chunks.append("\n".join(current))
+    return [chunk for chunk in chunks if chunk.strip()]
+
+
+def _short_lines(lines: Iterable[str], limit: int) -> Iterator[str]:
+    """Yield lines, cutting any single line longer than ``limit`` at word breaks."""
+    for line in lines:
+        while units(line) > limit:
+            head = _fit(line, limit)
+            cut = head.rfind(" ")
+            cut = cut if cut > 0 else len(head)
+            yield line[:cut]
+            line = line[cut:].lstrip(" ")
+        yield line
+
+
+def _fit(text: str, limit: int) -> str:
+    """The longest prefix of ``text`` within ``limit`` UTF-16 units."""
+    total = 0
+    for index, char in enumerate(text):
+        total += 2 if ord(char) > 0xFFFF else 1
+        if total > limit:
+            return text[:index]
+    return text
+
+
+def render_chunks(text: str) -> list[str]:
+    """Plain text to HTML-mode message bodies, each within Telegram's limit."""
+    return [escape(chunk) for chunk in split_text(text)]
+
+
+def keyboard(buttons: Iterable[Button]) -> InlineKeyboardMarkup | None:
+    """Short labels share a row (yes/no side by side); long ones get a row each."""
+    rows: list[list[InlineKeyboardButton]] = []
+    width = 0
+    for button in buttons:
+        key = InlineKeyboardButton(button.label, callback_data=button.data)
+        if rows and len(rows[-1]) < 3 and width + len(button.label) <= ROW_CHARS:
+            rows[-1].append(key)
+            width += len(button.label)
+        else:
+            rows.append([key])
+            width = len(button.label)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def fits_callback(data: str) -> bool:
+    return 0 < len(data.encode("utf-8")) <= MAX_CALLBACK_DATA

@@ -1,0 +1,114 @@
+"""Telegram ``Update`` -> the core's ``Incoming``, and nothing else.
+
+What is deliberately dropped here, before it reaches the core: ordinary group talk and
+commands addressed to other bots (the bot must never store group conversation), anything
+posted by bots, and update types the core has no use for. In private chats every message
+is passed on, so a photo or a voice note still gets the core's "text only for now".
+"""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, Chat, Message, MessageEntity, Update, User
+
+from bot.messages import ChatKind, EventKind, Incoming
+
+PLATFORM = "telegram"
+
+
+def translate(update: Update, bot_username: str) -> list[Incoming]:
+    """Every event in one update that the core should see (usually one, none or several)."""
+    if update.callback_query is not None:
+        return _button(update.callback_query)
+    if update.edited_message is not None:
+        return _edited(update.edited_message)
+    if update.message is not None:
+        return _message(update.message, bot_username)
+    return []
+
+
+def handle(user: User) -> str:
+    """``@username`` where there is one, else the first name: what the person chose to show."""
+    return f"@{user.username}" if user.username else user.first_name
+
+
+def chat_kind(chat: Chat) -> ChatKind:
+    return ChatKind.PRIVATE if chat.type == Chat.PRIVATE else ChatKind.GROUP
+
+
+def _base(
+    message: Message,
+    user: User,
+    kind: EventKind = EventKind.TEXT,
+    text: str = "",
+    button_data: str | None = None,
+) -> Incoming:
+    chat = message.chat
+    return Incoming(
+        platform=PLATFORM,
+        chat_id=str(chat.id),
+        user_id=str(user.id),
+        text=text,
+        chat_kind=chat_kind(chat),
+        kind=kind,
+        button_data=button_data,
+        user_handle=handle(user),
+        message_id=str(message.message_id),
+        chat_title=chat.title,
+    )
+
+
+def _button(query: CallbackQuery) -> list[Incoming]:
+    message = query.message
+    if not isinstance(message, Message) or query.data is None:
+        return []  # too old to be accessible, or a game button: nothing to route
+    return [_base(message, query.from_user, kind=EventKind.BUTTON, button_data=query.data)]
+
+
+def _edited(message: Message) -> list[Incoming]:
+    """Edits are not re-read (a report is what was first sent); privately we say so."""
+    user = message.from_user
+    if user is None or user.is_bot or message.chat.type != Chat.PRIVATE:
+        return []
+    return [_base(message, user, kind=EventKind.UNSUPPORTED)]
+
+
+def _message(message: Message, bot_username: str) -> list[Incoming]:
+    if message.new_chat_members:
+        return _joined(message)
+    user = message.from_user
+    if user is None or user.is_bot:
+        return []
+    if message.chat.type != Chat.PRIVATE:
+        return _group_command(message, user, bot_username)
+    if message.text is None:
+        return [_base(message, user, kind=EventKind.UNSUPPORTED)]
+    return [_base(message, user, text=command_text(message, bot_username) or message.text)]
+
+
+def _joined(message: Message) -> list[Incoming]:
+    return [
+        _base(message, member, kind=EventKind.MEMBER_JOINED)
+        for member in message.new_chat_members
+        if not member.is_bot
+    ]
+
+
+def _group_command(message: Message, user: User, bot_username: str) -> list[Incoming]:
+    """Only commands reach the core from a group, with our ``@botname`` taken off."""
+    text = command_text(message, bot_username)
+    return [] if text is None else [_base(message, user, text=text)]
+
+
+def command_text(message: Message, bot_username: str) -> str | None:
+    """The message text if it starts with a command meant for us, else ``None``."""
+    text = message.text
+    entities = message.entities
+    if not text or not entities or entities[0].type != MessageEntity.BOT_COMMAND:
+        return None
+    if entities[0].offset != 0:
+        return None
+    command = text[: entities[0].length]
+    name, _, target = command.partition("@")
+    if target and target.lower() != bot_username.lower():
+        return None
+    return name + text[entities[0].length :]

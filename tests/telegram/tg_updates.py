@@ -1,0 +1,98 @@
+"""Builders for the Bot API update JSON a real client would produce.
+
+Commands carry a ``bot_command`` entity, as Telegram adds one; without it PTB (and our
+translation) would not recognise them as commands.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+JsonDict = dict[str, Any]
+_message_ids = itertools.count(1)
+
+
+def user(user_id: int, username: str | None = None, first_name: str = "Sam") -> JsonDict:
+    person: JsonDict = {"id": user_id, "is_bot": False, "first_name": first_name}
+    if username:
+        person["username"] = username
+    return person
+
+
+def private_chat(person: JsonDict) -> JsonDict:
+    return {"id": person["id"], "type": "private", "first_name": person["first_name"]}
+
+
+def group_chat(chat_id: int, title: str = "Leeds care workers") -> JsonDict:
+    return {"id": chat_id, "type": "supergroup", "title": title}
+
+
+def message(chat: JsonDict, sender: JsonDict, **content: Any) -> JsonDict:
+    return {
+        "message_id": next(_message_ids),
+        "date": int(time.time()),
+        "chat": chat,
+        "from": sender,
+        **content,
+    }
+
+
+def text(chat: JsonDict, sender: JsonDict, body: str, update_id: int | None = None) -> JsonDict:
+    """A text message; a leading ``/command`` gets its ``bot_command`` entity."""
+    content: JsonDict = {"text": body}
+    if body.startswith("/"):
+        length = len(body.split(maxsplit=1)[0])
+        content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+    return _update({"message": message(chat, sender, **content)}, update_id)
+
+
+def tap(sender: JsonDict, bot_message: JsonDict, data: str) -> JsonDict:
+    """A tap on one of the buttons of ``bot_message`` (as the fake stored it)."""
+    query = {
+        "id": f"cq{next(_message_ids)}",
+        "from": sender,
+        "chat_instance": "ci",
+        "message": bot_message,
+        "data": data,
+    }
+    return {"callback_query": query}
+
+
+def joined(chat: JsonDict, sender: JsonDict, *members: JsonDict) -> JsonDict:
+    return {"message": message(chat, sender, new_chat_members=list(members))}
+
+
+def photo(chat: JsonDict, sender: JsonDict) -> JsonDict:
+    size = {"file_id": "ph", "file_unique_id": "u", "width": 10, "height": 10}
+    return {"message": message(chat, sender, photo=[size])}
+
+
+def sticker(chat: JsonDict, sender: JsonDict) -> JsonDict:
+    item = {
+        "file_id": "st",
+        "file_unique_id": "u",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    }
+    return {"message": message(chat, sender, sticker=item)}
+
+
+def voice(chat: JsonDict, sender: JsonDict) -> JsonDict:
+    item = {"file_id": "vo", "file_unique_id": "u", "duration": 3}
+    return {"message": message(chat, sender, voice=item)}
+
+
+def edited(chat: JsonDict, sender: JsonDict, body: str) -> JsonDict:
+    edit = message(chat, sender, text=body, edit_date=int(time.time()))
+    return {"edited_message": edit}
+
+
+def _update(update: JsonDict, update_id: int | None) -> JsonDict:
+    if update_id is not None:
+        update["update_id"] = update_id
+    return update
