@@ -1,0 +1,32 @@
+"""UK places: a gazetteer of local-authority areas with their regions, and forgiving matching.
+
+Pure: the only I/O is reading the packaged CSV files once (see data/SOURCE.md).
+"""
+
+from bot.places.gazetteer import REGIONS, Place, load_gazetteer
+from bot.places.matching import PLACE_PROMPT, PlaceError, match_place
+from bot.places.nearby import (
+    Closeness,
+    closeness,
+    nearby,
+    place_for_code,
+    same_place,
+    same_region,
+)
+from bot.places.normalise import normalise_place
+
+__all__ = [
+    "PLACE_PROMPT",
+    "REGIONS",
+    "Closeness",
+    "Place",
+    "PlaceError",
+    "closeness",
+    "load_gazetteer",
+    "match_place",
+    "nearby",
+    "normalise_place",
+    "place_for_code",
+    "same_place",
+    "same_region",
+]

@@ -1,0 +1,1 @@
+"""Packaged gazetteer data (CSV); see SOURCE.md for where it comes from."""
