@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -51,6 +52,14 @@ class EchoCore:
         self.received: list[Incoming] = []
         self.adapter: TelegramAdapter | None = None
         self.fail_on: set[str] = set()
+
+    async def wait(self, count: int, within: float = 10) -> list[Incoming]:
+        """Until ``count`` events arrived; fail the test if they never do."""
+        for _ in range(int(within / 0.02)):
+            if len(self.received) >= count:
+                return self.received
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"core received {len(self.received)} events, wanted {count}")
 
     async def submit(self, incoming: Incoming) -> None:
         self.received.append(incoming)

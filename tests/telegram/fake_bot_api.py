@@ -10,6 +10,7 @@ non-string values, so strings are never JSON-decoded here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import itertools
 import json
@@ -25,7 +26,8 @@ BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Groundswell", "username
 JsonDict = dict[str, Any]
 
 ALLOWED_TAG = re.compile(
-    r"</?(b|strong|i|em|u|ins|s|strike|del|code|pre|tg-spoiler|blockquote)>|<a href=\"[^\"<>]*\">|</a>"
+    r"</?(b|strong|i|em|u|ins|s|strike|del|code|pre|tg-spoiler|blockquote)>"
+    r"|<a href=\"[^\"<>]*\">|</a>"
 )
 ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 JSON_FIELDS = {"reply_markup", "commands", "scope", "allowed_updates", "link_preview_options"}
@@ -130,10 +132,10 @@ class FakeBotApi:
         return [html_to_text(call.params["text"]) for call in self.sent("sendMessage", chat_id)]
 
     async def wait_for(
-        self, method: str, count: int = 1, chat_id: int | str | None = None, timeout: float = 10
+        self, method: str, count: int = 1, chat_id: int | str | None = None, within: float = 10
     ) -> list[Call]:
         """Wait until at least ``count`` such calls were made; fail the test otherwise."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while len(self.sent(method, chat_id)) < count:
             if time.monotonic() > deadline:
                 found = len(self.sent(method, chat_id))
@@ -171,7 +173,8 @@ class FakeBotApi:
         pending = self._failures.get(method)
         if pending:
             retry_after = pending.pop(0)
-            raise ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
+            description = f"Too Many Requests: retry after {retry_after}"
+            raise ApiError(429, description, retry_after=retry_after)
 
     async def _notify(self) -> None:
         async with self._changed:
@@ -210,10 +213,8 @@ class FakeBotApi:
             return bool(self._updates) or self._closing or generation != self._poll_generation
 
         async with self._changed:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait_for(ready), timeout)
-            except TimeoutError:
-                pass
         return [] if self._closing else self._updates[:limit]
 
     async def _api_sendmessage(self, call: Call) -> JsonDict:

@@ -1,0 +1,111 @@
+"""Redelivery after a restart, and webhook mode with its secret token."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+import tg_updates as tg
+from conftest import EchoCore
+from fake_bot_api import FakeBotApi
+
+from adapters.telegram import TelegramAdapter
+from config.settings import Settings
+from storage.db import Database
+from storage.updates import seen_in
+
+ALICE = tg.user(601, "alice", "Alice")
+SECRET = "s3cret-token_1"
+
+
+@pytest.fixture
+async def database(tg_settings: Settings) -> AsyncIterator[Database]:
+    db = Database(tg_settings.database_url)
+    await db.migrate()
+    yield db
+    await db.close()
+
+
+async def run_once(settings: Settings, db: Database) -> EchoCore:
+    """One adapter lifetime: start, take one event, stop (as a process restart would)."""
+    core = EchoCore()
+    core.adapter = TelegramAdapter(settings, core.submit, seen=seen_in(db))
+    await core.adapter.start()
+    try:
+        await core.wait(1)
+        await asyncio.sleep(0.2)
+    finally:
+        await core.adapter.stop()
+    return core
+
+
+async def test_redelivered_update_is_processed_once_across_restart(
+    tg_settings: Settings, fake_api: FakeBotApi, database: Database
+) -> None:
+    chat = tg.private_chat(ALICE)
+    first = tg.text(chat, ALICE, "/report the procurement rules", update_id=41)
+    await fake_api.inject(first)
+    before = await run_once(tg_settings, database)
+    assert [i.text for i in before.received] == ["/report the procurement rules"]
+    # Telegram redelivers an update whose receipt it never saw confirmed (a crash).
+    await fake_api.inject(tg.text(chat, ALICE, "/report the procurement rules", update_id=41))
+    await fake_api.inject(tg.text(chat, ALICE, "/mine", update_id=42))
+    after = await run_once(tg_settings, database)
+    assert [i.text for i in after.received] == ["/mine"]
+    assert fake_api.texts(601).count("echo: /report the procurement rules") == 1
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+async def webhook(tg_settings: Settings) -> AsyncIterator[tuple[EchoCore, str]]:
+    port = free_port()
+    settings = tg_settings.model_copy(
+        update={
+            "telegram_webhook_url": "https://bot.example.org/tg/hook",
+            "telegram_webhook_port": port,
+            "telegram_webhook_secret": SECRET,
+        }
+    )
+    core = EchoCore()
+    core.adapter = TelegramAdapter(settings, core.submit)
+    await core.adapter.start()
+    yield core, f"http://127.0.0.1:{port}/tg/hook"
+    await core.adapter.stop()
+
+
+async def post(url: str, update: dict[str, object], secret: str | None) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=json.dumps(update), headers=headers) as response,
+    ):
+        return response.status
+
+
+async def test_webhook_checks_the_secret(
+    webhook: tuple[EchoCore, str], fake_api: FakeBotApi
+) -> None:
+    core, url = webhook
+    (registered,) = fake_api.sent("setWebhook")
+    assert registered.params["url"] == "https://bot.example.org/tg/hook"
+    assert registered.params["secret_token"] == SECRET
+    assert not fake_api.sent("getUpdates"), "webhook mode must not poll"
+    chat = tg.private_chat(ALICE)
+    assert await post(url, tg.text(chat, ALICE, "forged", update_id=7), "wrong") == 403
+    assert await post(url, tg.text(chat, ALICE, "forged", update_id=8), None) == 403
+    assert await post(url, tg.text(chat, ALICE, "genuine", update_id=9), SECRET) == 200
+    received = await core.wait(1)
+    await asyncio.sleep(0.2)
+    assert [i.text for i in received] == ["genuine"]
+    assert fake_api.texts(601) == ["echo: genuine"]

@@ -1,0 +1,55 @@
+"""``storage.updates``: an update id is new exactly once, also across processes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.db import Database
+from storage.models import SeenUpdate, utcnow
+from storage.updates import forget_seen_before, mark_seen, seen_in
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'seen.db'}")
+    await db.migrate()
+    yield db
+    await db.close()
+
+
+async def test_first_sighting_is_new_then_duplicate(database: Database) -> None:
+    async with database.transaction() as session:
+        assert await mark_seen(session, "telegram", "10") is False
+        assert await mark_seen(session, "telegram", "10") is True
+        assert await mark_seen(session, "discord", "10") is False, "ids are per platform"
+
+
+async def test_seen_survives_a_new_database_object(database: Database) -> None:
+    assert await seen_in(database)("telegram", "11") is False
+    again = Database(database.url)
+    try:
+        assert await seen_in(again)("telegram", "11") is True
+    finally:
+        await again.close()
+
+
+async def test_racing_callers_agree_on_one_winner(database: Database) -> None:
+    seen = seen_in(database)
+    results = await asyncio.gather(*(seen("telegram", "12") for _ in range(8)))
+    assert sorted(results) == [False] + [True] * 7
+
+
+async def test_old_ids_can_be_forgotten(database: Database) -> None:
+    seen = seen_in(database)
+    await seen("telegram", "13")
+    async with database.transaction() as session:
+        assert await forget_seen_before(session, utcnow() - timedelta(days=1)) == 0
+        assert await forget_seen_before(session, utcnow() + timedelta(seconds=1)) == 1
+        remaining = await session.scalar(select(func.count()).select_from(SeenUpdate))
+    assert remaining == 0
