@@ -95,6 +95,5 @@ class Outgoing:
 def resolve(incoming: Incoming, replies: list[Reply]) -> list[Outgoing]:
     """Fill in each reply's destination from the message it answers."""
     return [
-        Outgoing(r.platform or incoming.platform, r.chat_id or incoming.chat_id, r)
-        for r in replies
+        Outgoing(r.platform or incoming.platform, r.chat_id or incoming.chat_id, r) for r in replies
     ]

@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.cluster import AgglomerativeClustering
 
-BASE_SIMILARITY = 0.72
+BASE_SIMILARITY = 0.5
 
 
 def similarity_threshold(granularity: float) -> float:

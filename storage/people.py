@@ -25,7 +25,9 @@ async def create_person(
     person = Person()
     session.add(person)
     await session.flush()
-    session.add(Member(person_id=person.id, platform=platform, platform_user_id=user_id, handle=handle))
+    session.add(
+        Member(person_id=person.id, platform=platform, platform_user_id=user_id, handle=handle)
+    )
     await session.flush()
     return person
 

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Endorsement, Person, Report, ReportTheme, Theme
 
 
-async def add_report(session: AsyncSession, report: Report, theme_id: int, similarity: float) -> Report:
+async def add_report(
+    session: AsyncSession, report: Report, theme_id: int, similarity: float
+) -> Report:
     session.add(report)
     await session.flush()
     session.add(ReportTheme(report_id=report.id, theme_id=theme_id, similarity=similarity))
@@ -45,19 +47,23 @@ async def delete_report(session: AsyncSession, person_id: int, report_id: int) -
 
 async def theme_reach(session: AsyncSession, theme_id: int) -> tuple[int, int]:
     """Distinct people (reporters and endorsers) and distinct places sharing a theme."""
-    reporters = select(Report.person_id.label("pid"), Report.place_key.label("place")).join(
-        ReportTheme, ReportTheme.report_id == Report.id
-    ).where(ReportTheme.theme_id == theme_id, Report.hidden.is_(False))
-    endorsers = select(Endorsement.person_id.label("pid"), Endorsement.place_key.label("place")).where(
-        Endorsement.theme_id == theme_id
+    reporters = (
+        select(Report.person_id.label("pid"), Report.place_key.label("place"))
+        .join(ReportTheme, ReportTheme.report_id == Report.id)
+        .where(ReportTheme.theme_id == theme_id, Report.hidden.is_(False))
     )
+    endorsers = select(
+        Endorsement.person_id.label("pid"), Endorsement.place_key.label("place")
+    ).where(Endorsement.theme_id == theme_id)
     union = reporters.union_all(endorsers).subquery()
     query = select(func.count(func.distinct(union.c.pid)), func.count(func.distinct(union.c.place)))
     people, places = (await session.execute(query)).one()
     return int(people), int(places)
 
 
-async def all_report_vectors(session: AsyncSession) -> Sequence[tuple[int, bytes | None, int | None]]:
+async def all_report_vectors(
+    session: AsyncSession,
+) -> Sequence[tuple[int, bytes | None, int | None]]:
     query = (
         select(Report.id, Report.vector, ReportTheme.theme_id)
         .outerjoin(ReportTheme, ReportTheme.report_id == Report.id)
@@ -83,3 +89,16 @@ async def reports_for_export(
 
 async def person_place(session: AsyncSession, person_id: int) -> str | None:
     return await session.scalar(select(Person.place_key).where(Person.id == person_id))
+
+
+async def theme_phrases(
+    session: AsyncSession, theme_ids: Sequence[int] | None = None
+) -> list[tuple[int, list[str]]]:
+    query = (
+        select(ReportTheme.theme_id, Report.phrases)
+        .join(Report, Report.id == ReportTheme.report_id)
+        .where(Report.hidden.is_(False))
+    )
+    if theme_ids is not None:
+        query = query.where(ReportTheme.theme_id.in_(theme_ids))
+    return [(int(t), list(p or [])) for t, p in (await session.execute(query)).all()]

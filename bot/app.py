@@ -1,0 +1,81 @@
+"""The bot's core, assembled: settings in, ``handle(Incoming) -> list[Outgoing]`` out.
+
+No platform types and no global state: adapters, the console and tests all drive the same
+object, and each test can build its own against its own database file.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from spacy.language import Language
+
+from bot.context import Context
+from bot.handlers import build_router
+from bot.messages import Incoming, Outgoing, Reply, resolve
+from bot.nlp_worker import NlpWorker
+from bot.router import Router
+from bot.services import Services, build_services
+from config.settings import Settings
+from nlp.model import load_model
+from storage import state as state_store
+from storage.db import Database
+from storage.state import StateKey
+
+log = logging.getLogger("groundswell.core")
+SORRY = "Sorry, something went wrong on my side. Nothing you sent was lost; please try again."
+
+
+class App:
+    def __init__(self, services: Services, router: Router) -> None:
+        self.services = services
+        self.router = router
+
+    @classmethod
+    async def create(cls, settings: Settings, nlp: Language | None = None) -> App:
+        """Migrate the database, load the model (unless injected) and the theme index."""
+        db = Database(settings.database_url)
+        await db.migrate()
+        model = nlp if nlp is not None else load_model(settings.nlp_model)
+        services = build_services(settings, db, NlpWorker(model))
+        await services.themes.load()
+        return cls(services, build_router())
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    async def context(self, incoming: Incoming) -> Context:
+        caller = await self.services.people.caller(incoming)
+        key = StateKey(incoming.platform, incoming.chat_id, incoming.user_id)
+        async with self.services.db.transaction() as session:
+            row = await state_store.get_state(session, key)
+        parsed = _split_args(incoming.text)
+        return Context(
+            incoming=incoming,
+            caller=caller,
+            services=self.services,
+            args=parsed,
+            state=row.state if row else None,
+            state_data=dict(row.data) if row else {},
+        )
+
+    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+        """Contain every failure: the sender gets a friendly error, other messages go on."""
+        try:
+            replies = await self.router.dispatch(await self.context(incoming))
+        except Exception:
+            log.exception("handling a %s message failed", incoming.platform)
+            replies = [Reply(SORRY)]
+        return resolve(incoming, replies)
+
+    async def close(self) -> None:
+        self.services.nlp.close()
+        await self.services.db.close()
+
+
+def _split_args(text: str) -> str:
+    from bot.router import parse_command
+
+    parsed = parse_command(text)
+    return parsed[1] if parsed else ""

@@ -1,0 +1,143 @@
+"""What each `groundswell` sub-command does."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from rich.console import Console
+from rich.progress import Progress
+
+from adapters.console import ConsoleAdapter
+from bot.app import App
+from bot.batch import export_reports, import_csv
+from bot.digests.render import render_json, render_markdown, render_text
+from bot.runtime import Runtime, configured_platforms, load_factory
+from config.settings import Settings
+from storage.digests import Scope
+
+err = Console(stderr=True, highlight=False)
+
+
+class CliError(Exception):
+    """A friendly one-line failure of a CLI command."""
+
+
+async def chat(args: argparse.Namespace, settings: Settings) -> int:
+    app = await App.create(settings)
+    runtime = Runtime(app)
+    console = ConsoleAdapter(runtime.dispatcher.submit, args.user, args.chat)
+    runtime.add(console)
+    await runtime.start()
+    try:
+        await console.run(runtime.dispatcher.join)
+    finally:
+        await runtime.stop()
+    return 0
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    platforms = configured_platforms(settings)
+    if not platforms:
+        err.print("No platform token set: starting the console chat. Ctrl-D to leave.")
+        args.chat = None
+        return await chat(args, settings)
+    app = await App.create(settings)
+    runtime = Runtime(app)
+    for entry in platforms:
+        runtime.add(load_factory(entry)(settings, runtime.dispatcher.submit))
+    await runtime.serve_forever()
+    return 0
+
+
+async def import_reports(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.file.exists():
+        raise CliError(f"no such file: {args.file}")
+    app = await App.create(settings)
+    try:
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("Importing", total=None)
+            result = await import_csv(app, args.file, lambda n: progress.advance(task, n))
+    except (ValueError, UnicodeDecodeError) as problem:
+        raise CliError(str(problem)) from None
+    finally:
+        await app.close()
+    for line in result.problems:
+        err.print(line)
+    print(f"Imported {result.imported} reports; {len(result.problems)} rows skipped.")
+    return 0 if not result.problems else 1
+
+
+async def recluster(args: argparse.Namespace, settings: Settings) -> int:
+    app = await App.create(settings)
+    try:
+        summary = await app.services.reclusterer.run()
+    finally:
+        await app.close()
+    print(
+        f"Re-clustered {summary.reports} reports: {summary.themes_before} themes before, "
+        f"{summary.themes_after} after ({summary.kept_ids} kept their ids)."
+    )
+    return 0
+
+
+def parse_since(value: str, now: datetime) -> datetime:
+    match = re.fullmatch(r"(\d{1,4})d", value.strip())
+    if match:
+        return now - timedelta(days=int(match.group(1)))
+    try:
+        return datetime.combine(date.fromisoformat(value.strip()), datetime.min.time(), UTC)
+    except ValueError:
+        raise CliError(f"--since '{value}': use 7d, 30d, 90d or a date like 2026-01-31") from None
+
+
+RENDERERS = {"md": render_markdown, "json": render_json, "text": render_text}
+
+
+async def digest(args: argparse.Namespace, settings: Settings) -> int:
+    now = datetime.now(UTC)
+    start = parse_since(args.since, now)
+    app = await App.create(settings)
+    try:
+        scope, label = await _scope(app, args)
+        built = await app.services.digests.build(scope, label, start, now)
+    finally:
+        await app.close()
+    _write(RENDERERS[args.format](built), args.out)
+    return 0
+
+
+async def _scope(app: App, args: argparse.Namespace) -> tuple[Scope, str]:
+    if args.circle:
+        circle = await app.services.circles.find(args.circle)
+        if circle is None:
+            raise CliError(f"no circle called '{args.circle}'")
+        return Scope(circle_id=circle.id), f"circle {circle.name}"
+    if args.place:
+        from bot.places_lookup import resolve_place
+
+        place = resolve_place(args.place)
+        return Scope(place_key=place.key), place.name
+    return Scope(), "everywhere"
+
+
+async def export(args: argparse.Namespace, settings: Settings) -> int:
+    app = await App.create(settings)
+    try:
+        text = await export_reports(app, args.format)
+    finally:
+        await app.close()
+    _write(text, args.out)
+    return 0
+
+
+def _write(text: str, out: object) -> None:
+    if out is None:
+        print(text)
+        return
+    from pathlib import Path
+
+    assert isinstance(out, Path)
+    out.write_text(text, encoding="utf-8")
+    err.print(f"Written to {out}")

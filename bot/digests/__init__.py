@@ -1,0 +1,1 @@
+"""Shared-demand digests: which barriers most people share, in most places."""

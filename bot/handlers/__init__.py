@@ -1,0 +1,58 @@
+"""The explicit command registry: every command, who may run it, and where."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.handlers import basics, circles, digest, onboarding, privacy, reporting, themes
+from bot.messages import Reply
+from bot.roles import Role
+from bot.router import ButtonRoute, Command, Router, StateRoute
+
+
+def core_commands() -> list[Command]:
+    anyone, member = Role.STRANGER, Role.MEMBER
+    return [
+        Command("start", onboarding.start, "agree to the notice and set up", anyone),
+        Command("report", reporting.report, "tell me about a barrier", member, usage="TEXT"),
+        Command("mine", reporting.mine, "your reports", member, private_only=True),
+        Command(
+            "withdraw",
+            reporting.withdraw,
+            "delete one of your reports",
+            member,
+            private_only=True,
+            usage="N",
+        ),
+        Command("themes", themes.themes, "barriers others share", member),
+        Command("metoo", themes.metoo, "add your voice to a theme", member, usage="N"),
+        Command("circles", circles.circles, "local circles", member),
+        Command("join", circles.join, "join a circle", member, usage="NAME"),
+        Command("leave", circles.leave, "leave a circle", member, usage="NAME"),
+        Command(
+            "link", circles.link, "link this group to a circle (coordinators)", member, usage="NAME"
+        ),
+        Command("digest", digest.digest, "shared-demand digest (organisers, coordinators)", member),
+        Command("mydata", privacy.mydata, "everything I hold about you", anyone),
+        Command("forget", privacy.forget, "delete everything about you", anyone),
+    ]
+
+
+def build_router(extra: list[Command] | None = None) -> Router:
+    commands = core_commands() + list(extra or [])
+
+    async def help_command(ctx: Context) -> list[Reply]:
+        return [Reply(basics.help_text(commands, ctx))]
+
+    commands.insert(1, Command("help", help_command, "what I can do", Role.STRANGER))
+    return Router(
+        commands=commands,
+        buttons=[
+            ButtonRoute("consent", onboarding.consent_answer),
+            ButtonRoute("area", onboarding.work_area_answer),
+            ButtonRoute("report", reporting.confirm_report),
+            ButtonRoute("forget", privacy.confirm_forget),
+            ButtonRoute("metoo", themes.metoo),
+        ],
+        states=[StateRoute("place", onboarding.place_answer)],
+        fallback=basics.fallback,
+    )

@@ -1,0 +1,43 @@
+"""/help, and what happens with messages no command or conversation claims."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.messages import EventKind, Reply
+from bot.router import Command, visible_commands
+
+
+def help_text(commands: list[Command], ctx: Context) -> str:
+    lines = ["Groundswell helps you find people who face the same barriers. Commands:"]
+    for command in visible_commands(commands, ctx.caller.role):
+        usage = f" {command.usage}" if command.usage else ""
+        lines.append(f"/{command.name}{usage} — {command.summary}")
+    if not ctx.caller.onboarded:
+        lines.append("Start with /start.")
+    return "\n".join(lines)
+
+
+async def fallback(ctx: Context) -> list[Reply]:
+    from bot.handlers.reporting import plain_text
+
+    incoming = ctx.incoming
+    if incoming.kind is EventKind.UNSUPPORTED:
+        return (
+            [Reply("I can only read text for now. Please type your message.")]
+            if incoming.is_private
+            else []
+        )
+    if incoming.kind is EventKind.MEMBER_JOINED:
+        return [
+            Reply(
+                "Welcome! To report a barrier or join this circle, "
+                "message me privately and send /start."
+            )
+        ]
+    if incoming.kind is not EventKind.TEXT or not incoming.is_private:
+        return []  # group talk is never stored or answered
+    if incoming.text.strip().startswith("/"):
+        return [Reply("I don't know that command. /help lists what I can do.")]
+    if not ctx.caller.onboarded:
+        return [Reply("Hello! Send /start and I'll explain what I do and what I keep.")]
+    return await plain_text(ctx)

@@ -1,0 +1,93 @@
+"""/start: the consent notice first, then place and work area."""
+
+from __future__ import annotations
+
+import re
+
+from bot.context import Context
+from bot.handlers.conversation import clear_state, set_state
+from bot.messages import Button, Reply
+from bot.places_lookup import resolve_place
+
+NOTICE = (
+    "Welcome to Groundswell. I help people on the front line of public services find others "
+    "facing the same barriers, so you can push for change together.\n\n"
+    "What I keep: the barriers you report, the place and work area you give me, the circles "
+    "you join and your chat handle.\n"
+    "Who sees what: organisers and circle coordinators see themes and counts, never your name. "
+    "Quotes are shown only with names, phone numbers, emails and addresses removed, and only "
+    "when at least {k} people share a theme. Nobody gets your handle unless you both say yes "
+    "to an introduction.\n"
+    "You can see everything I hold with /mydata and delete it all with /forget.\n\n"
+    "Do you agree to this?"
+)
+WORK_AREAS = ("Health", "Social care", "Local government", "Other")
+
+
+async def start(ctx: Context) -> list[Reply]:
+    if not ctx.incoming.is_private:
+        return [Reply("Hello! Please message me privately to get started; reports stay private.")]
+    await ctx.services.people.ensure_person(ctx.incoming)
+    await set_state(ctx, "consent", _deep_link(ctx.args))
+    notice = NOTICE.format(k=ctx.services.settings.min_people)
+    buttons = (Button("Yes, I agree", "consent:yes"), Button("No thanks", "consent:no"))
+    return [Reply(notice, buttons=buttons)]
+
+
+def _deep_link(args: str) -> dict[str, object]:
+    match = re.fullmatch(r"circle_(\d+)", args.strip())
+    return {"join_circle": int(match.group(1))} if match else {}
+
+
+async def consent_answer(ctx: Context) -> list[Reply]:
+    person_id = ctx.caller.person_id
+    if person_id is None or ctx.state != "consent":
+        return [Reply("Please send /start to begin.")]
+    if ctx.incoming.button_data == "consent:no":
+        await ctx.services.people.forget(person_id)
+        return [
+            Reply("No problem: I've kept nothing. Send /start any time if you change your mind.")
+        ]
+    await ctx.services.people.consent(person_id)
+    await set_state(ctx, "place", ctx.state_data)
+    return [Reply("Thank you. Which town, city or council area do you work in? (e.g. Leeds)")]
+
+
+async def place_answer(ctx: Context) -> list[Reply]:
+    person_id = ctx.caller.person_id
+    try:
+        place = resolve_place(ctx.incoming.text)
+    except ValueError as problem:
+        return [Reply(str(problem))]
+    if person_id is not None:
+        await ctx.services.people.set_place(person_id, place.name, place.key, place.region)
+    await set_state(ctx, "work_area", ctx.state_data)
+    buttons = tuple(Button(area, f"area:{area}") for area in WORK_AREAS)
+    return [Reply(f"Got it: {place.name}. Which area do you work in?", buttons=buttons)]
+
+
+async def work_area_answer(ctx: Context) -> list[Reply]:
+    person_id = ctx.caller.person_id
+    if person_id is None or ctx.state != "work_area":
+        return [Reply("Please send /start to begin.")]
+    area = (ctx.incoming.button_data or "area:Other").split(":", 1)[1]
+    await ctx.services.people.finish_onboarding(person_id, area)
+    join_note = await _join_from_link(ctx, person_id)
+    await clear_state(ctx)
+    return [
+        Reply(
+            "You're set up. Tell me what's stopping you, just type it, or use /report TEXT. "
+            "/help lists everything I can do." + join_note
+        )
+    ]
+
+
+async def _join_from_link(ctx: Context, person_id: int) -> str:
+    circle_id = ctx.state_data.get("join_circle")
+    if not isinstance(circle_id, int):
+        return ""
+    circle = await ctx.services.circles.by_id(circle_id)
+    if circle is None or not circle.approved:
+        return ""
+    await ctx.services.circles.join(circle.id, person_id)
+    return f"\n\nYou've joined the circle {circle.name}."

@@ -1,0 +1,79 @@
+"""Reporting a barrier: /report, plain text with a one-tap confirm, /mine and /withdraw."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.handlers.conversation import clear_state, set_state
+from bot.messages import Button, Reply
+from bot.services.reports import ReportOutcome, ReportRejected, check_text
+
+
+def not_alone(outcome: ReportOutcome, min_people: int) -> str:
+    head = f"Thank you, your report is saved (#{outcome.report_id})."
+    theme = f"It joined theme #{outcome.theme_id}: “{outcome.theme_label}”."
+    if outcome.people <= 1:
+        return f"{head} {theme} You're the first to raise this; I'll tell you when others do."
+    places = "place" if outcome.places == 1 else "places"
+    return (
+        f"{head} {theme} {outcome.people} people in {outcome.places} {places} share it. "
+        "You're not alone."
+    )
+
+
+async def _store(ctx: Context, text: str) -> list[Reply]:
+    try:
+        outcome = await ctx.services.reports.submit(ctx.caller, ctx.incoming, text)
+    except ReportRejected as problem:
+        return [Reply(str(problem))]
+    return [Reply(not_alone(outcome, ctx.services.settings.min_people))]
+
+
+async def report(ctx: Context) -> list[Reply]:
+    if not ctx.args:
+        return [Reply("Tell me the barrier after the command, e.g. /report The rules stop us…")]
+    replies = await _store(ctx, ctx.args)
+    if not ctx.incoming.is_private:
+        replies.append(Reply("Tip: next time, message me privately; reports are safer there."))
+    return replies
+
+
+async def plain_text(ctx: Context) -> list[Reply]:
+    """Typed text in a private chat becomes a report after one tap, never silently."""
+    try:
+        text = check_text(ctx.incoming.text, ctx.services.settings.max_report_chars)
+    except ReportRejected as problem:
+        return [Reply(str(problem))]
+    await set_state(ctx, "confirm_report", {"text": text})
+    buttons = (Button("Yes, save it", "report:yes"), Button("No", "report:no"))
+    return [Reply("Shall I save that as a barrier report?", buttons=buttons)]
+
+
+async def confirm_report(ctx: Context) -> list[Reply]:
+    text = ctx.state_data.get("text") if ctx.state == "confirm_report" else None
+    await clear_state(ctx)
+    if ctx.incoming.button_data != "report:yes" or not isinstance(text, str):
+        return [Reply("Okay, not saved.")]
+    return await _store(ctx, text)
+
+
+async def mine(ctx: Context) -> list[Reply]:
+    assert ctx.caller.person_id is not None
+    rows = await ctx.services.reports.mine(ctx.caller.person_id)
+    if not rows:
+        return [Reply("You haven't reported anything yet. Just type what's in your way.")]
+    lines = ["Your reports (only you see these):"]
+    for report, theme_id in rows:
+        theme = f" (theme #{theme_id})" if theme_id else ""
+        lines.append(f"#{report.id}{theme} {report.created_at:%d %b}: {report.text}")
+    lines.append("Withdraw one with /withdraw N.")
+    return [Reply("\n".join(lines))]
+
+
+async def withdraw(ctx: Context) -> list[Reply]:
+    assert ctx.caller.person_id is not None
+    number = ctx.args.lstrip("#")
+    if not number.isdigit():
+        return [Reply("Which report? Use /withdraw N with a number from /mine.")]
+    if await ctx.services.reports.withdraw(ctx.caller.person_id, int(number)):
+        return [Reply(f"Report #{number} is withdrawn and deleted.")]
+    return [Reply(f"I couldn't find a report #{number} of yours. /mine lists them.")]

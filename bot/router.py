@@ -1,0 +1,93 @@
+"""Routing: each route says whether it matches (``check``) separately from handling it, so
+the order of routes is the only policy and every handler stays a plain async function."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from bot.context import Context
+from bot.messages import EventKind, Reply
+from bot.roles import REFUSAL, Role
+
+Handler = Callable[[Context], Awaitable[list[Reply]]]
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    """'/Report@GroundswellBot some text' -> ('report', 'some text')."""
+    stripped = text.strip()
+    if not stripped.startswith("/") or len(stripped) < 2:
+        return None
+    head, _, rest = stripped[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return (name, rest.strip()) if name.isidentifier() else None
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    handler: Handler
+    summary: str
+    min_role: Role = Role.MEMBER
+    private_only: bool = False
+    usage: str = ""
+
+    def check(self, ctx: Context) -> bool:
+        parsed = parse_command(ctx.incoming.text) if ctx.incoming.kind is EventKind.TEXT else None
+        return parsed is not None and parsed[0] == self.name
+
+    def allowed(self, ctx: Context) -> bool:
+        return ctx.caller.role >= self.min_role
+
+
+@dataclass(frozen=True)
+class ButtonRoute:
+    prefix: str
+    handler: Handler
+
+    def check(self, ctx: Context) -> bool:
+        data = ctx.incoming.button_data or ""
+        return ctx.incoming.kind is EventKind.BUTTON and data.split(":", 1)[0] == self.prefix
+
+
+@dataclass(frozen=True)
+class StateRoute:
+    state: str
+    handler: Handler
+
+    def check(self, ctx: Context) -> bool:
+        return ctx.incoming.kind is EventKind.TEXT and ctx.state == self.state
+
+
+@dataclass
+class Router:
+    commands: list[Command]
+    buttons: list[ButtonRoute]
+    states: list[StateRoute]
+    fallback: Handler
+
+    def command(self, name: str) -> Command | None:
+        return next((c for c in self.commands if c.name == name), None)
+
+    async def dispatch(self, ctx: Context) -> list[Reply]:
+        for command in self.commands:
+            if command.check(ctx):
+                return await self._run_command(command, ctx)
+        routes: list[ButtonRoute | StateRoute] = [*self.buttons, *self.states]
+        for route in routes:
+            if route.check(ctx):
+                return await route.handler(ctx)
+        return await self.fallback(ctx)
+
+    async def _run_command(self, command: Command, ctx: Context) -> list[Reply]:
+        if not command.allowed(ctx):
+            if ctx.caller.role is Role.STRANGER and command.min_role is Role.MEMBER:
+                return [Reply("Please send /start first so I can explain what I keep and why.")]
+            return [Reply(REFUSAL)]
+        if command.private_only and not ctx.incoming.is_private:
+            return [Reply(f"Please use /{command.name} in a private chat with me.")]
+        return await command.handler(ctx)
+
+
+def visible_commands(commands: Sequence[Command], role: Role) -> list[Command]:
+    return [c for c in commands if role >= c.min_role]

@@ -1,0 +1,43 @@
+"""The domain services handlers act through, built once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.digests.build import DigestBuilder
+from bot.nlp_worker import NlpWorker
+from bot.services.circles import CircleService
+from bot.services.people import PeopleService
+from bot.services.recluster import Reclusterer
+from bot.services.reports import ReportService
+from bot.services.themes import ThemeService
+from config.settings import Settings
+from storage.db import Database
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    db: Database
+    nlp: NlpWorker
+    people: PeopleService
+    themes: ThemeService
+    reports: ReportService
+    circles: CircleService
+    digests: DigestBuilder
+    reclusterer: Reclusterer
+
+
+def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
+    themes = ThemeService(db, settings)
+    return Services(
+        settings=settings,
+        db=db,
+        nlp=nlp,
+        people=PeopleService(db, settings),
+        themes=themes,
+        reports=ReportService(db, settings, nlp, themes),
+        circles=CircleService(db),
+        digests=DigestBuilder(db, nlp, settings.min_people),
+        reclusterer=Reclusterer(db, themes),
+    )

@@ -1,0 +1,148 @@
+"""People: who is calling, onboarding, and a person's right to see and erase their data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import Caller
+from bot.messages import Incoming
+from bot.roles import Role
+from config.settings import Settings
+from storage import circles as circle_store
+from storage import people as store
+from storage.db import Database
+from storage.models import (
+    Base,
+    Consent,
+    ConversationState,
+    Endorsement,
+    Introduction,
+    Member,
+    Membership,
+    Person,
+    Report,
+)
+
+NOTICE_VERSION = "2026-11"
+
+
+class PeopleService:
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+
+    async def caller(self, incoming: Incoming) -> Caller:
+        async with self.db.transaction() as session:
+            person = await store.find_person(session, incoming.platform, incoming.user_id)
+            chat_circle = await circle_store.circle_for_chat(
+                session, incoming.platform, incoming.chat_id
+            )
+            coordinates = await self._coordinated(session, person)
+        role = self._role(incoming, person, chat_circle.id if chat_circle else None, coordinates)
+        return Caller(
+            person_id=person.id if person else None,
+            role=role,
+            place_key=person.place_key if person else None,
+            place=person.place if person else None,
+            chat_circle_id=chat_circle.id if chat_circle else None,
+            coordinates=coordinates,
+        )
+
+    async def _coordinated(self, session: AsyncSession, person: Person | None) -> frozenset[int]:
+        if person is None:
+            return frozenset()
+        rows = await circle_store.circles_of(session, person.id)
+        return frozenset(c.id for c, role in rows if role == "coordinator")
+
+    def _role(
+        self,
+        incoming: Incoming,
+        person: Person | None,
+        chat_circle: int | None,
+        coords: frozenset[int],
+    ) -> Role:
+        if self.settings.is_organiser(incoming.platform, incoming.user_id):
+            return Role.ORGANISER
+        if person is None or not person.onboarded:
+            return Role.STRANGER
+        if chat_circle is not None and chat_circle in coords:
+            return Role.COORDINATOR
+        if chat_circle is None and incoming.is_private and coords:
+            return Role.COORDINATOR
+        return Role.MEMBER
+
+    async def ensure_person(self, incoming: Incoming) -> int:
+        async with self.db.transaction() as session:
+            person = await store.find_person(session, incoming.platform, incoming.user_id)
+            if person is None:
+                person = await store.create_person(
+                    session, incoming.platform, incoming.user_id, incoming.user_handle
+                )
+            return person.id
+
+    async def consent(self, person_id: int) -> None:
+        async with self.db.transaction() as session:
+            await store.record_consent(session, person_id, "reports", NOTICE_VERSION)
+
+    async def set_place(self, person_id: int, place: str, key: str, region: str | None) -> None:
+        async with self.db.transaction() as session:
+            person = await session.get(Person, person_id)
+            if person is not None:
+                person.place, person.place_key, person.region = place, key, region
+
+    async def finish_onboarding(self, person_id: int, work_area: str) -> None:
+        async with self.db.transaction() as session:
+            person = await session.get(Person, person_id)
+            if person is not None:
+                person.work_area = work_area
+                person.onboarded = True
+
+    async def set_offers(self, person_id: int, allowed: bool) -> None:
+        async with self.db.transaction() as session:
+            person = await session.get(Person, person_id)
+            if person is not None:
+                person.offers_ok = allowed
+
+    async def forget(self, person_id: int) -> None:
+        async with self.db.transaction() as session:
+            await store.delete_person(session, person_id)
+
+    async def handle_of(
+        self, person_id: int, platform: str | None = None
+    ) -> tuple[str, str] | None:
+        """(platform, handle) of a person, preferring the given platform."""
+        async with self.db.transaction() as session:
+            members = await store.identities(session, person_id)
+        members.sort(key=lambda m: m.platform != platform)
+        for member in members:
+            return member.platform, member.handle or f"user {member.platform_user_id}"
+        return None
+
+    async def export(self, person_id: int) -> dict[str, Any]:
+        """Everything stored about the person, one list per table."""
+        async with self.db.transaction() as session:
+            return await _collect(session, person_id)
+
+
+PERSON_TABLES: tuple[tuple[str, type[Base], Any], ...] = (
+    ("identities", Member, Member.person_id),
+    ("consents", Consent, Consent.person_id),
+    ("reports", Report, Report.person_id),
+    ("memberships", Membership, Membership.person_id),
+    ("me_too", Endorsement, Endorsement.person_id),
+    ("conversation", ConversationState, ConversationState.person_id),
+    ("introductions", Introduction, Introduction.person_low),
+    ("introductions_received", Introduction, Introduction.person_high),
+)
+
+
+async def _collect(session: AsyncSession, person_id: int) -> dict[str, Any]:
+    person = await session.get(Person, person_id)
+    data: dict[str, Any] = {"person": store.row_as_dict(person) if person else None}
+    for name, table, column in PERSON_TABLES:
+        rows = await session.scalars(select(table).where(column == person_id))
+        data[name] = [store.row_as_dict(row) for row in rows]
+    return data

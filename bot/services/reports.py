@@ -1,0 +1,112 @@
+"""Reports: store a barrier, place it in a theme, and tell the reporter who shares it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.context import Caller
+from bot.messages import Incoming
+from bot.nlp_worker import NlpWorker
+from bot.services.themes import ThemeService, group_phrases
+from config.settings import Settings
+from nlp.analysis import Analysis, vector_to_bytes
+from nlp.labels import label_themes
+from storage import reports as store
+from storage import themes as theme_store
+from storage.db import Database
+from storage.models import Report
+
+
+class ReportRejected(Exception):
+    """The text cannot become a report; the message says why, kindly."""
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    report_id: int
+    theme_id: int
+    theme_label: str
+    people: int
+    places: int
+    is_new_theme: bool
+
+
+RELABEL_AT = frozenset({2, 3, 5, 8, 13, 21, 34, 55, 89})
+
+
+def check_text(text: str, limit: int) -> str:
+    cleaned = text.replace("\x00", "").strip()
+    if not cleaned:
+        raise ReportRejected("Please tell me what's getting in your way, in a sentence or two.")
+    if len(cleaned) > limit:
+        raise ReportRejected(
+            f"That's longer than I can keep ({len(cleaned)} characters; the limit is {limit}). "
+            "Could you shorten it? Nothing was saved."
+        )
+    if not any(ch.isalpha() for ch in cleaned):
+        raise ReportRejected(
+            "I couldn't find any words in that. Please describe the barrier in words."
+        )
+    return cleaned
+
+
+class ReportService:
+    def __init__(
+        self, db: Database, settings: Settings, nlp: NlpWorker, themes: ThemeService
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.nlp = nlp
+        self.themes = themes
+
+    async def submit(self, caller: Caller, incoming: Incoming, text: str) -> ReportOutcome:
+        """Commit first; the outcome (and so the acknowledgement) exists only after commit."""
+        if caller.person_id is None:
+            raise ReportRejected("Please send /start first.")
+        cleaned = check_text(text, self.settings.max_report_chars)
+        analysis = (await self.nlp.analyse([cleaned]))[0]
+        report = Report(
+            person_id=caller.person_id,
+            text=cleaned,
+            place=caller.place,
+            place_key=caller.place_key,
+            circle_id=caller.chat_circle_id,
+            platform=incoming.platform,
+            chat_id=incoming.chat_id,
+            message_id=incoming.message_id,
+        )
+        return await self.store(report, analysis)
+
+    async def store(self, report: Report, analysis: Analysis, reach: bool = True) -> ReportOutcome:
+        """Place an analysed report in a theme and commit both together."""
+        report.vector = vector_to_bytes(analysis.vector)
+        report.phrases = list(analysis.phrases)
+        async with self.themes.lock:
+            async with self.db.transaction() as session:
+                placement = await self.themes.place(session, analysis)
+                await store.add_report(session, report, placement.theme_id, placement.similarity)
+            self.themes.commit_placement(placement)
+        if not reach:
+            return ReportOutcome(report.id, placement.theme_id, "", 0, 0, placement.is_new)
+        return await self._outcome(report.id, placement.theme_id, placement.is_new)
+
+    async def _outcome(self, report_id: int, theme_id: int, is_new: bool) -> ReportOutcome:
+        async with self.db.transaction() as session:
+            people, places = await store.theme_reach(session, theme_id)
+            theme = await theme_store.get_theme(session, theme_id)
+            if theme is not None and theme.size in RELABEL_AT:
+                rows = await store.theme_phrases(session, [theme_id])
+                theme.label = label_themes(group_phrases(rows)).get(theme_id, theme.label)
+            label = (theme.name or theme.label) if theme else ""
+        return ReportOutcome(report_id, theme_id, label, people, places, is_new)
+
+    async def mine(self, person_id: int) -> list[tuple[Report, int | None]]:
+        async with self.db.transaction() as session:
+            return await store.reports_of(session, person_id)
+
+    async def withdraw(self, person_id: int, report_id: int) -> bool:
+        async with self.db.transaction() as session:
+            theme_id = await store.delete_report(session, person_id, report_id)
+            if theme_id:
+                await theme_store.shrink_theme(session, theme_id)
+        return theme_id is not None

@@ -1,0 +1,97 @@
+"""Themes: assigning each new report to one, re-clustering, labels, and "me too"s.
+
+The in-memory ``ThemeIndex`` mirrors the live themes' centroids so a new report is placed
+without a pass over all reports; it is changed only after the database commit succeeds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.settings import Settings
+from nlp.analysis import Analysis, vector_from_bytes, vector_to_bytes
+from nlp.cluster import ThemeIndex, similarity_threshold
+from nlp.labels import label_themes
+from storage import themes as store
+from storage.db import Database
+from storage.models import Theme
+
+VECTOR_DIM = 300
+
+
+@dataclass(frozen=True)
+class Placement:
+    theme_id: int
+    similarity: float
+    is_new: bool
+    vector_sum: NDArray[np.float32]
+
+
+class ThemeService:
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self.index = ThemeIndex(dim=VECTOR_DIM)
+        self.lock = asyncio.Lock()  # one placement at a time keeps centroids consistent
+
+    @property
+    def threshold(self) -> float:
+        return similarity_threshold(self.settings.theme_granularity)
+
+    async def load(self) -> None:
+        async with self.db.transaction() as session:
+            themes = await store.live_themes(session)
+        self.index.clear()
+        for theme in themes:
+            if theme.centroid is not None:
+                vector = vector_from_bytes(theme.centroid)
+                self.index.dim = len(vector)
+                self.index.add(theme.id, vector)
+
+    async def place(self, session: AsyncSession, analysis: Analysis) -> Placement:
+        """Join the nearest theme when close enough, else open a new one (caller holds lock)."""
+        theme_id, similarity = self.index.nearest(analysis.vector)
+        if theme_id is not None and similarity >= self.threshold:
+            position = self.index.ids.index(theme_id)
+            new_sum = self.index.sums[position] + analysis.vector
+            await store.grow_theme(session, theme_id, vector_to_bytes(new_sum))
+            return Placement(theme_id, similarity, False, new_sum)
+        label = label_themes({0: [analysis.phrases]}).get(0, "unlabelled")
+        theme = await store.create_theme(session, label, vector_to_bytes(analysis.vector))
+        return Placement(theme.id, 1.0, True, analysis.vector)
+
+    def commit_placement(self, placement: Placement) -> None:
+        """After the transaction commits, let the index see the change."""
+        if placement.is_new:
+            self.index.add(placement.theme_id, placement.vector_sum)
+        else:
+            position = self.index.ids.index(placement.theme_id)
+            self.index.sums[position] = placement.vector_sum
+            self.index._matrix = None
+
+    async def get(self, theme_id: int) -> Theme | None:
+        async with self.db.transaction() as session:
+            return await store.get_theme(session, theme_id)
+
+    async def endorse(self, theme_id: int, person_id: int, place_key: str | None) -> bool:
+        async with self.db.transaction() as session:
+            return await store.endorse(session, theme_id, person_id, place_key)
+
+    async def relabel(self, session: AsyncSession, phrases: dict[int, list[list[str]]]) -> None:
+        labels = label_themes(phrases)
+        for theme in await store.live_themes(session):
+            if theme.id in labels:
+                theme.label = labels[theme.id]
+
+
+def group_phrases(rows: list[tuple[int, list[str]]]) -> dict[int, list[list[str]]]:
+    grouped: dict[int, list[list[str]]] = defaultdict(list)
+    for theme_id, phrases in rows:
+        grouped[theme_id].append(list(phrases))
+    return grouped

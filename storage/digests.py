@@ -1,0 +1,153 @@
+"""The aggregate queries behind digests: counted in SQL so a digest over 100,000 reports
+stays fast and small."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Endorsement, Report, ReportTheme, Theme
+
+
+@dataclass(frozen=True)
+class Scope:
+    circle_id: int | None = None
+    place_key: str | None = None
+
+
+@dataclass(frozen=True)
+class ThemeCounts:
+    theme_id: int
+    people: int
+    places: int
+    circles: int
+    reports: int
+    me_too: int
+    latest: datetime | None
+
+
+def _activity(
+    scope: Scope, start: datetime, end: datetime
+) -> Select[tuple[int, int, str | None, int | None, datetime, int]]:
+    reports = (
+        select(
+            ReportTheme.theme_id,
+            Report.person_id,
+            Report.place_key,
+            Report.circle_id,
+            Report.created_at,
+            literal(1).label("is_report"),
+        )
+        .join(Report, Report.id == ReportTheme.report_id)
+        .where(Report.hidden.is_(False), Report.created_at >= start, Report.created_at < end)
+    )
+    endorsements = select(
+        Endorsement.theme_id,
+        Endorsement.person_id,
+        Endorsement.place_key,
+        literal(None),
+        Endorsement.created_at,
+        literal(0),
+    ).where(Endorsement.created_at >= start, Endorsement.created_at < end)
+    if scope.circle_id is not None:
+        reports = reports.where(Report.circle_id == scope.circle_id)
+        endorsements = endorsements.where(literal(False))
+    if scope.place_key is not None:
+        reports = reports.where(Report.place_key == scope.place_key)
+        endorsements = endorsements.where(Endorsement.place_key == scope.place_key)
+    return reports.union_all(endorsements)  # type: ignore[return-value]
+
+
+async def theme_counts(
+    session: AsyncSession, scope: Scope, start: datetime, end: datetime
+) -> list[ThemeCounts]:
+    activity = _activity(scope, start, end).subquery()
+    c = activity.c
+    query = (
+        select(
+            c.theme_id,
+            func.count(func.distinct(c.person_id)),
+            func.count(func.distinct(c.place_key)),
+            func.count(func.distinct(c.circle_id)),
+            func.sum(c.is_report),
+            func.count() - func.sum(c.is_report),
+            func.max(c.created_at),
+        )
+        .join(Theme, Theme.id == c.theme_id)
+        .where(Theme.hidden.is_(False), Theme.merged_into.is_(None))
+        .group_by(c.theme_id)
+    )
+    rows = (await session.execute(query)).all()
+    return [
+        ThemeCounts(
+            int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4] or 0), int(r[5] or 0), r[6]
+        )
+        for r in rows
+    ]
+
+
+async def place_people(
+    session: AsyncSession, theme_ids: list[int], start: datetime, end: datetime
+) -> list[tuple[int, str, int]]:
+    """(theme, place, distinct people) for naming places that pass k-anonymity."""
+    query = (
+        select(
+            ReportTheme.theme_id,
+            func.min(Report.place),
+            func.count(func.distinct(Report.person_id)),
+        )
+        .join(Report, Report.id == ReportTheme.report_id)
+        .where(
+            ReportTheme.theme_id.in_(theme_ids),
+            Report.place_key.is_not(None),
+            Report.hidden.is_(False),
+            Report.created_at >= start,
+            Report.created_at < end,
+        )
+        .group_by(ReportTheme.theme_id, Report.place_key)
+    )
+    return [(int(t), str(p), int(n)) for t, p, n in (await session.execute(query)).all()]
+
+
+async def quote_candidates(
+    session: AsyncSession, theme_ids: list[int], start: datetime, end: datetime, per_theme: int = 6
+) -> list[tuple[int, int, str, int, str | None]]:
+    """(theme, report, text, person, place) nearest each theme's centre first."""
+    ranked = (
+        select(
+            ReportTheme.theme_id,
+            Report.id,
+            Report.text,
+            Report.person_id,
+            Report.place_key,
+            func.row_number()
+            .over(
+                partition_by=ReportTheme.theme_id,
+                order_by=(ReportTheme.similarity.desc(), Report.id),
+            )
+            .label("rank"),
+        )
+        .join(Report, Report.id == ReportTheme.report_id)
+        .where(
+            ReportTheme.theme_id.in_(theme_ids),
+            Report.hidden.is_(False),
+            Report.created_at >= start,
+            Report.created_at < end,
+        )
+        .subquery()
+    )
+    query = select(
+        ranked.c.theme_id, ranked.c.id, ranked.c.text, ranked.c.person_id, ranked.c.place_key
+    ).where(ranked.c.rank <= per_theme)
+    return [
+        (int(a), int(b), str(c), int(d), e)
+        for a, b, c, d, e in (await session.execute(query)).all()
+    ]
+
+
+async def themes_by_id(session: AsyncSession, theme_ids: list[int]) -> dict[int, Theme]:
+    rows = await session.scalars(select(Theme).where(Theme.id.in_(theme_ids)))
+    return {t.id: t for t in rows}

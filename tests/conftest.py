@@ -1,0 +1,53 @@
+"""Shared fixtures: the spaCy model is loaded once a session; every test gets its own
+SQLite file in tmp_path."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from adapters.testing import BotHarness
+from bot.app import App
+from config.settings import Settings, load_settings
+from nlp.model import load_model
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    return load_model("auto")
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "database_url": f"sqlite+aiosqlite:///{tmp_path / 'groundswell.db'}",
+            "organisers": ["console:olive"],
+            "_env_file": None,
+        }
+        values.update(overrides)
+        return load_settings(**values)
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings()
+
+
+@pytest.fixture
+async def app(settings: Settings, nlp: Language) -> AsyncIterator[App]:
+    built = await App.create(settings, nlp=nlp)
+    yield built
+    await built.close()
+
+
+@pytest.fixture
+async def bot(app: App) -> AsyncIterator[BotHarness]:
+    async with BotHarness(app) as harness:
+        yield harness
