@@ -100,12 +100,14 @@ _KEEP_WHOLE: frozenset[str] = frozenset({"city of london"})
 
 _INVERTED = re.compile(r",\s*(?:the\s+)?(?:city|county|royal borough|london borough) of\s*$")
 _APOSTROPHES = re.compile(r"['\u2019\u2018`]")
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+_MAX_PASSES = 5
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def _fold(text: str) -> str:
     """Case-fold and drop accents so "Ynys Môn" and "ynys mon" agree."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    folded = unicodedata.normalize("NFKD", text).casefold()
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -129,10 +131,24 @@ def _strip_affixes(key: str) -> str:
     return key
 
 
-def normalise_place(text: str) -> str:
-    """Return the comparison key for a place name; "" when nothing name-like is left."""
+def _step(text: str) -> str:
     folded = _INVERTED.sub("", _fold(text).strip())
     folded = _APOSTROPHES.sub("", folded.replace("&", " and ").replace("+", " and "))
     words = _NON_WORD.sub(" ", folded).split()
     key = _strip_affixes(" ".join(_expand(words)))
     return _WHOLE_NAMES.get(key, key)
+
+
+def normalise_place(text: str) -> str:
+    """Return the comparison key for a place name; "" when nothing name-like is left.
+
+    Repeats until nothing changes, so that a stored key normalises to itself
+    ("The N St" -> "n saint" -> "north saint").
+    """
+    key = _step(text)
+    for _ in range(_MAX_PASSES):
+        again = _step(key)
+        if again == key:
+            break
+        key = again
+    return key
