@@ -25,6 +25,7 @@ _FUZZY_SHORT_CUTOFF = 0.9
 _FUZZY_SHORT_LENGTH = 7
 _FUZZY_MIN_LENGTH = 4
 _FUZZY_MARGIN = 0.02
+_FUZZY_MAX_LENGTH_GAP = 2
 
 _LEADING_FILLER: tuple[str, ...] = (
     "i live in",
@@ -126,8 +127,9 @@ def _best_exact(keys: Iterable[str]) -> Area | None:
 
 
 def _similarity(a: str, b: str) -> float:
-    """Typo closeness; names must share a first letter ("Cromford" is not "Romford")."""
-    if a[:1] != b[:1]:
+    """Typo closeness: names must share a first letter ("Cromford" is not "Romford") and
+    differ in length by a slip of the keyboard, not a word ("Washington DC")."""
+    if a[:1] != b[:1] or abs(len(a) - len(b)) > _FUZZY_MAX_LENGTH_GAP:
         return 0.0
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     if matcher.real_quick_ratio() < _FUZZY_CUTOFF or matcher.quick_ratio() < _FUZZY_CUTOFF:

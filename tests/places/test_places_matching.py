@@ -165,7 +165,17 @@ def test_unknown_places_are_kept_as_given(text: str, shown: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Ilchester", "Cromford", "Ledbury", "Marlborough", "heart", "Lees", "hospital", "Springfield"],
+    [
+        "Ilchester",
+        "Cromford",
+        "Ledbury",
+        "Marlborough",
+        "Washington DC",
+        "heart",
+        "Lees",
+        "hospital",
+        "Springfield",
+    ],
 )
 def test_near_misses_are_not_forced_onto_a_known_area(text: str) -> None:
     assert not match_place(text).known
