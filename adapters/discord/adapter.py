@@ -1,0 +1,236 @@
+"""Discord events in, the core's replies out, through discord.py.
+
+Every interaction is acknowledged at once (Discord allows 3 seconds; a digest may take
+longer), and the core's replies later arrive through ``send`` as follow-ups. ``Outgoing``
+only names a chat, so the adapter remembers, per chat, the interactions still waiting for
+their answer (oldest first); a reply to that chat goes through the oldest one, which is
+retired shortly after its last reply. In a DM only one person can be waiting; in a guild
+channel, commands and buttons that are about the person (reporting, "me too", their data)
+are moved to their DM at once, so nothing private ever depends on that matching.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.base import Submit
+from adapters.discord import commands as slash
+from adapters.discord.render import Part, render, to_files
+from adapters.discord.views import CoreButton, build_view
+from bot.messages import ChatKind, EventKind, Incoming, Outgoing
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+TOKEN_LIFETIME = 14 * 60.0  # interaction tokens last 15 minutes
+GRACE = 3.0  # seconds a used interaction still takes further replies of the same answer
+PERSONAL = frozenset({"start", "report", "mine", "withdraw", "metoo", "join", "leave",
+                      "mydata", "forget"})
+QUIET_IN_GUILD = frozenset({"help"})
+MOVED = "I've answered you in a private message, so nothing personal is shown here."
+SORRY = "Sorry, something went wrong on my side. Please try again."
+
+
+@dataclass
+class Pending:
+    interaction: discord.Interaction[Any]
+    ephemeral: bool
+    created: float = field(default_factory=time.monotonic)
+    used: float | None = None
+
+    def live(self, now: float) -> bool:
+        fresh = now - self.created < TOKEN_LIFETIME
+        return fresh and (self.used is None or now - self.used < GRACE)
+
+
+class Client(discord.Client):
+    """discord.py's client with the command tree and persistent buttons attached."""
+
+    def __init__(self, adapter: DiscordAdapter, **options: Any) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # channel names and guild state for linked channels
+        intents.dm_messages = True  # free text in DMs; DMs need no message-content intent
+        super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none(),
+                         **options)
+        self.adapter = adapter
+        self.tree: app_commands.CommandTree[Client] = app_commands.CommandTree(self)
+        self.tree.on_error = adapter.on_tree_error  # type: ignore[method-assign]
+        self.on_press = adapter.on_press
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(CoreButton)
+        await self.adapter.sync_commands(self.tree)
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self.adapter.on_message(message)
+
+
+class DiscordAdapter:
+    platform = PLATFORM
+
+    def __init__(self, settings: Settings, submit: Submit, *,
+                 commands: list[slash.CoreCommand] | None = None,
+                 lookup: slash.Lookup | None = None, reconnect: bool = True,
+                 client_options: dict[str, Any] | None = None) -> None:
+        self.settings = settings
+        self.submit = submit
+        self.commands = commands if commands is not None else _core_commands()
+        self.lookup = lookup
+        self.reconnect = reconnect
+        self.client = Client(self, **(client_options or {}))
+        self._pending: dict[str, list[Pending]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    async def start(self) -> None:
+        """Log in (which syncs commands), then run the gateway in the background."""
+        if not self.settings.discord_token:
+            raise ValueError("setting 'discord_token' is needed for the Discord adapter")
+        await self.client.login(self.settings.discord_token)
+        self._task = asyncio.create_task(self.client.connect(reconnect=self.reconnect))
+
+    async def wait_until_ready(self) -> None:
+        await self.client.wait_until_ready()
+
+    async def stop(self) -> None:
+        await self.client.close()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def sync_commands(self, tree: app_commands.CommandTree[Client]) -> None:
+        slash.install(tree, self.commands, self.run_command, self.lookup)
+        if not self.settings.discord_guilds:
+            await tree.sync()
+            return
+        for guild_id in self.settings.discord_guilds:
+            guild = discord.Object(id=guild_id)
+            tree.copy_global_to(guild=guild)
+            await tree.sync(guild=guild)
+
+    # ------------------------------------------------------------------ events in
+    async def run_command(self, interaction: discord.Interaction[Any], name: str,
+                          words: list[str]) -> None:
+        text = " ".join([f"/{name}", *words])
+        if interaction.guild_id is not None and name in PERSONAL:
+            await self._move_to_dm(interaction, text=text)
+            return
+        quiet = interaction.guild_id is not None and name in QUIET_IN_GUILD
+        await interaction.response.defer(ephemeral=quiet, thinking=True)
+        self._remember(interaction, quiet)
+        await self.submit(self._incoming(interaction, text=text))
+
+    async def on_press(self, interaction: discord.Interaction[Any], data: str) -> None:
+        if interaction.guild_id is not None:
+            await self._move_to_dm(interaction, button_data=data)
+            return
+        await interaction.response.edit_message(view=None)  # a one-tap answer: tapped once
+        self._remember(interaction, False)
+        incoming = self._incoming(interaction, kind=EventKind.BUTTON, button_data=data)
+        await self.submit(incoming)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Only DMs reach the core; talk in guild channels is never read or stored."""
+        if message.guild is not None or message.author.bot:
+            return
+        chat_id = str(message.channel.id)
+        self._pending.pop(chat_id, None)  # a new message supersedes waiting interactions
+        text = message.content
+        kind = EventKind.TEXT if text.strip() else EventKind.UNSUPPORTED
+        await self.submit(Incoming(
+            platform=PLATFORM, chat_id=chat_id, user_id=str(message.author.id), text=text,
+            kind=kind, user_handle=f"@{message.author.name}", message_id=str(message.id)))
+
+    async def on_tree_error(self, interaction: discord.Interaction[Any],
+                            error: app_commands.AppCommandError) -> None:
+        log.exception("slash command failed", exc_info=error)
+        await self._answer_error(interaction)
+
+    async def _answer_error(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(SORRY, ephemeral=True)
+            else:
+                await interaction.response.send_message(SORRY, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not tell the user about the failure")
+
+    async def _move_to_dm(self, interaction: discord.Interaction[Any], text: str = "",
+                          button_data: str | None = None) -> None:
+        await interaction.response.send_message(MOVED, ephemeral=True)
+        dm = await interaction.user.create_dm()
+        kind = EventKind.BUTTON if button_data is not None else EventKind.TEXT
+        await self.submit(Incoming(
+            platform=PLATFORM, chat_id=str(dm.id), user_id=str(interaction.user.id),
+            text=text, kind=kind, button_data=button_data,
+            user_handle=f"@{interaction.user.name}", message_id=str(interaction.id)))
+
+    def _incoming(self, interaction: discord.Interaction[Any], **fields: Any) -> Incoming:
+        guild = interaction.guild
+        channel = interaction.channel
+        title = None
+        if guild is not None:
+            title = f"{guild.name} #{getattr(channel, 'name', '') or interaction.channel_id}"
+        return Incoming(
+            platform=PLATFORM, chat_id=str(interaction.channel_id),
+            user_id=str(interaction.user.id), user_handle=f"@{interaction.user.name}",
+            chat_kind=ChatKind.PRIVATE if guild is None else ChatKind.GROUP,
+            message_id=str(interaction.id), chat_title=title, **fields)
+
+    def _remember(self, interaction: discord.Interaction[Any], ephemeral: bool) -> None:
+        chat_id = str(interaction.channel_id)
+        waiting = [p for p in self._pending.get(chat_id, []) if p.used is None]
+        self._pending[chat_id] = [*waiting, Pending(interaction, ephemeral)]
+
+    def _take(self, chat_id: str) -> Pending | None:
+        now = time.monotonic()
+        live = [p for p in self._pending.get(chat_id, []) if p.live(now)]
+        self._pending[chat_id] = live
+        if not live:
+            del self._pending[chat_id]
+            return None
+        live[0].used = now
+        return live[0]
+
+    # ------------------------------------------------------------------ replies out
+    async def send(self, message: Outgoing) -> None:
+        parts = render(message.reply)
+        pending = self._take(message.chat_id)
+        for part in parts:
+            if pending is not None:
+                ephemeral = pending.ephemeral or message.reply.ephemeral
+                await pending.interaction.followup.send(ephemeral=ephemeral, **_fields(part))
+            else:
+                channel = self.client.get_partial_messageable(int(message.chat_id))
+                await channel.send(**_fields(part))
+        if pending is not None:
+            pending.used = time.monotonic()
+
+
+def _fields(part: Part) -> dict[str, Any]:
+    """Only the keys that are set: discord.py treats an explicit None differently."""
+    fields: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
+    if part.content:
+        fields["content"] = part.content
+    if part.embeds:
+        fields["embeds"] = list(part.embeds)
+    if part.files:
+        fields["files"] = to_files(part.files)
+    view = build_view(part.buttons)
+    if view is not None:
+        fields["view"] = view
+    return fields
+
+
+def _core_commands() -> list[slash.CoreCommand]:
+    from bot.handlers import build_router
+
+    return list(build_router().commands)

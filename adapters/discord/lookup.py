@@ -1,0 +1,28 @@
+"""Autocomplete names read through storage's own queries (no SQL here).
+
+Only what any member may already see is offered: approved circles, and themes that are
+visible and shared by at least ``min_people`` people, so autocomplete never reveals a
+theme the digest would hide.
+"""
+
+from __future__ import annotations
+
+from storage import circles as circle_store
+from storage import themes as theme_store
+from storage.db import Database
+
+
+class StorageLookup:
+    def __init__(self, db: Database, min_people: int) -> None:
+        self.db = db
+        self.min_people = min_people
+
+    async def circle_names(self) -> list[str]:
+        async with self.db.transaction() as session:
+            return [c.name for c in await circle_store.list_circles(session)]
+
+    async def theme_choices(self) -> list[tuple[int, str]]:
+        async with self.db.transaction() as session:
+            themes = await theme_store.live_themes(session)
+        return [(t.id, t.name or t.label) for t in themes
+                if not t.hidden and t.size >= self.min_people]

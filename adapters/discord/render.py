@@ -1,0 +1,123 @@
+"""The core's plain ``Reply`` as Discord messages that respect Discord's size limits.
+
+Discord rejects (rather than truncates) an oversized message, so everything is split here,
+before sending: a failed send would lose the whole reply, a split one only looks longer.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import discord
+
+from bot.messages import Button, OutFile, Reply
+
+CONTENT_LIMIT = 2000
+DESCRIPTION_LIMIT = 4096
+FIELD_LIMIT = 1024
+TITLE_LIMIT = 256
+TOTAL_LIMIT = 6000
+MAX_EMBEDS = 10
+MAX_FILES = 10
+MAX_BUTTONS = 25
+EMBED_KINDS = frozenset({"digest", "report", "themes", "mine"})
+COLOUR = discord.Colour(0x2E8B57)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One Discord message. Files stay ``OutFile``: a ``discord.File`` can be sent only once."""
+
+    content: str | None = None
+    embeds: tuple[discord.Embed, ...] = ()
+    files: tuple[OutFile, ...] = ()
+    buttons: tuple[Button, ...] = ()
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split on line boundaries where possible, on spaces next, never beyond ``limit``."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            chunks.append(current)
+        current = ""
+        pieces = _split_long_line(line, limit)
+        chunks.extend(pieces[:-1])
+        current = pieces[-1]
+    if current or not chunks:
+        chunks.append(current)
+    return chunks
+
+
+def _split_long_line(line: str, limit: int) -> list[str]:
+    pieces: list[str] = []
+    while len(line) > limit:
+        cut = line.rfind(" ", 0, limit + 1)
+        cut = cut if cut > limit // 2 else limit
+        while cut > 1 and line[cut - 1] == "\\":  # never strand a markdown escape
+            cut -= 1
+        pieces.append(line[:cut].rstrip())
+        line = line[cut:].lstrip()
+    pieces.append(line)
+    return pieces
+
+
+def escape(text: str) -> str:
+    """User text may contain *, _, ` or >; shown literally, never as Discord markup."""
+    return discord.utils.escape_markdown(text)
+
+
+def wants_embed(reply: Reply) -> bool:
+    kind = reply.meta.get("kind", "")
+    return kind in EMBED_KINDS or "title" in reply.meta or len(reply.text) > CONTENT_LIMIT
+
+
+def render(reply: Reply) -> list[Part]:
+    """Text (as content or embeds) first; files and buttons ride on the last message."""
+    text = escape(reply.text)
+    if not text.strip():
+        bodies: list[Part] = []
+    elif wants_embed(reply):
+        bodies = _embed_parts(text, reply.meta.get("title"))
+    else:
+        bodies = [Part(content=chunk) for chunk in split_text(text, CONTENT_LIMIT)]
+    return _attach(bodies, reply.files, reply.buttons[:MAX_BUTTONS])
+
+
+def _embed_parts(text: str, title: str | None) -> list[Part]:
+    title = title[:TITLE_LIMIT] if title else None
+    parts: list[Part] = []
+    embeds: list[discord.Embed] = []
+    for chunk in split_text(text, DESCRIPTION_LIMIT):
+        embed = discord.Embed(description=chunk, colour=COLOUR)
+        if title and not parts and not embeds:
+            embed.title = title
+        if embeds and (sum(map(len, embeds)) + len(embed) > TOTAL_LIMIT
+                       or len(embeds) == MAX_EMBEDS):
+            parts.append(Part(embeds=tuple(embeds)))
+            embeds = []
+        embeds.append(embed)
+    parts.append(Part(embeds=tuple(embeds)))
+    return parts
+
+
+def _attach(bodies: list[Part], files: tuple[OutFile, ...],
+            buttons: tuple[Button, ...]) -> list[Part]:
+    file_groups = [files[i:i + MAX_FILES] for i in range(0, len(files), MAX_FILES)]
+    if not bodies and not file_groups and not buttons:
+        return []
+    last = bodies.pop() if bodies else Part()
+    first_files = file_groups.pop(0) if file_groups else ()
+    bodies.append(Part(last.content, last.embeds, first_files, buttons))
+    bodies.extend(Part(files=group) for group in file_groups)
+    return bodies
+
+
+def to_files(files: tuple[OutFile, ...]) -> list[discord.File]:
+    return [discord.File(io.BytesIO(f.content), filename=f.name) for f in files]

@@ -1,0 +1,208 @@
+"""The adapter against the fake gateway and REST API, with a stand-in core."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from echo_core import EchoCore
+from fake_discord import (
+    APP_ID,
+    CIRCLE_CHANNEL,
+    GUILD_ID,
+    MANAGE_GUILD,
+    FakeDiscord,
+    Place,
+    Recorded,
+    button,
+    dm_message,
+    user_payload,
+)
+from fake_discord import slash as slash_event
+
+from adapters.discord import DiscordAdapter
+from adapters.discord.views import PREFIX
+from bot.messages import Button, ChatKind, EventKind, Incoming, OutFile, Reply
+from config.settings import Settings
+
+ALICE = user_payload(501, "alice")
+DM = Place(channel_id=601)
+IN_CIRCLE = Place(channel_id=CIRCLE_CHANNEL, guild_id=GUILD_ID)
+StartAdapter = Callable[..., Awaitable[DiscordAdapter]]
+
+
+class Names:
+    async def circle_names(self) -> list[str]:
+        return ["Leeds North", "Leeds South", "Bradford"]
+
+    async def theme_choices(self) -> list[tuple[int, str]]:
+        return [(3, "procurement rules"), (7, "risk policy")]
+
+
+def callback(r: Recorded) -> bool:
+    return r.method == "POST" and r.path.endswith("/callback")
+
+
+def followup(r: Recorded) -> bool:
+    return r.method == "POST" and r.path.startswith(f"/webhooks/{APP_ID}/")
+
+
+def to_channel(channel_id: int):  # type: ignore[no-untyped-def]
+    return lambda r: r.method == "POST" and r.path == f"/channels/{channel_id}/messages"
+
+
+async def started(start_adapter: StartAdapter, settings: Settings, core: EchoCore,
+                  **kwargs: object) -> None:
+    core.adapter = await start_adapter(settings, core.submit, **kwargs)
+
+
+async def test_commands_are_synced_to_the_listed_guild(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    await started(start_adapter, dc_settings, EchoCore())
+    [put] = fake.matching(lambda r: r.method == "PUT")
+    assert put.path == f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
+    by_name = {c["name"]: c for c in put.body}
+    assert {"start", "help", "report", "metoo", "join", "digest", "forget"} <= set(by_name)
+    [text] = by_name["report"]["options"]
+    assert (text["name"], text["type"], text["required"]) == ("text", 3, True)
+    [theme] = by_name["metoo"]["options"]
+    assert (theme["type"], theme["autocomplete"]) == (4, True)
+    digest = {o["name"]: o for o in by_name["digest"]["options"]}
+    assert digest["circle"]["autocomplete"] and digest["export"]["type"] == 5
+    assert not any(o.get("required") for o in digest.values())
+
+
+async def test_commands_are_synced_globally_without_guilds(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    await started(start_adapter, dc_settings.model_copy(update={"discord_guilds": []}),
+                  EchoCore())
+    [put] = fake.matching(lambda r: r.method == "PUT")
+    assert put.path == f"/applications/{APP_ID}/commands"
+
+
+async def test_dm_slash_command_is_deferred_then_followed_up(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    core = EchoCore(delay=0.3)
+    await started(start_adapter, dc_settings, core)
+    await fake.dispatch("INTERACTION_CREATE",
+                        slash_event("report", {"text": "the *procurement* rules"}, ALICE, DM))
+    [ack] = await fake.wait_for(callback)
+    assert ack.body["type"] == 5  # deferred: answered at once, the reply comes later
+    [reply] = await fake.wait_for(followup)
+    assert reply.body["content"] == "echo: /report the \\*procurement\\* rules"
+    assert reply.body["allowed_mentions"]["parse"] == []
+    assert core.seen == [Incoming(
+        platform="discord", chat_id="601", user_id="501", text="/report the *procurement* rules",
+        chat_kind=ChatKind.PRIVATE, user_handle="@alice", message_id=core.seen[0].message_id)]
+
+
+async def test_personal_command_in_a_guild_moves_to_a_dm(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    core = EchoCore()
+    await started(start_adapter, dc_settings, core)
+    await fake.dispatch("INTERACTION_CREATE",
+                        slash_event("report", {"text": "my manager"}, ALICE, IN_CIRCLE))
+    [ack] = await fake.wait_for(callback)
+    assert ack.body["type"] == 4 and ack.body["data"]["flags"] & 64  # ephemeral
+    [dm_open] = await fake.wait_for(lambda r: r.path == "/users/@me/channels")
+    assert dm_open.body == {"recipient_id": 501}
+    [sent] = await fake.wait_for(to_channel(502))
+    assert sent.body["content"] == "echo: /report my manager"
+    assert core.seen[0].chat_kind is ChatKind.PRIVATE and core.seen[0].chat_id == "502"
+    assert not fake.matching(followup) and not fake.matching(to_channel(CIRCLE_CHANNEL))
+
+
+async def test_digest_in_a_guild_channel_is_public_and_split_into_embeds(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    digest = "\n".join(f"{n}. theme {n}: " + "evidence " * 60 for n in range(1, 40))
+
+    def answer(incoming: Incoming) -> list[Reply]:
+        return [Reply(digest, meta={"kind": "digest", "title": "Shared demand"})]
+
+    core = EchoCore(answer, delay=0.2)
+    await started(start_adapter, dc_settings, core)
+    await fake.dispatch("INTERACTION_CREATE", slash_event(
+        "digest", {"circle": "Leeds North", "since": "7d"}, ALICE, IN_CIRCLE, MANAGE_GUILD))
+    [ack] = await fake.wait_for(callback)
+    assert ack.body["type"] == 5 and not (ack.body.get("data") or {}).get("flags", 0) & 64
+    await asyncio.wait_for(core.arrived.wait(), 5)
+    assert core.seen[0].text == "/digest circle Leeds North since 7d"
+    assert core.seen[0].chat_kind is ChatKind.GROUP
+    assert core.seen[0].chat_title == "Leeds Workers #procurement-circle"
+    await asyncio.sleep(0.5)
+    messages = fake.matching(followup)
+    embeds = [e for m in messages for e in m.body["embeds"]]
+    assert len(messages) >= 3 and embeds[0]["title"] == "Shared demand"
+    for message in messages:
+        total = sum(len(e.get("title", "")) + len(e["description"]) for e in message.body["embeds"])
+        assert total <= 6000 and len(message.body["embeds"]) <= 10
+    assert all(len(e["description"]) <= 4096 for e in embeds)
+    assert "\n".join(e["description"] for e in embeds) == digest
+
+
+async def test_button_press_in_a_dm_reaches_the_core_even_after_a_restart(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    def answer(incoming: Incoming) -> list[Reply]:
+        if incoming.kind is EventKind.BUTTON:
+            return [Reply(f"counted {incoming.button_data}")]
+        return [Reply("Do you face this too?", buttons=(Button("Me too", "metoo:3"),))]
+
+    first = EchoCore(answer)
+    await started(start_adapter, dc_settings, first)
+    await fake.dispatch("INTERACTION_CREATE", slash_event("themes", {}, ALICE, DM))
+    [offer] = await fake.wait_for(followup)
+    [row] = offer.body["components"]
+    assert row["components"][0]["custom_id"] == PREFIX + "metoo:3"
+    await first.adapter.stop()  # type: ignore[union-attr]
+
+    second = EchoCore(answer)
+    await started(start_adapter, dc_settings, second)
+    await fake.dispatch("INTERACTION_CREATE", button(PREFIX + "metoo:3", ALICE, DM,
+                                                             offer.body["components"]))
+    acks = await fake.wait_for(callback, count=2)
+    assert acks[1].body["type"] == 7 and acks[1].body["data"]["components"] == []
+    replies = await fake.wait_for(followup, count=2)
+    assert replies[1].body["content"] == "counted metoo:3"
+    [press] = second.seen
+    assert (press.kind, press.button_data, press.chat_id) == (EventKind.BUTTON, "metoo:3", "601")
+
+
+async def test_free_text_in_a_dm_is_a_text_event(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    core = EchoCore()
+    await started(start_adapter, dc_settings, core)
+    await fake.dispatch("MESSAGE_CREATE", dm_message("Leeds", ALICE, 601))
+    [sent] = await fake.wait_for(to_channel(601))
+    assert sent.body["content"] == "echo: Leeds"
+    assert (core.seen[0].kind, core.seen[0].user_id) == (EventKind.TEXT, "501")
+
+
+async def test_files_are_uploaded_as_multipart(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    files = tuple(OutFile(f"digest-{n}.csv", f"theme,people\n{n},3\n".encode(), "text/csv")
+                  for n in range(12))
+
+    def answer(incoming: Incoming) -> list[Reply]:
+        return [Reply("Your export", files=files)]
+
+    await started(start_adapter, dc_settings, EchoCore(answer))
+    await fake.dispatch("INTERACTION_CREATE", slash_event("digest", {"export": True}, ALICE, DM))
+    sent = await fake.wait_for(followup, count=2)
+    assert sent[0].body["content"] == "Your export"
+    names = [name for m in sent for name, _ in m.files.values()]
+    assert names == [f.name for f in files] and len(sent[0].files) == 10
+    assert sent[1].files["files[1]"][1] == files[11].content
+
+
+async def test_autocomplete_offers_circle_names_and_theme_numbers(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    await started(start_adapter, dc_settings, EchoCore(), lookup=Names())
+    await fake.dispatch("INTERACTION_CREATE", slash_event(
+        "join", {"circle": "leeds"}, ALICE, DM, focused="circle"))
+    await fake.dispatch("INTERACTION_CREATE", slash_event(
+        "metoo", {"theme": "proc"}, ALICE, DM, focused="theme"))
+    circles, themes = await fake.wait_for(callback, count=2)
+    assert circles.body == {"type": 8, "data": {"choices": [
+        {"name": "Leeds North", "value": "Leeds North"},
+        {"name": "Leeds South", "value": "Leeds South"}]}}
+    assert themes.body["data"]["choices"] == [{"name": "3: procurement rules", "value": 3}]
