@@ -11,7 +11,9 @@ def label_themes(
     phrases_by_theme: Mapping[int, Sequence[Sequence[str]]], max_terms: int = 3
 ) -> dict[int, str]:
     """Class-based TF-IDF over each theme's noun-chunk and lemma phrases."""
-    counts = {tid: Counter(p for doc in docs for p in set(doc)) for tid, docs in phrases_by_theme.items()}
+    counts = {
+        tid: Counter(p for doc in docs for p in set(doc)) for tid, docs in phrases_by_theme.items()
+    }
     themes_with: Counter[str] = Counter()
     for counter in counts.values():
         themes_with.update(counter.keys())

@@ -18,7 +18,6 @@ from storage import reports as report_store
 from storage import themes as store
 from storage.db import Database
 
-
 VectorRow = tuple[int, bytes | None, int | None]
 Matrix = NDArray[np.float32]
 

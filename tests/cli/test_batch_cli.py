@@ -1,0 +1,97 @@
+"""The batch CLI end to end: import a CSV, recluster, digest and export, as subprocesses."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROCUREMENT = [
+    "Procurement rules stop us buying from the local social enterprise.",
+    "The tender framework shuts out small local providers and social enterprises.",
+    "Procurement thresholds mean only big contractors can bid for our contracts.",
+    "Commissioning rules block us from contracting the community interest company.",
+]
+RISK = [
+    "The risk policy forbids letting patients go home with family support.",
+    "Risk assessments always say no to people taking risks they have chosen.",
+]
+
+
+def groundswell(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {"GROUNDSWELL_DATABASE_URL": f"sqlite+aiosqlite:///{db}", "PATH": "/usr/bin:/bin"}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=db.parent,
+    )
+
+
+@pytest.fixture
+def reports_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "reports.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "place", "reporter", "created_at"])
+        for number, text in enumerate(PROCUREMENT):
+            writer.writerow([text, ["Leeds", "Leeds", "Leeds", "York"][number], f"p{number}", ""])
+        for number, text in enumerate(RISK):
+            writer.writerow([text, "Hull", f"r{number}", "2026-11-01T10:00:00"])
+        writer.writerow(["", "Leeds", "x", ""])  # line 8: no text
+        writer.writerow(["Call John on 07700 900123", "Leeds", "p0", "not-a-date"])  # line 9
+    return path
+
+
+def test_import_keeps_good_rows_and_names_bad_lines(tmp_path: Path, reports_csv: Path) -> None:
+    db = tmp_path / "gs.db"
+    result = groundswell(db, "import", str(reports_csv))
+    assert "Imported 6 reports; 2 rows skipped." in result.stdout
+    assert "line 8:" in result.stderr and "line 9:" in result.stderr
+    assert result.returncode == 1
+
+    exported = groundswell(db, "export", "reports", "--format", "json")
+    rows = json.loads(exported.stdout)
+    assert [r["text"] for r in rows] == PROCUREMENT + RISK
+    assert {r["place"] for r in rows} == {"Leeds", "York", "Hull"}
+    assert set(rows[0]) == {"id", "created_at", "place", "theme_id", "theme_label", "text"}
+
+
+def test_recluster_then_digest(tmp_path: Path, reports_csv: Path) -> None:
+    db = tmp_path / "gs.db"
+    groundswell(db, "import", str(reports_csv))
+    result = groundswell(db, "recluster")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Re-clustered 6 reports:")
+    out = tmp_path / "digest.json"
+    digest = groundswell(db, "digest", "--since", "90d", "--format", "json", "--out", str(out))
+    assert digest.returncode == 0, digest.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["min_people"] == 3
+    assert all(theme["people"] >= 3 for theme in data["themes"])
+    people = [theme["people"] for theme in data["themes"]]
+    assert people == sorted(people, reverse=True)
+
+
+def test_export_csv_scrubs_quotes(tmp_path: Path) -> None:
+    db = tmp_path / "gs.db"
+    source = tmp_path / "one.csv"
+    source.write_text('text,reporter\n"Email jane.doe@nhs.net about the rota",a\n', "utf-8")
+    groundswell(db, "import", str(source))
+    exported = groundswell(db, "export", "reports", "--format", "csv")
+    assert "jane.doe@nhs.net" not in exported.stdout
+    assert "[email]" in exported.stdout
+
+
+def test_bad_since_is_one_line(tmp_path: Path) -> None:
+    result = groundswell(tmp_path / "gs.db", "digest", "--since", "lately")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "groundswell: --since 'lately': use 7d, 30d, 90d or a date like 2026-01-31"
+    )
