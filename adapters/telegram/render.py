@@ -32,7 +32,7 @@ def escape(text: str) -> str:
 
 def units(text: str) -> int:
     """Telegram measures length in UTF-16 code units (an emoji can count as two)."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def split_text(text: str, limit: int = MAX_MESSAGE - 1) -> list[str]:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from fake_bot_api import TOKEN, FakeBotApi
+from tg_support import EchoCore
 
 from adapters.telegram import TelegramAdapter
-from bot.messages import Incoming, Outgoing, Reply
 from config.settings import Settings
 
 
@@ -43,31 +42,6 @@ def tg_settings(fake_api: FakeBotApi, tmp_path: Path) -> Settings:
         telegram_base_url=fake_api.base_url,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'telegram.db'}",
     )
-
-
-class EchoCore:
-    """Stands in for the core: records what arrives and answers ``echo: TEXT``."""
-
-    def __init__(self) -> None:
-        self.received: list[Incoming] = []
-        self.adapter: TelegramAdapter | None = None
-        self.fail_on: set[str] = set()
-
-    async def wait(self, count: int, within: float = 10) -> list[Incoming]:
-        """Until ``count`` events arrived; fail the test if they never do."""
-        for _ in range(int(within / 0.02)):
-            if len(self.received) >= count:
-                return self.received
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"core received {len(self.received)} events, wanted {count}")
-
-    async def submit(self, incoming: Incoming) -> None:
-        self.received.append(incoming)
-        if incoming.text in self.fail_on:
-            raise RuntimeError(f"core failed on {incoming.text!r}")
-        assert self.adapter is not None
-        answer = f"echo: {incoming.text or incoming.kind.value}"
-        await self.adapter.send(Outgoing("telegram", incoming.chat_id, Reply(text=answer)))
 
 
 @pytest.fixture

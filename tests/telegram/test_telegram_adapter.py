@@ -7,8 +7,8 @@ import logging
 
 import pytest
 import tg_updates as tg
-from conftest import EchoCore
 from fake_bot_api import BOT_USER, FakeBotApi, html_to_text
+from tg_support import EchoCore
 
 from bot.messages import Button, ChatKind, EventKind, OutFile, Outgoing, Reply
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import socket
 from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 import tg_updates as tg
-from conftest import EchoCore
 from fake_bot_api import FakeBotApi
+from tg_support import EchoCore, free_port, post_update
 
 from adapters.telegram import TelegramAdapter
 from config.settings import Settings
@@ -59,12 +56,6 @@ async def test_redelivered_update_is_processed_once_across_restart(
     assert fake_api.texts(601).count("echo: /report the procurement rules") == 1
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 async def webhook(tg_settings: Settings) -> AsyncIterator[tuple[EchoCore, str]]:
     port = free_port()
@@ -82,17 +73,6 @@ async def webhook(tg_settings: Settings) -> AsyncIterator[tuple[EchoCore, str]]:
     await core.adapter.stop()
 
 
-async def post(url: str, update: dict[str, object], secret: str | None) -> int:
-    headers = {"Content-Type": "application/json"}
-    if secret is not None:
-        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(url, data=json.dumps(update), headers=headers) as response,
-    ):
-        return response.status
-
-
 async def test_webhook_checks_the_secret(
     webhook: tuple[EchoCore, str], fake_api: FakeBotApi
 ) -> None:
@@ -102,9 +82,9 @@ async def test_webhook_checks_the_secret(
     assert registered.params["secret_token"] == SECRET
     assert not fake_api.sent("getUpdates"), "webhook mode must not poll"
     chat = tg.private_chat(ALICE)
-    assert await post(url, tg.text(chat, ALICE, "forged", update_id=7), "wrong") == 403
-    assert await post(url, tg.text(chat, ALICE, "forged", update_id=8), None) == 403
-    assert await post(url, tg.text(chat, ALICE, "genuine", update_id=9), SECRET) == 200
+    assert await post_update(url, tg.text(chat, ALICE, "forged", update_id=7), "wrong") == 403
+    assert await post_update(url, tg.text(chat, ALICE, "forged", update_id=8), None) == 403
+    assert await post_update(url, tg.text(chat, ALICE, "genuine", update_id=9), SECRET) == 200
     received = await core.wait(1)
     await asyncio.sleep(0.2)
     assert [i.text for i in received] == ["genuine"]

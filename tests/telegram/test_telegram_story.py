@@ -1,0 +1,221 @@
+"""End to end: people on Telegram, through PTB and the fake Bot API, to the real App and
+Dispatcher and back, wired exactly as ``groundswell run`` wires the adapter."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+import tg_updates as tg
+from fake_bot_api import BOT_USER, TOKEN, FakeBotApi
+from spacy.language import Language
+from tg_support import TelegramWorld, free_port, post_update
+
+from adapters.telegram import TelegramAdapter
+from bot.app import App
+from bot.runtime import Runtime
+from config.settings import Settings
+from storage.updates import seen_in
+
+OLIVE = tg.user(900, "olive", "Olive")  # an organiser, from settings
+AMIRA = tg.user(701, "amira", "Amira")
+BEN = tg.user(702, None, "Ben")
+CHLOE = tg.user(703, "chloe", "Chloe")
+GROUP = tg.group_chat(-100500, "Leeds carers chat")
+BOT_NAME = BOT_USER["username"]
+
+PROCUREMENT_A = (
+    "Procurement rules mean we can't buy from the local social enterprise that runs our "
+    "befriending service; the tender framework only lets big contractors bid."
+)
+PROCUREMENT_B = (
+    "The council's procurement framework shuts out small local providers: the tender "
+    "process is too heavy for a social enterprise to bid for contracts."
+)
+
+
+def telegram_adapter(settings: Settings, runtime: Runtime) -> TelegramAdapter:
+    """The wiring handed to the lead for ``groundswell run``."""
+    db = runtime.app.services.db
+    return TelegramAdapter(settings, runtime.dispatcher.submit, seen=seen_in(db))
+
+
+async def start_world(settings: Settings, nlp: Language, fake: FakeBotApi) -> TelegramWorld:
+    app = await App.create(settings, nlp=nlp)
+    runtime = Runtime(app)
+    runtime.add(telegram_adapter(settings, runtime))
+    await runtime.start()
+    return TelegramWorld(fake, runtime)
+
+
+@pytest.fixture
+def live_settings(make_settings: Callable[..., Settings], fake_api: FakeBotApi) -> Settings:
+    return make_settings(
+        telegram_token=TOKEN,
+        telegram_base_url=fake_api.base_url,
+        organisers=["telegram:900"],
+        min_people=2,
+    )
+
+
+@pytest.fixture
+async def world(
+    live_settings: Settings, nlp: Language, fake_api: FakeBotApi
+) -> AsyncIterator[TelegramWorld]:
+    started = await start_world(live_settings, nlp, fake_api)
+    yield started
+    await started.runtime.stop()
+
+
+async def test_onboarding_with_button_taps(world: TelegramWorld, fake_api: FakeBotApi) -> None:
+    notice = await world.say(AMIRA, "/start")
+    assert notice[-1].startswith("Welcome to Groundswell") and "/forget" in notice[-1]
+    assert (await world.tap(AMIRA, "Yes, I agree"))[-1].startswith("Thank you. Which town")
+    edited = fake_api.sent("editMessageText", chat_id=701)[-1]
+    assert "» Yes, I agree" in edited.params["text"] and "reply_markup" not in edited.params
+    with pytest.raises(AssertionError, match="no button"):
+        world.button(701, "Yes, I agree")  # the answered keyboard is gone
+    assert (await world.say(AMIRA, "Leeds"))[-1] == "Got it: Leeds. Which area do you work in?"
+    assert (await world.tap(AMIRA, "Health"))[-1].startswith("You're set up.")
+    assert len(fake_api.sent("answerCallbackQuery")) == 2
+
+
+async def test_report_tells_you_you_are_not_alone(world: TelegramWorld) -> None:
+    await world.onboard(AMIRA, "Leeds")
+    await world.onboard(BEN, "Bradford")
+    first = (await world.say(AMIRA, f"/report {PROCUREMENT_A}"))[-1]
+    assert "You're the first to raise this" in first
+    second = (await world.say(BEN, f"/report {PROCUREMENT_B}"))[-1]
+    assert "2 people in 2 places share it. You're not alone." in second
+    mine = (await world.say(BEN, "/mine"))[-1]
+    assert PROCUREMENT_B in mine and PROCUREMENT_A not in mine
+
+
+async def test_group_link_and_circle_digest(world: TelegramWorld, fake_api: FakeBotApi) -> None:
+    circles = world.runtime.app.services.circles
+    await circles.create("Leeds carers", "Leeds", None, None, None, None)
+    await world.onboard(OLIVE, "Leeds")
+    await world.onboard(AMIRA, "Leeds")
+    await world.onboard(BEN, "Bradford")
+    refused = await world.say(AMIRA, "/link Leeds carers", GROUP)
+    assert refused == ["Sorry, that command isn't available to you here."]
+    linked = await world.say(OLIVE, f"/link@{BOT_NAME} Leeds carers", GROUP)
+    assert linked == ["This chat is now linked to the circle Leeds carers."]
+    await fake_api.inject(tg.text(GROUP, AMIRA, "ordinary chat: never stored, never answered"))
+    reported = await world.say(AMIRA, f"/report@{BOT_NAME} {PROCUREMENT_A}", GROUP)
+    assert reported[-1].startswith("Tip: next time, message me privately")
+    await world.say(BEN, f"/report {PROCUREMENT_B}", GROUP)
+    digest = (await world.say(OLIVE, "/digest", GROUP))[-1]
+    header = digest.splitlines()[0]
+    assert header.startswith("Shared-demand digest:") and "Leeds carers" in header
+    assert "2 people in 2 places" in digest
+    assert all(name not in digest.lower() for name in ("amira", "ben", "olive"))
+    texts = fake_api.texts(GROUP["id"])
+    assert not any("ordinary chat" in text for text in texts)
+    assert "ordinary chat" not in (await world.say(AMIRA, "/mine"))[-1]
+
+
+async def test_deep_link_joins_the_circle_after_consent(world: TelegramWorld) -> None:
+    circles = world.runtime.app.services.circles
+    circle = await circles.create("Hull health", "Hull", None, None, None, None)
+    assert circle is not None
+    await world.say(CHLOE, f"/start circle_{circle.id}")
+    await world.tap(CHLOE, "Yes, I agree")
+    await world.say(CHLOE, "Hull")
+    done = (await world.tap(CHLOE, "Social care"))[-1]
+    assert done.endswith("You've joined the circle Hull health.")
+    assert "✓ joined" in (await world.say(CHLOE, "/circles"))[-1]
+
+
+async def test_new_members_photos_and_edits(world: TelegramWorld, fake_api: FakeBotApi) -> None:
+    welcome = await world.exchange(tg.joined(GROUP, AMIRA, CHLOE), GROUP["id"])
+    assert welcome == [
+        "Welcome! To report a barrier or join this circle, message me privately and send /start."
+    ]
+    chat = tg.private_chat(AMIRA)
+    for update in (tg.photo(chat, AMIRA), tg.voice(chat, AMIRA), tg.edited(chat, AMIRA, "x")):
+        answer = await world.exchange(update, AMIRA["id"])
+        assert answer == ["I can only read text for now. Please type your message."]
+
+
+async def test_mydata_export_arrives_as_a_document(
+    world: TelegramWorld, fake_api: FakeBotApi
+) -> None:
+    await world.onboard(AMIRA, "Leeds")
+    await world.say(AMIRA, f"/report {PROCUREMENT_A}")
+    await world.say(AMIRA, "/mydata")
+    (document,) = await fake_api.wait_for("sendDocument", chat_id=AMIRA["id"])
+    name, content = document.files["document"]
+    data = json.loads(content)
+    assert name.endswith(".json") and data["person"]["place"] == "Leeds"
+    assert [report["text"] for report in data["reports"]] == [PROCUREMENT_A]
+
+
+async def test_a_429_is_waited_out_and_retried(world: TelegramWorld, fake_api: FakeBotApi) -> None:
+    fake_api.fail_once("sendMessage", retry_after=1)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    answer = await world.say(AMIRA, "/help")
+    assert loop.time() - started >= 1.0
+    assert answer[0].startswith("Groundswell helps you find people")
+    assert len(fake_api.sent("sendMessage", chat_id=AMIRA["id"])) == 2, "one refused, one sent"
+
+
+async def test_redelivered_update_after_restart_is_processed_once(
+    world: TelegramWorld,
+    live_settings: Settings,
+    fake_api: FakeBotApi,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="adapters.telegram")
+    await world.onboard(AMIRA, "Leeds")
+    chat = tg.private_chat(AMIRA)
+    report = f"/report {PROCUREMENT_A}"
+    await world.exchange(tg.text(chat, AMIRA, report, update_id=9000), AMIRA["id"])
+    old = world.runtime.adapters["telegram"]
+    await old.stop()
+    restarted = telegram_adapter(live_settings, world.runtime)
+    world.runtime.add(restarted)
+    await restarted.start()
+    await fake_api.inject(tg.text(chat, AMIRA, report, update_id=9000))  # redelivered
+    mine = (await world.say(AMIRA, "/mine"))[-1]
+    assert mine.count(PROCUREMENT_A) == 1
+    saved = [t for t in fake_api.texts(AMIRA["id"]) if "your report is saved" in t]
+    assert len(saved) == 1
+    assert "telegram update 9000 seen before; skipped" in caplog.messages
+
+
+@pytest.fixture
+async def webhook_world(
+    live_settings: Settings, nlp: Language, fake_api: FakeBotApi
+) -> AsyncIterator[tuple[TelegramWorld, str]]:
+    port = free_port()
+    settings = live_settings.model_copy(
+        update={
+            "telegram_webhook_url": "https://bot.example.org/hook",
+            "telegram_webhook_port": port,
+            "telegram_webhook_secret": "right-secret",
+        }
+    )
+    started = await start_world(settings, nlp, fake_api)
+    yield started, f"http://127.0.0.1:{port}/hook"
+    await started.runtime.stop()
+
+
+async def test_webhook_refuses_a_wrong_secret(
+    webhook_world: tuple[TelegramWorld, str], fake_api: FakeBotApi
+) -> None:
+    world, url = webhook_world
+    chat = tg.private_chat(AMIRA)
+    assert await post_update(url, tg.text(chat, AMIRA, "/start", update_id=1), "wrong") == 403
+    assert (
+        await post_update(url, tg.text(chat, AMIRA, "/start", update_id=2), "right-secret") == 200
+    )
+    await fake_api.wait_for("sendMessage", chat_id=AMIRA["id"])
+    await world.runtime.dispatcher.join()
+    (notice,) = fake_api.texts(AMIRA["id"])
+    assert notice.startswith("Welcome to Groundswell")
+    assert not fake_api.sent("getUpdates"), "webhook mode never polls"
