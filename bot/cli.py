@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--since", default="30d")
     digest.add_argument("--circle")
     digest.add_argument("--place")
-    digest.add_argument("--format", default="md", choices=["md", "json", "text"])
+    digest.add_argument("--format", default="md", choices=sorted(commands.RENDERERS))
     digest.add_argument("--out", type=Path)
     export = sub.add_parser("export", help="export data")
     export.add_argument("what", choices=["reports"])

@@ -12,6 +12,7 @@ from rich.progress import Progress
 from adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.batch import export_reports, import_csv
+from bot.digests.export import render_csv, render_html
 from bot.digests.render import render_json, render_markdown, render_text
 from bot.runtime import Runtime, configured_platforms, load_factory
 from config.settings import Settings
@@ -92,7 +93,13 @@ def parse_since(value: str, now: datetime) -> datetime:
         raise CliError(f"--since '{value}': use 7d, 30d, 90d or a date like 2026-01-31") from None
 
 
-RENDERERS = {"md": render_markdown, "json": render_json, "text": render_text}
+RENDERERS = {
+    "md": render_markdown,
+    "csv": render_csv,
+    "json": render_json,
+    "html": render_html,
+    "text": render_text,
+}
 
 
 async def digest(args: argparse.Namespace, settings: Settings) -> int:

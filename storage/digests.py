@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Endorsement, Report, ReportTheme, Theme
+
+SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,17 @@ async def theme_counts(
     ]
 
 
+def _in_scope(query: SelectT, scope: Scope) -> SelectT:
+    """Places and quotes come from the digest's own scope, never from outside it."""
+    if scope.circle_id is not None:
+        query = query.where(Report.circle_id == scope.circle_id)
+    if scope.place_key is not None:
+        query = query.where(Report.place_key == scope.place_key)
+    return query
+
+
 async def place_people(
-    session: AsyncSession, theme_ids: list[int], start: datetime, end: datetime
+    session: AsyncSession, scope: Scope, theme_ids: list[int], start: datetime, end: datetime
 ) -> list[tuple[int, str, int]]:
     """(theme, place, distinct people) for naming places that pass k-anonymity."""
     query = (
@@ -109,14 +121,20 @@ async def place_people(
         )
         .group_by(ReportTheme.theme_id, Report.place_key)
     )
+    query = _in_scope(query, scope)
     return [(int(t), str(p), int(n)) for t, p, n in (await session.execute(query)).all()]
 
 
 async def quote_candidates(
-    session: AsyncSession, theme_ids: list[int], start: datetime, end: datetime, per_theme: int = 6
+    session: AsyncSession,
+    scope: Scope,
+    theme_ids: list[int],
+    start: datetime,
+    end: datetime,
+    per_theme: int = 6,
 ) -> list[tuple[int, int, str, int, str | None]]:
     """(theme, report, text, person, place) nearest each theme's centre first."""
-    ranked = (
+    candidates = (
         select(
             ReportTheme.theme_id,
             Report.id,
@@ -137,8 +155,8 @@ async def quote_candidates(
             Report.created_at >= start,
             Report.created_at < end,
         )
-        .subquery()
     )
+    ranked = _in_scope(candidates, scope).subquery()
     query = select(
         ranked.c.theme_id, ranked.c.id, ranked.c.text, ranked.c.person_id, ranked.c.place_key
     ).where(ranked.c.rank <= per_theme)

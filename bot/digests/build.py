@@ -1,32 +1,40 @@
 """Building a digest from the database: rank by distinct people, then places and circles,
-then recency; leave out anything fewer than ``min_people`` people share."""
+then recency; leave out or mask anything fewer than ``min_people`` people share."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
 
-from bot.digests.model import Digest, DigestTheme
+from bot.digests.model import Digest, DigestTheme, NamedPlace
 from bot.nlp_worker import NlpWorker
 from storage import digests as store
 from storage.db import Database
 from storage.digests import Scope, ThemeCounts
 from storage.models import Theme
 
+RISING, FALLING = 1.2, 0.8
 
-def trend_of(current: int, previous: int) -> str:
-    if previous == 0:
+
+def trend_of(current: int, previous: int, min_people: int) -> str:
+    """'new' also covers a previous period with fewer than min_people: telling 0 from 1 or 2
+    there would describe those one or two people."""
+    if previous < min_people:
         return "new"
-    if current >= previous * 1.2 and current - previous >= 1:
+    if current >= previous * RISING and current > previous:
         return "rising"
-    if current <= previous * 0.8:
+    if current <= previous * FALLING:
         return "falling"
     return "steady"
 
 
-def rank_key(counts: ThemeCounts) -> tuple[int, int, int, float]:
+def rank_key(counts: ThemeCounts) -> tuple[int, int, int, float, int]:
     latest = counts.latest.timestamp() if counts.latest else 0.0
-    return (-counts.people, -counts.places, -counts.circles, -latest)
+    return (-counts.people, -counts.places, -counts.circles, -latest, counts.theme_id)
+
+
+def at_least(value: int, min_people: int) -> int | None:
+    return value if value >= min_people else None
 
 
 class DigestBuilder:
@@ -42,28 +50,26 @@ class DigestBuilder:
         async with self.db.transaction() as session:
             current = await store.theme_counts(session, scope, start, end)
             previous = await store.theme_counts(session, scope, previous_start, start)
-            shown = sorted((c for c in current if c.people >= self.min_people), key=rank_key)[
-                :limit
-            ]
-            ids = [c.theme_id for c in shown]
+            shown = sorted((c for c in current if c.people >= self.min_people), key=rank_key)
+            ids = [c.theme_id for c in shown[:limit]]
             themes = await store.themes_by_id(session, ids)
-            places = await store.place_people(session, ids, start, end)
-            candidates = await store.quote_candidates(session, ids, start, end)
+            places = await store.place_people(session, scope, ids, start, end)
+            candidates = await store.quote_candidates(session, scope, ids, start, end)
         quotes = await self._quotes(candidates)
         before = {c.theme_id: c.people for c in previous}
         named = self._named_places(places)
         items = tuple(
             self._item(c, themes[c.theme_id], before.get(c.theme_id, 0), named, quotes)
-            for c in shown
+            for c in shown[:limit]
         )
         withheld = sum(1 for c in current if c.people < self.min_people)
         return Digest(scope_label, start, end, self.min_people, items, withheld)
 
-    def _named_places(self, rows: list[tuple[int, str, int]]) -> dict[int, list[str]]:
-        named: dict[int, list[str]] = defaultdict(list)
+    def _named_places(self, rows: list[tuple[int, str, int]]) -> dict[int, list[NamedPlace]]:
+        named: dict[int, list[NamedPlace]] = defaultdict(list)
         for theme_id, place, people in sorted(rows, key=lambda r: (-r[2], r[1])):
             if people >= self.min_people:
-                named[theme_id].append(place)
+                named[theme_id].append(NamedPlace(place, people))
         return named
 
     async def _quotes(
@@ -89,9 +95,10 @@ class DigestBuilder:
         c: ThemeCounts,
         theme: Theme,
         previous: int,
-        named: dict[int, list[str]],
+        named: dict[int, list[NamedPlace]],
         quotes: dict[int, list[str]],
     ) -> DigestTheme:
+        k = self.min_people
         return DigestTheme(
             theme_id=c.theme_id,
             title=theme.name or theme.label,
@@ -101,10 +108,10 @@ class DigestBuilder:
             places=c.places,
             circles=c.circles,
             reports=c.reports,
-            me_too=c.me_too,
+            me_too=at_least(c.me_too, k),
             named_places=tuple(named.get(c.theme_id, [])),
-            trend=trend_of(c.people, previous),
-            previous_people=previous,
+            trend=trend_of(c.people, previous, k),
+            previous_people=at_least(previous, k),
             quotes=tuple(quotes.get(c.theme_id, [])),
             latest=c.latest,
         )

@@ -1,9 +1,21 @@
-"""What a digest holds, independent of how it is rendered."""
+"""What a digest holds, independent of how it is rendered.
+
+Every number here is already safe to publish: the builder masks anything that would describe
+fewer than ``min_people`` people, so no renderer can leak what it never receives.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+
+
+@dataclass(frozen=True)
+class NamedPlace:
+    """A place shown by name: at least ``min_people`` people there share the theme."""
+
+    name: str
+    people: int
 
 
 @dataclass(frozen=True)
@@ -16,12 +28,17 @@ class DigestTheme:
     places: int
     circles: int
     reports: int
-    me_too: int
-    named_places: tuple[str, ...]  # only places with at least min_people sharing the theme
+    me_too: int | None  # None: fewer than min_people said "me too" (shown as "fewer than k")
+    named_places: tuple[NamedPlace, ...]
     trend: str  # new / rising / steady / falling
-    previous_people: int
+    previous_people: int | None  # None: fewer than min_people in the previous period
     quotes: tuple[str, ...]  # already scrubbed
     latest: datetime | None
+
+    @property
+    def change(self) -> int | None:
+        """People gained since the previous period, when that period can be described."""
+        return None if self.previous_people is None else self.people - self.previous_people
 
 
 @dataclass(frozen=True)

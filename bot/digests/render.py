@@ -1,65 +1,116 @@
-"""Rendering a digest as chat text, Markdown or JSON."""
+"""Rendering a digest as chat text, Markdown or JSON, and splitting long chat messages.
+
+Numbers arrive already masked (see ``bot.digests.model``); here "None" becomes words such
+as "fewer than 3", never a number.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bot.digests.model import Digest, DigestTheme
 
-
-def _trend_text(item: DigestTheme) -> str:
-    if item.trend == "new":
-        return "new this period"
-    return f"{item.trend} ({item.previous_people} → {item.people} people)"
+SCHEMA_VERSION = 1
 
 
-def _theme_lines(rank: int, item: DigestTheme) -> list[str]:
+def _few(k: int) -> str:
+    return f"fewer than {k}"
+
+
+def trend_text(item: DigestTheme, k: int) -> str:
+    if item.previous_people is None:
+        return f"new this period (previous period: {_few(k)} people)"
+    change = item.people - item.previous_people
+    sign = "+" if change >= 0 else "−"
+    return f"{item.trend} ({item.previous_people} → {item.people} people, {sign}{abs(change)})"
+
+
+def me_too_text(item: DigestTheme, k: int) -> str:
+    return f"{item.me_too if item.me_too is not None else _few(k)} me-too"
+
+
+def places_text(item: DigestTheme) -> str:
+    where = ", ".join(f"{p.name} ({p.people})" for p in item.named_places)
+    return f" — including {where}" if where else ""
+
+
+def theme_lines(rank: int, item: DigestTheme, k: int) -> list[str]:
     lines = [f"{rank}. {item.title} (theme #{item.theme_id})"]
     if item.demand:
         lines.append(f"   Demand: {item.demand}")
-    where = f" — including {', '.join(item.named_places)}" if item.named_places else ""
-    lines.append(f"   {item.people} people in {item.places} places{where}")
-    lines.append(f"   {item.reports} reports, {item.me_too} me-too; {_trend_text(item)}")
+    lines.append(f"   {item.people} people in {item.places} places{places_text(item)}")
+    lines.append(f"   {item.reports} reports, {me_too_text(item, k)}; {trend_text(item, k)}")
     lines.extend(f"   “{quote}”" for quote in item.quotes)
     return lines
 
 
-def _header(digest: Digest) -> str:
+def header(digest: Digest) -> str:
     period = f"{digest.start:%d %b %Y} – {digest.end:%d %b %Y}"
     return f"Shared-demand digest: {digest.scope_label}, {period}"
 
 
+def withheld_text(digest: Digest) -> str:
+    return (
+        f"{digest.withheld} more themes are shared by fewer than {digest.min_people} "
+        "people and are not shown, to protect those who reported them."
+    )
+
+
+def empty_text(digest: Digest) -> str:
+    return f"No barrier is shared by {digest.min_people} or more people in this period yet."
+
+
 def render_text(digest: Digest) -> str:
-    lines = [_header(digest), ""]
+    lines = [header(digest), ""]
     if not digest.themes:
-        lines.append(
-            f"No barrier is shared by {digest.min_people} or more people in this period yet."
-        )
+        lines.append(empty_text(digest))
     for rank, item in enumerate(digest.themes, start=1):
-        lines.extend(_theme_lines(rank, item))
+        lines.extend(theme_lines(rank, item, digest.min_people))
         lines.append("")
     if digest.withheld:
-        lines.append(
-            f"{digest.withheld} more themes are shared by fewer than {digest.min_people} "
-            "people and are not shown, to protect those who reported them."
-        )
+        lines.append(withheld_text(digest))
     return "\n".join(lines).strip()
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def md_escape(text: str) -> str:
+    """User text must not turn into links, headings or HTML in a Markdown viewer."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_theme(rank: int, item: DigestTheme, k: int) -> list[str]:
+    lines = [f"## {rank}. {md_escape(item.title)} (theme #{item.theme_id})", ""]
+    if item.demand:
+        lines.append(f"**Demand:** {md_escape(item.demand)}  ")
+    where = ", ".join(f"{md_escape(p.name)} ({p.people})" for p in item.named_places)
+    lines.append(f"- {item.people} people in {item.places} places, {item.circles} circles")
+    if where:
+        lines.append(f"- Places with at least {k} people: {where}")
+    lines.append(f"- {item.reports} reports, {me_too_text(item, k)}")
+    lines.append(f"- Trend: {trend_text(item, k)}")
+    lines.extend(f"> “{md_escape(quote)}”\n" for quote in item.quotes)
+    return [*lines, ""]
+
+
 def render_markdown(digest: Digest) -> str:
-    lines = [f"# {_header(digest)}", ""]
-    for rank, item in enumerate(digest.themes, start=1):
-        lines.append(f"## {rank}. {item.title}")
-        lines.extend(f"- {line.strip()}" for line in _theme_lines(rank, item)[1:])
-        lines.append("")
+    lines = [f"# {md_escape(header(digest))}", ""]
     if not digest.themes:
-        lines.append(f"No barrier is shared by {digest.min_people} or more people yet.")
+        lines.append(empty_text(digest))
+    for rank, item in enumerate(digest.themes, start=1):
+        lines.extend(_md_theme(rank, item, digest.min_people))
+    if digest.withheld:
+        lines.append(withheld_text(digest))
     return "\n".join(lines).strip() + "\n"
 
 
 def digest_dict(digest: Digest) -> dict[str, Any]:
     return {
+        "schema": "groundswell.digest",
+        "version": SCHEMA_VERSION,
         "scope": digest.scope_label,
         "start": digest.start.isoformat(),
         "end": digest.end.isoformat(),
@@ -81,12 +132,46 @@ def _theme_dict(rank: int, item: DigestTheme) -> dict[str, Any]:
         "circles": item.circles,
         "reports": item.reports,
         "me_too": item.me_too,
-        "named_places": list(item.named_places),
+        "named_places": [{"name": p.name, "people": p.people} for p in item.named_places],
         "trend": item.trend,
         "previous_people": item.previous_people,
+        "change": item.change,
         "quotes": list(item.quotes),
+        "latest": item.latest.isoformat() if item.latest else None,
     }
 
 
 def render_json(digest: Digest) -> str:
     return json.dumps(digest_dict(digest), indent=2, ensure_ascii=False)
+
+
+def split_message(text: str, limit: int) -> list[str]:
+    """Chunks below ``limit`` characters, cut at line boundaries so a theme's lines stay
+    readable; a single over-long line is cut at the last space before the limit."""
+    if limit < 2:
+        raise ValueError("limit must be at least 2")
+    chunks: list[str] = []
+    current = ""
+    for line in _short_lines(text, limit - 1):
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) < limit:
+            current = candidate
+            continue
+        if current.strip():
+            chunks.append(current)
+        current = line
+    if current.strip():
+        chunks.append(current)
+    return chunks
+
+
+def _short_lines(text: str, width: int) -> list[str]:
+    out: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > width:
+            cut = line.rfind(" ", 1, width + 1)
+            cut = cut if cut > 0 else width
+            out.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        out.append(line)
+    return out

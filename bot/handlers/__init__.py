@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.handlers import basics, circles, digest, onboarding, privacy, reporting, themes
+from bot.handlers.curation import hide, theme
+from bot.handlers.schedule import schedule
 from bot.messages import Reply
 from bot.roles import Role
 from bot.router import ButtonRoute, Command, Router, StateRoute
@@ -32,6 +34,9 @@ def core_commands() -> list[Command]:
             "link", circles.link, "link this group to a circle (coordinators)", member, usage="NAME"
         ),
         Command("digest", digest.digest, "shared-demand digest (organisers, coordinators)", member),
+        Command("theme", theme, "name, merge, split or hide a theme", Role.ORGANISER),
+        Command("hide", hide, "hide a report", Role.ORGANISER, usage="REPORT_ID"),
+        Command("schedule", schedule, "post this chat's digest regularly", member),
         Command("mydata", privacy.mydata, "everything I hold about you", anyone),
         Command("forget", privacy.forget, "delete everything about you", anyone),
     ]

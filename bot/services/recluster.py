@@ -14,6 +14,7 @@ from bot.services.themes import ThemeService, group_phrases
 from nlp.analysis import vector_from_bytes, vector_to_bytes
 from nlp.cluster import cluster_vectors, normalise
 from nlp.stable import inherit_ids
+from storage import curation as curation_store
 from storage import reports as report_store
 from storage import themes as store
 from storage.db import Database
@@ -51,11 +52,13 @@ class Reclusterer:
         async with self.db.transaction() as session:
             rows = [r for r in await report_store.all_report_vectors(session) if r[1] is not None]
             before = len(await store.live_themes(session))
+            pinned = await curation_store.curated_theme_ids(session)
         if not rows:
             return ReclusterSummary(0, before, before, 0)
         vectors = np.vstack([vector_from_bytes(v) for _, v, _ in rows if v is not None])
         granularity = self.themes.settings.theme_granularity
         clusters = await asyncio.to_thread(cluster_vectors, vectors, granularity)
+        clusters = pin_clusters([t for _, _, t in rows], clusters, pinned)
         inherited = inherit_ids([t for _, _, t in rows], [int(c) for c in clusters])
         async with self.db.transaction() as session:
             fresh = {}
@@ -82,6 +85,23 @@ class Reclusterer:
                 theme.merged_into = moves.get(theme.id, -1)
         await _update_centroids(session, vectors, theme_of)
         await self.themes.relabel(session, group_phrases(await report_store.theme_phrases(session)))
+
+
+def pin_clusters(
+    old_theme_of: list[int | None], clusters: NDArray[np.int64], pinned: set[int]
+) -> NDArray[np.int64]:
+    """Reports of a theme an organiser curated (named, merged, split, hid) keep it: each such
+    theme becomes a cluster of its own, which ``inherit_ids`` then maps back to its id."""
+    out = np.array(clusters, dtype=np.int64, copy=True)
+    next_label = int(out.max(initial=-1)) + 1
+    label_of: dict[int, int] = {}
+    for i, old in enumerate(old_theme_of):
+        if old is not None and old in pinned:
+            if old not in label_of:
+                label_of[old] = next_label
+                next_label += 1
+            out[i] = label_of[old]
+    return out
 
 
 def sims_by(report_ids: list[int], sims: list[float]) -> dict[int, float]:

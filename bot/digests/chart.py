@@ -1,0 +1,51 @@
+"""The digest's bar chart (people and places per theme) as PNG bytes.
+
+Drawn on a bare ``Figure`` with the Agg canvas, not through pyplot: no display, no global
+figure state, so it is safe on a headless server and in a worker thread.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from bot.digests.model import Digest
+
+PEOPLE_COLOUR = "#1f6f8b"
+PLACES_COLOUR = "#e07a5f"
+
+
+def _labels(digest: Digest) -> list[str]:
+    return [
+        textwrap.shorten(f"#{t.theme_id} {t.title}", width=40, placeholder="…")
+        for t in digest.themes
+    ]
+
+
+def chart_png(digest: Digest, dpi: int = 100) -> bytes:
+    """Only themes already shown (at least min_people people) get a bar."""
+    themes = digest.themes
+    fig = Figure(figsize=(9, 1.5 + 0.6 * max(1, len(themes))), dpi=dpi)
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    rows = list(range(len(themes)))[::-1]
+    people = [t.people for t in themes]
+    places = [t.places for t in themes]
+    ax.barh([r + 0.2 for r in rows], people, 0.4, label="people", color=PEOPLE_COLOUR)
+    ax.barh([r - 0.2 for r in rows], places, 0.4, label="places", color=PLACES_COLOUR)
+    ax.set_yticks(rows, _labels(digest))
+    ax.set_xlabel("distinct people / places")
+    ax.set_title(f"Shared demand: {digest.scope_label}")
+    if themes:
+        ax.legend(loc="lower right")
+    else:
+        ax.text(
+            0.5, 0.5, "no theme is shared widely enough yet", ha="center", transform=ax.transAxes
+        )
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -1,0 +1,88 @@
+"""/theme and /hide: organisers shape the themes digests are built from.
+
+Registered for organisers only; every change is logged (who, when, what) by the curator and
+is kept by ``groundswell recluster``."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.digests.curation import CurationError, Curator
+from bot.messages import Reply
+
+THEME_USAGE = (
+    "Use /theme N name TEXT, /theme N demand TEXT, /theme merge N M, /theme split N "
+    "or /theme hide N (N from /themes or /digest)."
+)
+MAX_TEXT = {"name": 200, "demand": 2000}
+
+
+def _number(word: str) -> int | None:
+    word = word.lstrip("#")
+    return int(word) if word.isdigit() else None
+
+
+def actor_of(ctx: Context) -> str:
+    return f"{ctx.incoming.platform}:{ctx.incoming.user_id}"
+
+
+def curator_of(ctx: Context) -> Curator:
+    return Curator(ctx.services.db, ctx.services.themes)
+
+
+async def _set_text(ctx: Context, theme_id: int, field: str, text: str) -> str:
+    if not text or len(text) > MAX_TEXT[field]:
+        return f"Please give the {field} in 1 to {MAX_TEXT[field]} characters."
+    await curator_of(ctx).set_text(actor_of(ctx), theme_id, field, text)
+    what = "now called" if field == "name" else "now demands"
+    return f"Theme #{theme_id} is {what}: {text}"
+
+
+async def _merge(ctx: Context, words: list[str]) -> str:
+    numbers = [_number(w) for w in words[1:]]
+    if len(numbers) != 2 or None in numbers:
+        return THEME_USAGE
+    survivor, absorbed = (int(n) for n in numbers if n is not None)
+    await curator_of(ctx).merge(actor_of(ctx), survivor, absorbed)
+    return f"Theme #{absorbed} is merged into #{survivor}; it stays merged after re-clustering."
+
+
+async def _split(ctx: Context, theme_id: int) -> str:
+    ids = await curator_of(ctx).split(actor_of(ctx), theme_id)
+    parts = ", ".join(f"#{i}" for i in ids)
+    return f"Theme #{theme_id} is split into {len(ids)} themes: {parts}."
+
+
+async def _theme_action(ctx: Context, words: list[str]) -> str:
+    if words[0].casefold() == "merge":
+        return await _merge(ctx, words)
+    action = words[0].casefold()
+    theme_id = _number(words[1]) if len(words) > 1 else None
+    if action in ("split", "hide") and theme_id is not None and len(words) == 2:
+        if action == "split":
+            return await _split(ctx, theme_id)
+        await curator_of(ctx).hide_theme(actor_of(ctx), theme_id)
+        return f"Theme #{theme_id} is hidden from /themes and digests."
+    theme_id = _number(words[0])
+    if theme_id is None or len(words) < 2 or words[1].casefold() not in MAX_TEXT:
+        return THEME_USAGE
+    text = " ".join(ctx.args.split(maxsplit=2)[2:]).strip()
+    return await _set_text(ctx, theme_id, words[1].casefold(), text)
+
+
+async def theme(ctx: Context) -> list[Reply]:
+    words = ctx.args.split()
+    if not words:
+        return [Reply(THEME_USAGE)]
+    try:
+        return [Reply(await _theme_action(ctx, words))]
+    except CurationError as problem:
+        return [Reply(str(problem))]
+
+
+async def hide(ctx: Context) -> list[Reply]:
+    report_id = _number(ctx.args.strip()) if ctx.args.strip() else None
+    if report_id is None:
+        return [Reply("Use /hide REPORT_ID to hide one report from themes and digests.")]
+    if not await curator_of(ctx).hide_report(actor_of(ctx), report_id):
+        return [Reply(f"There's no visible report #{report_id}.")]
+    return [Reply(f"Report #{report_id} is hidden from themes, quotes and digests.")]

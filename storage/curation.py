@@ -1,0 +1,111 @@
+"""Organisers' curation of themes and reports, and its log (who, when, what).
+
+The log is also what re-clustering reads to know which themes an organiser has shaped, so
+their reports stay where the organiser put them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import CurationLog, Report, ReportTheme, Theme, utcnow
+
+THEME_ACTIONS = ("name", "demand", "merge", "split", "hide")
+
+
+async def log(
+    session: AsyncSession,
+    actor: str,
+    action: str,
+    theme_id: int | None = None,
+    report_id: int | None = None,
+    detail: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+) -> None:
+    session.add(
+        CurationLog(
+            actor=actor,
+            action=action,
+            theme_id=theme_id,
+            report_id=report_id,
+            detail=dict(detail or {}),
+            created_at=at or utcnow(),
+        )
+    )
+    await session.flush()
+
+
+async def entries(session: AsyncSession) -> list[CurationLog]:
+    return list(await session.scalars(select(CurationLog).order_by(CurationLog.id)))
+
+
+async def curated_theme_ids(session: AsyncSession) -> set[int]:
+    """Themes an organiser named, gave a demand, merged into, split or hid."""
+    rows = await session.execute(
+        select(CurationLog.theme_id, CurationLog.detail).where(
+            CurationLog.action.in_(THEME_ACTIONS)
+        )
+    )
+    found: set[int] = set()
+    for theme_id, detail in rows.all():
+        if theme_id is not None:
+            found.add(int(theme_id))
+        into = (detail or {}).get("into")
+        if isinstance(into, list):
+            found.update(int(t) for t in into if isinstance(t, int))
+    return found
+
+
+async def set_theme_text(session: AsyncSession, theme_id: int, field: str, text: str) -> None:
+    assert field in ("name", "demand")
+    await session.execute(update(Theme).where(Theme.id == theme_id).values({field: text}))
+
+
+async def hide_theme(session: AsyncSession, theme_id: int) -> None:
+    await session.execute(update(Theme).where(Theme.id == theme_id).values(hidden=True))
+
+
+async def hide_report(session: AsyncSession, report_id: int) -> bool:
+    result = await session.execute(
+        update(Report).where(Report.id == report_id, Report.hidden.is_(False)).values(hidden=True)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def report_exists(session: AsyncSession, report_id: int) -> bool:
+    return await session.get(Report, report_id) is not None
+
+
+async def move_reports(session: AsyncSession, from_theme: int, to_theme: int) -> None:
+    await session.execute(
+        update(ReportTheme).where(ReportTheme.theme_id == from_theme).values(theme_id=to_theme)
+    )
+
+
+async def assign_reports(session: AsyncSession, theme_of_report: Mapping[int, int]) -> None:
+    for report_id, theme_id in theme_of_report.items():
+        await session.execute(
+            update(ReportTheme).where(ReportTheme.report_id == report_id).values(theme_id=theme_id)
+        )
+
+
+async def theme_report_vectors(
+    session: AsyncSession, theme_id: int
+) -> Sequence[tuple[int, bytes, list[str]]]:
+    """(report, vector, phrases) of a theme's visible reports, for splitting it."""
+    query = (
+        select(Report.id, Report.vector, Report.phrases)
+        .join(ReportTheme, ReportTheme.report_id == Report.id)
+        .where(
+            ReportTheme.theme_id == theme_id,
+            Report.hidden.is_(False),
+            Report.vector.is_not(None),
+        )
+        .order_by(Report.id)
+    )
+    rows = (await session.execute(query)).all()
+    return [(int(r), v, list(p or [])) for r, v, p in rows if v is not None]
