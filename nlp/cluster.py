@@ -65,6 +65,13 @@ class ThemeIndex:
         if self._matrix is not None:
             self._matrix[position] = normalise(self.sums[position])
 
+    def set_sum(self, theme_id: int, vector_sum: NDArray[np.float32]) -> None:
+        """Replace a theme's centroid sum (as read back from the database)."""
+        position = self.ids.index(theme_id)
+        self.sums[position] = vector_sum.astype(np.float32)
+        if self._matrix is not None:
+            self._matrix[position] = normalise(self.sums[position])
+
     def remove(self, theme_id: int) -> None:
         if theme_id in self.ids:
             position = self.ids.index(theme_id)

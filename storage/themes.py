@@ -15,6 +15,22 @@ async def live_themes(session: AsyncSession) -> list[Theme]:
     return list(await session.scalars(query))
 
 
+async def themes_after(session: AsyncSession, last_id: int) -> list[Theme]:
+    """Live themes created since ``last_id``: how one process sees another's new themes."""
+    query = select(Theme).where(Theme.id > last_id, Theme.merged_into.is_(None)).order_by(Theme.id)
+    return list(await session.scalars(query))
+
+
+async def lock_centroid(session: AsyncSession, theme_id: int) -> bytes | None:
+    """The live theme's current centroid sum, row-locked on PostgreSQL until commit."""
+    query = (
+        select(Theme.centroid)
+        .where(Theme.id == theme_id, Theme.merged_into.is_(None))
+        .with_for_update()
+    )
+    return await session.scalar(query)
+
+
 async def get_theme(session: AsyncSession, theme_id: int) -> Theme | None:
     theme = await session.get(Theme, theme_id)
     if theme is None or theme.merged_into is not None:

@@ -39,6 +39,7 @@ class ThemeService:
         self.settings = settings
         self.index = ThemeIndex(dim=VECTOR_DIM)
         self.lock = asyncio.Lock()  # one placement at a time keeps centroids consistent
+        self.last_seen_id = 0
 
     @property
     def threshold(self) -> float:
@@ -48,32 +49,44 @@ class ThemeService:
         async with self.db.transaction() as session:
             themes = await store.live_themes(session)
         self.index.clear()
+        self.last_seen_id = 0
+        self._add_to_index(themes)
+
+    def _add_to_index(self, themes: list[Theme]) -> None:
         for theme in themes:
-            if theme.centroid is not None:
+            self.last_seen_id = max(self.last_seen_id, theme.id)
+            if theme.centroid:
                 vector = vector_from_bytes(theme.centroid)
                 self.index.dim = len(vector)
                 self.index.add(theme.id, vector)
 
     async def place(self, session: AsyncSession, analysis: Analysis) -> Placement:
-        """Join the nearest theme when close enough, else open a new one (caller holds lock)."""
+        """Join the nearest theme when close enough, else open a new one (caller holds lock).
+
+        Other processes may share the database, so their new themes are picked up first and
+        the chosen theme's centroid is read (row-locked) from the database, not from memory.
+        """
+        self._add_to_index(await store.themes_after(session, self.last_seen_id))
         theme_id, similarity = self.index.nearest(analysis.vector)
         if theme_id is not None and similarity >= self.threshold:
-            position = self.index.ids.index(theme_id)
-            new_sum = self.index.sums[position] + analysis.vector
-            await store.grow_theme(session, theme_id, vector_to_bytes(new_sum))
-            return Placement(theme_id, similarity, False, new_sum)
+            current = await store.lock_centroid(session, theme_id)
+            if current:
+                new_sum = vector_from_bytes(current) + analysis.vector
+                await store.grow_theme(session, theme_id, vector_to_bytes(new_sum))
+                return Placement(theme_id, similarity, False, new_sum)
+            self.index.remove(theme_id)  # retired by another process's re-clustering
+            return await self.place(session, analysis)
         label = label_themes({0: [analysis.phrases]}).get(0, "unlabelled")
         theme = await store.create_theme(session, label, vector_to_bytes(analysis.vector))
         return Placement(theme.id, 1.0, True, analysis.vector)
 
     def commit_placement(self, placement: Placement) -> None:
         """After the transaction commits, let the index see the change."""
-        if placement.is_new:
+        if placement.theme_id not in self.index.ids:
+            self.last_seen_id = max(self.last_seen_id, placement.theme_id)
             self.index.add(placement.theme_id, placement.vector_sum)
-        else:
-            position = self.index.ids.index(placement.theme_id)
-            self.index.sums[position] = placement.vector_sum
-            self.index._matrix = None
+            return
+        self.index.set_sum(placement.theme_id, placement.vector_sum)
 
     async def get(self, theme_id: int) -> Theme | None:
         async with self.db.transaction() as session:
