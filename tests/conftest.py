@@ -4,7 +4,6 @@ SQLite file in tmp_path."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +14,8 @@ from bot.app import App
 from config.settings import Settings, load_settings
 from nlp.model import load_model
 
+pytest_plugins = ["db_backends"]  # `database_url`: every DB test runs on SQLite and PostgreSQL
+
 
 @pytest.fixture(scope="session")
 def nlp() -> Language:
@@ -22,10 +23,10 @@ def nlp() -> Language:
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+def make_settings(database_url: str) -> Callable[..., Settings]:
     def make(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
-            "database_url": f"sqlite+aiosqlite:///{tmp_path / 'groundswell.db'}",
+            "database_url": database_url,
             "organisers": ["console:olive"],
             "_env_file": None,
         }
