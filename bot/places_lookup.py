@@ -1,9 +1,16 @@
-"""Turning what someone typed as their place into a stable key (and region when known)."""
+"""Turning what someone typed as their place into a stable key (and region when known).
+
+A thin adapter over ``bot.places.match_place`` so onboarding, batch import and the CLI share
+one forgiving matcher: "leeds", "Leeds, West Yorkshire" and "near Leeds" all give the same
+key, which is what lets circles and introductions find people in the same place.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from string import capwords
+
+from bot.places import load_gazetteer, match_place, normalise_place
 
 
 @dataclass(frozen=True)
@@ -14,8 +21,21 @@ class PlaceAnswer:
 
 
 def resolve_place(text: str) -> PlaceAnswer:
-    cleaned = " ".join(text.split())
-    if not any(ch.isalpha() for ch in cleaned) or len(cleaned) > 200:
-        raise ValueError("Please tell me a town, city or council area, e.g. Leeds.")
-    key = re.sub(r"[^\w]+", " ", cleaned.casefold()).strip()
-    return PlaceAnswer(name=cleaned, key=key, region=None)
+    """Known areas come back with their key and region; unknown ones as typed.
+
+    The name shown is what the person said when it is itself a known town or alias ("Hull",
+    "Hebden Bridge"), and the area's name when it was found inside a longer text or a typo.
+    Raises ``bot.places.PlaceError`` (a ``ValueError`` whose message is safe to show).
+    """
+    place = match_place(text)
+    return PlaceAnswer(
+        name=_shown_name(text, place.key, place.name), key=place.key, region=place.region
+    )
+
+
+def _shown_name(text: str, key: str, official: str) -> str:
+    typed = " ".join(text.split())
+    typed_key = normalise_place(typed)
+    if typed_key == key or load_gazetteer().lookup(typed_key) is None:
+        return official
+    return capwords(typed) if typed.islower() or typed.isupper() else typed

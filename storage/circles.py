@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Circle, CircleChat, Membership
+from storage.models import Circle, CircleChat, Membership, Report, ReportTheme
 
 
 async def list_circles(session: AsyncSession, approved_only: bool = True) -> list[Circle]:
@@ -85,3 +85,55 @@ async def link_chat(
 
 async def chats_of(session: AsyncSession, circle_id: int) -> list[CircleChat]:
     return list(await session.scalars(select(CircleChat).where(CircleChat.circle_id == circle_id)))
+
+
+async def pending_circles(session: AsyncSession) -> list[Circle]:
+    query = select(Circle).where(Circle.approved.is_(False)).order_by(Circle.created_at)
+    return list(await session.scalars(query))
+
+
+async def set_role(session: AsyncSession, circle_id: int, person_id: int, role: str) -> None:
+    """Make the person a member with this role, joining them first when needed."""
+    existing = await membership(session, circle_id, person_id)
+    if existing is None:
+        session.add(Membership(circle_id=circle_id, person_id=person_id, role=role))
+    else:
+        existing.role = role
+    await session.flush()
+
+
+async def people_with_role(session: AsyncSession, circle_id: int, role: str) -> list[int]:
+    query = (
+        select(Membership.person_id)
+        .where(Membership.circle_id == circle_id, Membership.role == role)
+        .order_by(Membership.joined_at)
+    )
+    return [int(p) for p in await session.scalars(query)]
+
+
+async def members_of(session: AsyncSession, circle_id: int) -> list[int]:
+    query = select(Membership.person_id).where(Membership.circle_id == circle_id)
+    return [int(p) for p in await session.scalars(query)]
+
+
+async def theme_strength(session: AsyncSession, theme_id: int) -> dict[int, int]:
+    """Per approved circle, how many of its members (or its chats' reporters) share a theme."""
+    in_theme = (
+        select(Report.person_id, Report.circle_id)
+        .join(ReportTheme, ReportTheme.report_id == Report.id)
+        .where(ReportTheme.theme_id == theme_id, Report.hidden.is_(False))
+        .subquery()
+    )
+    by_membership = select(Membership.circle_id.label("cid"), in_theme.c.person_id.label("pid"))
+    by_membership = by_membership.join(in_theme, in_theme.c.person_id == Membership.person_id)
+    by_chat = select(in_theme.c.circle_id.label("cid"), in_theme.c.person_id.label("pid")).where(
+        in_theme.c.circle_id.is_not(None)
+    )
+    union = by_membership.union(by_chat).subquery()
+    query = (
+        select(union.c.cid, func.count(func.distinct(union.c.pid)))
+        .join(Circle, Circle.id == union.c.cid)
+        .where(Circle.approved.is_(True))
+        .group_by(union.c.cid)
+    )
+    return {int(c): int(n) for c, n in (await session.execute(query)).all()}

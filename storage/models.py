@@ -55,6 +55,7 @@ class Member(Base):
     platform_user_id: Mapped[str] = mapped_column(String(128))
     handle: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    private_chat_id: Mapped[str | None] = mapped_column(String(128))  # for introductions
 
 
 class Consent(Base):

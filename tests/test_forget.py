@@ -35,7 +35,7 @@ async def test_forget_removes_every_row(bot: BotHarness) -> None:
     await bot.onboard("hana", "Leeds")
     await bot.onboard("ivan", "Leeds")
     await bot.push("hana", f"/report {RISK}")
-    saved = (await bot.push("ivan", f"/report {RISK} Really."))[-1].text
+    saved = (await bot.push("ivan", f"/report {RISK} Really."))[0].text  # an offer follows
     theme = saved.split("theme #")[1].split(":")[0]
     await bot.push("hana", f"/metoo {theme}")
     await bot.push("hana", "An unconfirmed thought about budgets")  # leaves conversation state

@@ -5,6 +5,10 @@ from __future__ import annotations
 from bot.context import Context
 from bot.handlers import basics, circles, digest, onboarding, privacy, reporting, themes
 from bot.handlers.curation import hide, theme
+from bot.handlers.discovery import join_button
+from bot.handlers.introductions import answer as intro_answer
+from bot.handlers.introductions import offers
+from bot.handlers.roles import appoint, coordinators, unappoint
 from bot.handlers.schedule import schedule
 from bot.messages import Reply
 from bot.roles import Role
@@ -33,6 +37,12 @@ def core_commands() -> list[Command]:
         Command(
             "link", circles.link, "link this group to a circle (coordinators)", member, usage="NAME"
         ),
+        Command("circle", circles.circle, "propose a circle", member, usage=circles.NEW_ARGS),
+        Command("announce", circles.announce, "message a circle's chats", member, usage="TEXT"),
+        Command("coordinators", coordinators, "a circle's coordinators", member, usage="NAME"),
+        Command("appoint", appoint, "make a coordinator", member, usage="NAME @handle"),
+        Command("unappoint", unappoint, "remove a coordinator", member, usage="NAME @handle"),
+        Command("offers", offers, "introduction offers on or off", member, usage="on|off"),
         Command("digest", digest.digest, "shared-demand digest (organisers, coordinators)", member),
         Command("theme", theme, "name, merge, split or hide a theme", Role.ORGANISER),
         Command("hide", hide, "hide a report", Role.ORGANISER, usage="REPORT_ID"),
@@ -57,6 +67,8 @@ def build_router(extra: list[Command] | None = None) -> Router:
             ButtonRoute("report", reporting.confirm_report),
             ButtonRoute("forget", privacy.confirm_forget),
             ButtonRoute("metoo", themes.metoo),
+            ButtonRoute("join", join_button),
+            ButtonRoute("intro", intro_answer),
         ],
         states=[StateRoute("place", onboarding.place_answer)],
         fallback=basics.fallback,

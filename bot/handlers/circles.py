@@ -1,10 +1,14 @@
-"""/circles, /join, /leave and /link: finding and joining local circles."""
+"""/circles, /join, /leave, /link, /circle and /announce: local circles and their chats."""
 
 from __future__ import annotations
 
+import re
+
 from bot.context import Context
 from bot.messages import Reply
+from bot.places_lookup import resolve_place
 from bot.roles import REFUSAL
+from storage.models import Circle
 
 
 async def circles(ctx: Context) -> list[Reply]:
@@ -55,3 +59,112 @@ async def link(ctx: Context) -> list[Reply]:
     i = ctx.incoming
     await ctx.services.circles.link(circle.id, i.platform, i.chat_id, i.chat_title)
     return [Reply(f"This chat is now linked to the circle {circle.name}.")]
+
+
+_NEW = re.compile(
+    r"new\s+(?P<name>.+?)\s+place\s+(?P<place>.+?)(?:\s+focus\s+(?P<focus>.+))?",
+    re.IGNORECASE | re.DOTALL,
+)
+NEW_ARGS = "new NAME place PLACE [focus TEXT]"
+NEW_USAGE = (
+    "Use /circle new NAME place PLACE [focus TEXT], e.g. /circle new Leeds Carers place Leeds"
+)
+
+
+async def circle(ctx: Context) -> list[Reply]:
+    """/circle new|approve|pending: the sub-command decides who may run it."""
+    verb, _, rest = ctx.args.strip().partition(" ")
+    verb = verb.casefold()
+    if verb == "new":
+        return await _new(ctx)
+    if not ctx.caller.is_organiser:
+        return [Reply(REFUSAL)]
+    if verb == "approve":
+        return await _approve(ctx, rest.strip())
+    if verb == "pending":
+        return await _pending(ctx)
+    return [Reply(NEW_USAGE)]
+
+
+async def _new(ctx: Context) -> list[Reply]:
+    """Organisers create circles; anyone else proposes one for an organiser to approve."""
+    match = _NEW.fullmatch(ctx.args.strip())
+    if match is None:
+        return [Reply(NEW_USAGE)]
+    try:
+        place = resolve_place(match["place"])
+    except ValueError as problem:
+        return [Reply(str(problem))]
+    organiser = ctx.caller.is_organiser
+    made = await ctx.services.circles.create(
+        match["name"], place.name, place.key, place.region, match["focus"],
+        ctx.caller.person_id, approved=organiser,
+    )  # fmt: skip
+    if made is None:
+        return [Reply(f"There is already a circle called “{match['name'].strip()}”.")]
+    if organiser:
+        return [Reply(f"Circle {made.name} ({made.place}) is open. Link a group with /link.")]
+    return [
+        Reply(
+            f"Thank you: I've passed your proposal for {made.name} to the organisers. "
+            "Once it's approved you'll be its first coordinator."
+        )
+    ]
+
+
+async def _approve(ctx: Context, name: str) -> list[Reply]:
+    found = await ctx.services.circles.find(name) if name else None
+    if found is None or found.approved:
+        return [Reply("Which proposal? /circle pending lists them.")]
+    approved = await ctx.services.circles.approve(found.id)
+    if approved is None:
+        return [Reply(f"{found.name} is already approved.")]
+    coordinator = " Its proposer is now its coordinator." if approved.created_by else ""
+    return [Reply(f"Circle {approved.name} is approved and open to join.{coordinator}")]
+
+
+async def _pending(ctx: Context) -> list[Reply]:
+    waiting = await ctx.services.circles.pending()
+    if not waiting:
+        return [Reply("No circles are waiting for approval.")]
+    lines = ["Proposed circles (approve with /circle approve NAME):"]
+    lines += [f"• {c.name} — {c.place}" + (f" ({c.focus})" if c.focus else "") for c in waiting]
+    return [Reply("\n".join(lines))]
+
+
+async def announce(ctx: Context) -> list[Reply]:
+    """A coordinator's message to every chat linked to the circle, on every platform."""
+    target = await _announce_target(ctx)
+    if target is None:
+        return [Reply(REFUSAL)]
+    found, text = target
+    if not text:
+        return [
+            Reply(
+                "What should I announce? /announce TEXT in a linked chat, or /announce NAME TEXT."
+            )
+        ]
+    chats = await ctx.services.circles.linked_chats(found.id)
+    if not chats:
+        return [Reply(f"{found.name} has no linked chats yet: use /link {found.name} in a group.")]
+    message = f"📣 {found.name}: {text}"
+    replies = [Reply(message, platform=platform, chat_id=chat) for platform, chat in chats]
+    if ctx.caller.chat_circle_id != found.id:
+        replies.append(Reply(f"Sent to {len(chats)} linked chat(s) of {found.name}."))
+    return replies
+
+
+async def _announce_target(ctx: Context) -> tuple[Circle, str] | None:
+    """The circle (this chat's, or named first in private) and the text, if allowed."""
+    circle_id = ctx.caller.chat_circle_id
+    if circle_id is not None and not ctx.incoming.is_private:
+        found = await ctx.services.circles.by_id(circle_id)
+        text = ctx.args.strip()
+    elif ctx.incoming.is_private and (ctx.caller.is_organiser or ctx.caller.coordinates):
+        leading = await ctx.services.circles.find_leading(ctx.args)
+        found, text = leading if leading else (None, "")
+    else:
+        return None
+    if found is None or not found.approved or not ctx.caller.may_coordinate(found.id):
+        return None
+    return found, text

@@ -6,6 +6,7 @@ import re
 
 from bot.context import Context
 from bot.handlers.conversation import clear_state, set_state
+from bot.handlers.discovery import onboarding_note
 from bot.messages import Button, Reply
 from bot.places_lookup import resolve_place
 
@@ -28,6 +29,7 @@ async def start(ctx: Context) -> list[Reply]:
     if not ctx.incoming.is_private:
         return [Reply("Hello! Please message me privately to get started; reports stay private.")]
     await ctx.services.people.ensure_person(ctx.incoming)
+    await ctx.services.introductions.remember_chat(ctx.incoming)
     await set_state(ctx, "consent", _deep_link(ctx.args))
     notice = NOTICE.format(k=ctx.services.settings.min_people)
     buttons = (Button("Yes, I agree", "consent:yes"), Button("No thanks", "consent:no"))
@@ -74,10 +76,12 @@ async def work_area_answer(ctx: Context) -> list[Reply]:
     await ctx.services.people.finish_onboarding(person_id, area)
     join_note = await _join_from_link(ctx, person_id)
     await clear_state(ctx)
+    circles_note, buttons = await onboarding_note(ctx, person_id)
     return [
         Reply(
             "You're set up. Tell me what's stopping you, just type it, or use /report TEXT. "
-            "/help lists everything I can do." + join_note
+            "/help lists everything I can do." + join_note + circles_note,
+            buttons=buttons,
         )
     ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.handlers.conversation import clear_state, set_state
+from bot.handlers.introductions import after_report
 from bot.messages import Button, Reply
 from bot.services.reports import ReportOutcome, ReportRejected, check_text
 
@@ -25,7 +26,8 @@ async def _store(ctx: Context, text: str) -> list[Reply]:
         outcome = await ctx.services.reports.submit(ctx.caller, ctx.incoming, text)
     except ReportRejected as problem:
         return [Reply(str(problem))]
-    return [Reply(not_alone(outcome, ctx.services.settings.min_people))]
+    first = Reply(not_alone(outcome, ctx.services.settings.min_people))
+    return [first, *await after_report(ctx, outcome)]
 
 
 async def report(ctx: Context) -> list[Reply]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from bot.digests.build import DigestBuilder
 from bot.nlp_worker import NlpWorker
 from bot.services.circles import CircleService
+from bot.services.discovery import DiscoveryService
+from bot.services.introductions import IntroductionService
 from bot.services.people import PeopleService
 from bot.services.recluster import Reclusterer
 from bot.services.reports import ReportService
@@ -26,10 +28,13 @@ class Services:
     circles: CircleService
     digests: DigestBuilder
     reclusterer: Reclusterer
+    introductions: IntroductionService
+    discovery: DiscoveryService
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
     themes = ThemeService(db, settings)
+    circles = CircleService(db)
     return Services(
         settings=settings,
         db=db,
@@ -37,7 +42,9 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         people=PeopleService(db, settings),
         themes=themes,
         reports=ReportService(db, settings, nlp, themes),
-        circles=CircleService(db),
+        circles=circles,
         digests=DigestBuilder(db, nlp, settings.min_people),
         reclusterer=Reclusterer(db, themes),
+        introductions=IntroductionService(db),
+        discovery=DiscoveryService(db, circles),
     )

@@ -8,6 +8,10 @@ from storage import circles as store
 from storage.db import Database
 from storage.models import Circle, CircleChat
 
+COORDINATOR = "coordinator"
+MEMBER = "member"
+MAX_NAME_WORDS = 12
+
 
 def circle_key(name: str) -> str:
     return re.sub(r"[^\w]+", " ", name.casefold()).strip()
@@ -74,3 +78,52 @@ class CircleService:
     async def chats(self, circle_id: int) -> list[CircleChat]:
         async with self.db.transaction() as session:
             return await store.chats_of(session, circle_id)
+
+    async def pending(self) -> list[Circle]:
+        async with self.db.transaction() as session:
+            return await store.pending_circles(session)
+
+    async def approve(self, circle_id: int) -> Circle | None:
+        """Approve a proposal; the proposer becomes its first coordinator."""
+        async with self.db.transaction() as session:
+            circle = await store.circle_by_id(session, circle_id)
+            if circle is None or circle.approved:
+                return None
+            circle.approved = True
+            if circle.created_by is not None:
+                await store.set_role(session, circle.id, circle.created_by, COORDINATOR)
+            return circle
+
+    async def set_role(self, circle_id: int, person_id: int, role: str) -> None:
+        async with self.db.transaction() as session:
+            await store.set_role(session, circle_id, person_id, role)
+
+    async def role_of(self, circle_id: int, person_id: int) -> str | None:
+        async with self.db.transaction() as session:
+            row = await store.membership(session, circle_id, person_id)
+            return row.role if row else None
+
+    async def coordinators(self, circle_id: int) -> list[int]:
+        async with self.db.transaction() as session:
+            return await store.people_with_role(session, circle_id, COORDINATOR)
+
+    async def linked_chats(self, circle_id: int) -> list[tuple[str, str]]:
+        """(platform, chat_id) of every chat linked to the circle, on every platform:
+        what announcements and a circle's scheduled digest are sent to."""
+        return [(c.platform, c.chat_id) for c in await self.chats(circle_id)]
+
+    async def theme_strength(self, theme_id: int) -> dict[int, int]:
+        async with self.db.transaction() as session:
+            return await store.theme_strength(session, theme_id)
+
+    async def find_leading(self, text: str) -> tuple[Circle, str] | None:
+        """The circle named by the longest leading words of ``text``, and the words after.
+
+        Lets "/announce Leeds Carers meet on Friday" work without quoting the name.
+        """
+        words = text.split()
+        for cut in range(min(len(words), MAX_NAME_WORDS), 0, -1):
+            circle = await self.find(" ".join(words[:cut]))
+            if circle is not None:
+                return circle, " ".join(words[cut:])
+        return None

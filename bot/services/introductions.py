@@ -1,0 +1,121 @@
+"""Double opt-in introductions between people who share a barrier near each other.
+
+Nothing here reveals anyone: offers say only how many people share a theme, and a handle
+is handed over only once both people in a pair have said yes. A decline is never reported
+to the other side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messages import Incoming
+from storage import circles as circle_store
+from storage import introductions as store
+from storage.db import Database
+from storage.models import Member, Person
+
+MAX_OFFERS_PER_REPORT = 10
+PLATFORM_NAMES = {"telegram": "Telegram", "discord": "Discord", "console": "the console"}
+# Where a private chat id can be derived when none was recorded yet.
+_DERIVED_PRIVATE_CHAT = {"telegram": "{user}", "console": "dm-{user}"}
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach one person privately, and what to show the other side once both agree."""
+
+    person_id: int
+    platform: str
+    chat_id: str | None
+    handle: str
+
+    @property
+    def platform_name(self) -> str:
+        return PLATFORM_NAMES.get(self.platform, self.platform.capitalize())
+
+
+def _contact(member: Member) -> Contact:
+    chat = member.private_chat_id
+    if chat is None and member.platform in _DERIVED_PRIVATE_CHAT:
+        chat = _DERIVED_PRIVATE_CHAT[member.platform].format(user=member.platform_user_id)
+    handle = member.handle or f"user {member.platform_user_id}"
+    return Contact(member.person_id, member.platform, chat, handle)
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The outcome of one tap: the partners it completed a mutual yes with."""
+
+    matched: list[int]
+    pending: int
+
+
+class IntroductionService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def remember_chat(self, incoming: Incoming) -> None:
+        """Keep the private chat id: a Discord DM channel's id differs from the user's."""
+        if not incoming.is_private:
+            return
+        async with self.db.transaction() as session:
+            await store.remember_private_chat(
+                session, incoming.platform, incoming.user_id, incoming.chat_id
+            )
+
+    async def contact(self, person_id: int, prefer: str | None = None) -> Contact | None:
+        """The person's identity on ``prefer`` when they have one, else their first one."""
+        async with self.db.transaction() as session:
+            members = await store.identities(session, person_id)
+        members.sort(key=lambda m: (m.platform != prefer, m.private_chat_id is None, m.id))
+        return _contact(members[0]) if members else None
+
+    async def offer(self, person_id: int, theme_id: int, place_key: str | None) -> list[int]:
+        """Open one offer per new pair; returns the others now offered (never twice)."""
+        async with self.db.transaction() as session:
+            person = await session.get(Person, person_id)
+            if person is None or not person.offers_ok:
+                return []
+            circles = [c.id for c, _ in await circle_store.circles_of(session, person_id)]
+            others = await store.candidates(
+                session, person_id, theme_id, place_key, circles, MAX_OFFERS_PER_REPORT
+            )
+            offered: list[int] = []
+            for other in others:
+                if await _create(session, person_id, other, theme_id):
+                    offered.append(other)
+            return offered
+
+    async def answer(self, person_id: int, theme_id: int, yes: bool) -> Answered:
+        """Record the answer on each of this person's open offers for the theme."""
+        word = "yes" if yes else "no"
+        async with self.db.transaction() as session:
+            offers = await store.open_offers(session, person_id, theme_id)
+            matched = [
+                i.person_high if i.person_low == person_id else i.person_low
+                for i in offers
+                if store.record_answer(i, person_id, word)
+            ]
+        return Answered(matched=matched, pending=len(offers) - len(matched))
+
+    async def set_offers(self, person_id: int, allowed: bool) -> None:
+        async with self.db.transaction() as session:
+            await store.set_offers_ok(session, person_id, allowed)
+
+    async def people_by_handle(self, handle: str) -> list[int]:
+        """Onboarded people known by this handle, user id, or "platform:user_id"."""
+        async with self.db.transaction() as session:
+            return await store.people_by_handle(session, handle)
+
+
+async def _create(session: AsyncSession, person_id: int, other: int, theme_id: int) -> bool:
+    """A savepoint per pair, so a concurrent duplicate only skips that pair."""
+    try:
+        async with session.begin_nested():
+            return await store.create_offer(session, person_id, other, theme_id) is not None
+    except IntegrityError:
+        return False

@@ -1,0 +1,150 @@
+"""Introductions (double opt-in offers between two people) and how to reach a person privately.
+
+A pair is stored once, lowest person id first, so the table's unique key is what
+guarantees "at most one offer per pair" even when two reports race.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, Subquery, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Endorsement,
+    Introduction,
+    Member,
+    Membership,
+    Person,
+    Report,
+    ReportTheme,
+    utcnow,
+)
+
+
+def ordered(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+async def remember_private_chat(
+    session: AsyncSession, platform: str, user_id: str, chat_id: str
+) -> None:
+    await session.execute(
+        update(Member)
+        .where(Member.platform == platform, Member.platform_user_id == user_id)
+        .values(private_chat_id=chat_id)
+    )
+
+
+async def identities(session: AsyncSession, person_id: int) -> list[Member]:
+    query = select(Member).where(Member.person_id == person_id).order_by(Member.id)
+    return list(await session.scalars(query))
+
+
+async def people_by_handle(session: AsyncSession, handle: str) -> list[int]:
+    """Onboarded people whose handle (with or without "@") or user id matches, case-blind;
+    "platform:user_id" narrows to one platform."""
+    platform, _, rest = handle.strip().partition(":")
+    bare = (rest if rest else platform).lstrip("@").casefold()
+    query = (
+        select(Member.person_id)
+        .join(Person, Person.id == Member.person_id)
+        .where(Person.onboarded.is_(True))
+        .where(
+            or_(
+                func.lower(Member.handle) == bare,
+                func.lower(Member.handle) == "@" + bare,
+                func.lower(Member.platform_user_id) == bare,
+            )
+        )
+    )
+    if rest:
+        query = query.where(Member.platform == platform.casefold())
+    return sorted({int(p) for p in await session.scalars(query)})
+
+
+def _sharers(theme_id: int) -> Subquery:
+    """Everyone who reported into the theme or said "me too" to it."""
+    reporters = (
+        select(Report.person_id.label("pid"))
+        .join(ReportTheme, ReportTheme.report_id == Report.id)
+        .where(ReportTheme.theme_id == theme_id, Report.hidden.is_(False))
+    )
+    endorsers = select(Endorsement.person_id.label("pid")).where(Endorsement.theme_id == theme_id)
+    return reporters.union(endorsers).subquery()
+
+
+async def candidates(
+    session: AsyncSession,
+    person_id: int,
+    theme_id: int,
+    place_key: str | None,
+    circle_ids: Sequence[int],
+    limit: int,
+) -> list[int]:
+    """Others sharing the theme in the same place or a shared circle, open to offers, and
+    never offered to this person before."""
+    sharers = _sharers(theme_id)
+    in_circle = select(Membership.person_id).where(Membership.circle_id.in_(circle_ids))
+    near: list[ColumnElement[bool]] = [Person.id.in_(in_circle)]
+    if place_key:
+        near.append(Person.place_key == place_key)
+    offered = (
+        select(Introduction.person_low)
+        .where(Introduction.person_high == person_id)
+        .union(select(Introduction.person_high).where(Introduction.person_low == person_id))
+    )
+    query = (
+        select(Person.id)
+        .where(Person.id.in_(select(sharers.c.pid)))
+        .where(Person.id != person_id, Person.onboarded.is_(True), Person.offers_ok.is_(True))
+        .where(or_(*near), Person.id.not_in(offered))
+        .order_by(Person.id)
+        .limit(limit)
+    )
+    return [int(p) for p in await session.scalars(query)]
+
+
+async def create_offer(
+    session: AsyncSession, person_a: int, person_b: int, theme_id: int
+) -> Introduction | None:
+    """None when the pair already has a row (a concurrent offer got there first)."""
+    low, high = ordered(person_a, person_b)
+    existing = await session.scalar(
+        select(Introduction).where(Introduction.person_low == low, Introduction.person_high == high)
+    )
+    if existing is not None:
+        return None
+    intro = Introduction(person_low=low, person_high=high, theme_id=theme_id)
+    session.add(intro)
+    await session.flush()
+    return intro
+
+
+async def open_offers(session: AsyncSession, person_id: int, theme_id: int) -> list[Introduction]:
+    """This person's unanswered offers for a theme."""
+    query = select(Introduction).where(
+        Introduction.theme_id == theme_id,
+        or_(
+            (Introduction.person_low == person_id) & Introduction.low_answer.is_(None),
+            (Introduction.person_high == person_id) & Introduction.high_answer.is_(None),
+        ),
+    )
+    return list(await session.scalars(query.order_by(Introduction.id)))
+
+
+def record_answer(intro: Introduction, person_id: int, answer: str) -> bool:
+    """Store one side's answer; True when this answer completes a mutual yes."""
+    if intro.person_low == person_id:
+        intro.low_answer = answer
+    else:
+        intro.high_answer = answer
+    mutual = intro.low_answer == "yes" and intro.high_answer == "yes"
+    if mutual:
+        intro.completed_at = utcnow()
+    return mutual
+
+
+async def set_offers_ok(session: AsyncSession, person_id: int, allowed: bool) -> None:
+    await session.execute(update(Person).where(Person.id == person_id).values(offers_ok=allowed))
