@@ -20,8 +20,8 @@ SECRET = "s3cret-token_1"
 
 
 @pytest.fixture
-async def database(tg_settings: Settings) -> AsyncIterator[Database]:
-    db = Database(tg_settings.database_url)
+async def database(database_url: str) -> AsyncIterator[Database]:
+    db = Database(database_url)
     await db.migrate()
     yield db
     await db.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,8 +15,8 @@ from storage.updates import forget_seen_before, mark_seen, seen_in
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'seen.db'}")
+async def database(database_url: str) -> AsyncIterator[Database]:
+    db = Database(database_url)
     await db.migrate()
     yield db
     await db.close()

@@ -219,3 +219,23 @@ async def test_webhook_refuses_a_wrong_secret(
     (notice,) = fake_api.texts(AMIRA["id"])
     assert notice.startswith("Welcome to Groundswell")
     assert not fake_api.sent("getUpdates"), "webhook mode never polls"
+
+
+async def test_digest_export_sends_documents_and_the_chart_as_a_photo(
+    world: TelegramWorld, fake_api: FakeBotApi
+) -> None:
+    await world.onboard(OLIVE, "Leeds")
+    await world.onboard(AMIRA, "Leeds")
+    await world.onboard(BEN, "Bradford")
+    await world.say(AMIRA, f"/report {PROCUREMENT_A}")
+    await world.say(BEN, f"/report {PROCUREMENT_B}")
+    summary = (await world.say(OLIVE, "/digest export"))[-1]
+    assert summary.startswith("Shared-demand digest: everywhere.")
+    documents = await fake_api.wait_for("sendDocument", 4, chat_id=OLIVE["id"])
+    names = sorted(call.files["document"][0].rsplit(".", 1)[1] for call in documents)
+    assert names == ["csv", "html", "json", "md"]
+    exported = {c.files["document"][0]: c.files["document"][1] for c in documents}
+    (json_name,) = [name for name in exported if name.endswith(".json")]
+    assert json.loads(exported[json_name])["themes"], "the shared theme is in the export"
+    (photo,) = await fake_api.wait_for("sendPhoto", chat_id=OLIVE["id"])
+    assert photo.files["photo"][1].startswith(b"\x89PNG\r\n\x1a\n")
