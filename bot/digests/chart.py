@@ -25,7 +25,7 @@ def _labels(digest: Digest) -> list[str]:
     ]
 
 
-def chart_png(digest: Digest, dpi: int = 100) -> bytes:
+def chart_figure(digest: Digest, dpi: int = 100) -> Figure:
     """Only themes already shown (at least min_people people) get a bar."""
     themes = digest.themes
     fig = Figure(figsize=(9, 1.5 + 0.6 * max(1, len(themes))), dpi=dpi)
@@ -46,6 +46,11 @@ def chart_png(digest: Digest, dpi: int = 100) -> bytes:
             0.5, 0.5, "no theme is shared widely enough yet", ha="center", transform=ax.transAxes
         )
     fig.tight_layout()
+    return fig
+
+
+def chart_png(digest: Digest, dpi: int = 100) -> bytes:
+    fig = chart_figure(digest, dpi)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()

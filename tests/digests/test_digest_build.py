@@ -1,0 +1,99 @@
+"""Digests from the seeded database, number by number (the seed's table is in digest_seed)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from digest_seed import NOW, Seeded, cur
+
+from bot.app import App
+from bot.digests.build import trend_of
+from bot.digests.model import Digest, DigestTheme, NamedPlace
+from storage.digests import Scope
+
+EVERYWHERE = Scope()
+
+
+async def build(app: App, scope: Scope = EVERYWHERE, days: int = 30) -> Digest:
+    return await app.services.digests.build(scope, "test", NOW - timedelta(days=days), NOW)
+
+
+def by_id(digest: Digest) -> dict[int, DigestTheme]:
+    return {t.theme_id: t for t in digest.themes}
+
+
+async def test_everywhere_ranks_by_people_then_places(app: App, seeded: Seeded) -> None:
+    digest = await build(app)
+    t = seeded.themes
+    assert [x.theme_id for x in digest.themes] == [t["D"], t["A"], t["E"], t["B"]]
+    assert digest.withheld == 1  # C: two people only
+    assert t["C"] not in by_id(digest)
+
+
+async def test_everywhere_numbers_and_trends(app: App, seeded: Seeded) -> None:
+    items = by_id(await build(app))
+    a = items[seeded.themes["A"]]
+    assert (a.people, a.places, a.circles, a.reports, a.me_too) == (5, 3, 2, 6, None)
+    assert a.named_places == (NamedPlace("Leeds", 3),)
+    assert (a.trend, a.previous_people, a.change) == ("rising", 3, 2)
+    assert a.latest is not None and a.latest.replace(tzinfo=None) == cur(1).replace(tzinfo=None)
+    b = items[seeded.themes["B"]]
+    assert (b.people, b.places, b.circles, b.reports, b.me_too) == (4, 2, 0, 3, None)
+    assert b.named_places == (NamedPlace("Bradford", 3),)
+    assert (b.trend, b.previous_people, b.change) == ("falling", 5, -1)
+    d = items[seeded.themes["D"]]
+    assert (d.people, d.places, d.circles, d.reports, d.me_too) == (6, 2, 0, 3, 3)
+    assert d.named_places == ()  # Leeds has 2 reporters, Derby 1: neither is named
+    assert (d.trend, d.previous_people, d.change) == ("new", None, None)  # previous: 1 person
+    e = items[seeded.themes["E"]]
+    assert (e.people, e.places, e.reports, e.trend, e.named_places) == (4, 4, 4, "new", ())
+
+
+async def test_circle_scope_counts_only_that_circles_reports(app: App, seeded: Seeded) -> None:
+    digest = await build(app, Scope(circle_id=seeded.circles["C1"]))
+    assert [x.theme_id for x in digest.themes] == [seeded.themes["A"]]
+    a = digest.themes[0]
+    assert (a.people, a.places, a.circles, a.reports, a.me_too) == (3, 1, 1, 4, None)
+    assert a.named_places == (NamedPlace("Leeds", 3),)
+    assert (a.trend, a.previous_people) == ("new", None)  # previous period: p1 alone
+    assert digest.withheld == 0
+
+
+async def test_place_scope(app: App, seeded: Seeded) -> None:
+    digest = await build(app, Scope(place_key="bradford"))
+    assert [x.theme_id for x in digest.themes] == [seeded.themes["B"]]
+    b = digest.themes[0]
+    assert (b.people, b.places, b.reports, b.previous_people, b.change) == (3, 1, 3, 5, -2)
+    assert b.trend == "falling"
+    assert digest.withheld == 1  # E has one reporter in Bradford
+
+
+async def test_a_shorter_period_compares_with_the_one_before(app: App, seeded: Seeded) -> None:
+    digest = await build(app, days=7)
+    t = seeded.themes
+    assert [x.theme_id for x in digest.themes] == [t["A"], t["B"], t["D"]]
+    a, b, d = digest.themes
+    assert (a.people, a.reports, a.trend, a.previous_people) == (5, 6, "new", None)
+    assert (b.people, b.reports, b.me_too, b.trend) == (4, 3, None, "new")
+    # D this week: only the three "me too"s; the week before: its three reporters.
+    assert (d.people, d.reports, d.me_too, d.places) == (3, 0, 3, 2)
+    assert (d.trend, d.previous_people, d.change) == ("steady", 3, 0)
+
+
+async def test_quotes_are_scrubbed_and_from_different_people(app: App, seeded: Seeded) -> None:
+    items = by_id(await build(app))
+    for item in items.values():
+        assert 1 <= len(item.quotes) <= 2
+        for quote in item.quotes:
+            assert "@example.org" not in quote
+    quotes = " ".join(items[seeded.themes["A"]].quotes)
+    assert "jo.bloggs" not in quotes
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "expected"),
+    [(5, 0, "new"), (5, 2, "new"), (11, 10, "steady"), (6, 5, "rising"), (4, 5, "falling")],
+)
+def test_trend_rule(current: int, previous: int, expected: str) -> None:
+    assert trend_of(current, previous, 3) == expected
