@@ -1,0 +1,17 @@
+"""Fixtures for circle stories: the same bot reached from two platforms."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from adapters.testing import BotHarness
+from bot.app import App
+
+
+@pytest.fixture
+async def duo(app: App) -> AsyncIterator[BotHarness]:
+    """The same bot reached from the console and from Telegram."""
+    async with BotHarness(app, platforms=("console", "telegram")) as harness:
+        yield harness
