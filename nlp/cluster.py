@@ -1,7 +1,8 @@
 """Themes as clusters of report vectors: incremental assignment and full re-clustering.
 
 Vectors are L2-normalised, so cosine similarity is a dot product. Pure functions and one
-small in-memory index: no database, no event loop.
+small in-memory index: no database, no event loop. Full re-clustering, which chooses the
+number of themes from the data, lives in nlp/recluster.py and is re-exported here.
 """
 
 from __future__ import annotations
@@ -10,14 +11,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.cluster import AgglomerativeClustering
+
+from nlp.recluster import ReclusterParams, cluster_vectors
+
+__all__ = [
+    "BASE_SIMILARITY",
+    "ReclusterParams",
+    "ThemeIndex",
+    "cluster_vectors",
+    "normalise",
+    "similarity_threshold",
+]
 
 BASE_SIMILARITY = 0.5
 
 
-def similarity_threshold(granularity: float) -> float:
+def similarity_threshold(granularity: float, base: float = BASE_SIMILARITY) -> float:
     """Granularity > 1 asks for finer themes (a higher bar to join one)."""
-    distance = (1.0 - BASE_SIMILARITY) / granularity
+    distance = (1.0 - base) / granularity
     return float(min(0.99, max(0.05, 1.0 - distance)))
 
 
@@ -78,18 +89,3 @@ class ThemeIndex:
             del self.ids[position]
             del self.sums[position]
             self._matrix = None
-
-
-def cluster_vectors(vectors: NDArray[np.float32], granularity: float) -> NDArray[np.int64]:
-    """Average-linkage clustering cut at the granularity's similarity threshold."""
-    if len(vectors) == 0:
-        return np.zeros(0, dtype=np.int64)
-    if len(vectors) == 1:
-        return np.zeros(1, dtype=np.int64)
-    model = AgglomerativeClustering(
-        n_clusters=None,
-        metric="cosine",
-        linkage="average",
-        distance_threshold=1.0 - similarity_threshold(granularity),
-    )
-    return np.asarray(model.fit_predict(vectors), dtype=np.int64)

@@ -45,8 +45,12 @@ def candidates(setting: str) -> list[str | Path]:
     return found
 
 
-def load_model(setting: str = "auto") -> Language:
-    """Load the first model that works and add Groundswell's vector component to it."""
+def load_model(setting: str = "auto", encoder: str = "auto") -> Language:
+    """Load the first model that works and add Groundswell's vector component to it.
+
+    ``encoder``: "auto" (sentence encoder, falling back to word vectors with a warning),
+    "use" or "spacy"; see nlp/encoder.py.
+    """
     tried = candidates(setting)
     for candidate in tried:
         try:
@@ -55,6 +59,6 @@ def load_model(setting: str = "auto") -> Language:
             continue
         if not nlp.vocab.vectors.shape[0]:
             continue
-        return add_vector_component(nlp)
+        return add_vector_component(nlp, encoder)
     named = ", ".join(str(c) for c in tried) or "none found"
     raise ModelNotFound(f"no spaCy model with word vectors could be loaded ({named}): {FIX}")
