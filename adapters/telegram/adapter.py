@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 
 from telegram import CallbackQuery, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from adapters.base import Submit
@@ -45,6 +45,10 @@ CHOOSE = "Choose one:"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_ALIASES = 4096
+
+
+class TelegramStartError(RuntimeError):
+    """The adapter could not start; the message is one line saying what to fix."""
 
 
 class MemorySeen:
@@ -91,7 +95,7 @@ class TelegramAdapter:
 
     async def start(self) -> None:
         """Initialise (``getMe`` checks the token), register menus, then receive updates."""
-        await self.application.initialize()
+        await self._initialize()
         await register_menus(self.application.bot)
         await self.application.start()
         updater = self.application.updater
@@ -101,6 +105,18 @@ class TelegramAdapter:
         else:
             await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
         log.info("telegram adapter started as @%s", self.application.bot.username)
+
+    async def _initialize(self) -> None:
+        """A wrong token or an unreachable server is a one-line start-up error, not a trace."""
+        try:
+            await self.application.initialize()
+        except InvalidToken:
+            raise TelegramStartError(
+                "Telegram refused the bot token: check the telegram_token setting"
+            ) from None
+        except NetworkError as exc:
+            url = self.settings.telegram_base_url
+            raise TelegramStartError(f"cannot reach the Telegram Bot API at {url}: {exc}") from None
 
     def _webhook_options(self) -> dict[str, Any]:
         """Telegram echoes the secret in a header; PTB refuses requests without it (403)."""

@@ -10,7 +10,7 @@ import tg_updates as tg
 from fake_bot_api import FakeBotApi
 from tg_support import EchoCore, free_port, post_update
 
-from adapters.telegram import TelegramAdapter
+from adapters.telegram import TelegramAdapter, TelegramStartError
 from config.settings import Settings
 from storage.db import Database
 from storage.updates import seen_in
@@ -89,3 +89,20 @@ async def test_webhook_checks_the_secret(
     await asyncio.sleep(0.2)
     assert [i.text for i in received] == ["genuine"]
     assert fake_api.texts(601) == ["echo: genuine"]
+
+
+async def test_a_wrong_token_is_one_clear_error(tg_settings: Settings) -> None:
+    settings = tg_settings.model_copy(update={"telegram_token": "999:WRONG"})
+    adapter = TelegramAdapter(settings, EchoCore().submit)
+    with pytest.raises(TelegramStartError, match="check the telegram_token setting"):
+        await adapter.start()
+    await adapter.stop()
+
+
+async def test_an_unreachable_server_is_one_clear_error(tg_settings: Settings) -> None:
+    url = f"http://127.0.0.1:{free_port()}/bot"
+    settings = tg_settings.model_copy(update={"telegram_base_url": url})
+    adapter = TelegramAdapter(settings, EchoCore().submit)
+    with pytest.raises(TelegramStartError, match="cannot reach the Telegram Bot API at"):
+        await adapter.start()
+    await adapter.stop()
