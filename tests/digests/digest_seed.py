@@ -90,7 +90,9 @@ class Seeded:
     reports: list[int] = field(default_factory=list)
 
 
-async def seed(app: App) -> Seeded:
+async def seed(app: App, now: datetime = NOW) -> Seeded:
+    """``now`` shifts every time, for tests that go through handlers using the real clock."""
+    shift = now - NOW
     seeded = Seeded()
     async with app.services.db.transaction() as session:
         for code, (name, place) in CIRCLES.items():
@@ -115,7 +117,7 @@ async def seed(app: App) -> Seeded:
             platform="console",
             chat_id=f"dm-{who}",
             message_id=f"seed-{jitter}",
-            created_at=when,
+            created_at=when + shift,
         )
         analysis = Analysis(direction(AXIS[theme], jitter), PHRASES[theme])
         outcome = await app.services.reports.store(report, analysis, reach=False)
@@ -129,7 +131,7 @@ async def seed(app: App) -> Seeded:
                     theme_id=seeded.themes[theme],
                     person_id=seeded.people[who],
                     place_key=resolve_place(place).key,
-                    created_at=when,
+                    created_at=when + shift,
                 )
             )
     return seeded
