@@ -26,7 +26,7 @@ async def _named_circle(ctx: Context, name: str) -> Circle | None:
 
 
 async def coordinators(ctx: Context) -> list[Reply]:
-    """Visible to organisers, the circle's coordinators and its members."""
+    """Visible to organisers, the circle's coordinators and members, and in its own chats."""
     found = await _named_circle(ctx, ctx.args.strip())
     if found is None or not await _may_see(ctx, found):
         return [Reply(REFUSAL)]
