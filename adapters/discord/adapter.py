@@ -5,8 +5,9 @@ longer), and the core's replies later arrive through ``send`` as follow-ups. ``O
 only names a chat, so the adapter remembers, per chat, the interactions still waiting for
 their answer (oldest first); a reply to that chat goes through the oldest one, which is
 retired shortly after its last reply. In a DM only one person can be waiting; in a guild
-channel, commands and buttons that are about the person (reporting, "me too", their data)
-are moved to their DM at once, so nothing private ever depends on that matching.
+channel, commands and buttons that are about the person ("me too", their reports, their
+data) are moved to their DM at once, and a report made there is deferred ephemerally, so
+every reply to it is seen by its sender only.
 """
 
 from __future__ import annotations
@@ -32,9 +33,13 @@ log = logging.getLogger(__name__)
 PLATFORM = "discord"
 TOKEN_LIFETIME = 14 * 60.0  # interaction tokens last 15 minutes
 GRACE = 3.0  # seconds a used interaction still takes further replies of the same answer
-PERSONAL = frozenset({"start", "report", "mine", "withdraw", "metoo", "join", "leave",
-                      "mydata", "forget"})
-QUIET_IN_GUILD = frozenset({"help"})
+# About the person, so answered in their DM even when used in a guild channel.
+PERSONAL = frozenset({"start", "mine", "withdraw", "metoo", "join", "leave", "mydata",
+                      "forget"})
+# Answered in the channel but seen only by the sender: a report stays in the channel's
+# context (so the core can credit the circle linked there) yet nobody else sees it.
+QUIET_IN_GUILD = frozenset({"help", "report"})
+EMBEDDED = frozenset({"digest", "report"})  # their answers are shown as embeds
 MOVED = "I've answered you in a private message, so nothing personal is shown here."
 SORRY = "Sorry, something went wrong on my side. Please try again."
 
@@ -43,6 +48,7 @@ SORRY = "Sorry, something went wrong on my side. Please try again."
 class Pending:
     interaction: discord.Interaction[Any]
     ephemeral: bool
+    command: str | None = None
     created: float = field(default_factory=time.monotonic)
     used: float | None = None
 
@@ -125,10 +131,18 @@ class DiscordAdapter:
             return
         quiet = interaction.guild_id is not None and name in QUIET_IN_GUILD
         await interaction.response.defer(ephemeral=quiet, thinking=True)
-        self._remember(interaction, quiet)
+        self._remember(interaction, quiet, name)
         await self.submit(self._incoming(interaction, text=text))
 
     async def on_press(self, interaction: discord.Interaction[Any], data: str) -> None:
+        """Errors are contained here: discord.py would only log them, leaving a spinner."""
+        try:
+            await self._press(interaction, data)
+        except Exception:
+            log.exception("a button press failed")
+            await self._answer_error(interaction)
+
+    async def _press(self, interaction: discord.Interaction[Any], data: str) -> None:
         if interaction.guild_id is not None:
             await self._move_to_dm(interaction, button_data=data)
             return
@@ -141,8 +155,14 @@ class DiscordAdapter:
         """Only DMs reach the core; talk in guild channels is never read or stored."""
         if message.guild is not None or message.author.bot:
             return
+        try:
+            await self._dm_text(message)
+        except Exception:
+            log.exception("a direct message could not be handed to the core")
+
+    async def _dm_text(self, message: discord.Message) -> None:
         chat_id = str(message.channel.id)
-        self._pending.pop(chat_id, None)  # a new message supersedes waiting interactions
+        self._supersede(chat_id)
         text = message.content
         kind = EventKind.TEXT if text.strip() else EventKind.UNSUPPORTED
         await self.submit(Incoming(
@@ -167,6 +187,7 @@ class DiscordAdapter:
                           button_data: str | None = None) -> None:
         await interaction.response.send_message(MOVED, ephemeral=True)
         dm = await interaction.user.create_dm()
+        self._supersede(str(dm.id))
         kind = EventKind.BUTTON if button_data is not None else EventKind.TEXT
         await self.submit(Incoming(
             platform=PLATFORM, chat_id=str(dm.id), user_id=str(interaction.user.id),
@@ -185,10 +206,19 @@ class DiscordAdapter:
             chat_kind=ChatKind.PRIVATE if guild is None else ChatKind.GROUP,
             message_id=str(interaction.id), chat_title=title, **fields)
 
-    def _remember(self, interaction: discord.Interaction[Any], ephemeral: bool) -> None:
+    def _remember(self, interaction: discord.Interaction[Any], ephemeral: bool,
+                  command: str | None = None) -> None:
         chat_id = str(interaction.channel_id)
+        self._supersede(chat_id)
+        self._pending.setdefault(chat_id, []).append(Pending(interaction, ephemeral, command))
+
+    def _supersede(self, chat_id: str) -> None:
+        """A new event ends the answers already given; unanswered ones keep their turn."""
         waiting = [p for p in self._pending.get(chat_id, []) if p.used is None]
-        self._pending[chat_id] = [*waiting, Pending(interaction, ephemeral)]
+        if waiting:
+            self._pending[chat_id] = waiting
+        else:
+            self._pending.pop(chat_id, None)
 
     def _take(self, chat_id: str) -> Pending | None:
         now = time.monotonic()
@@ -202,17 +232,24 @@ class DiscordAdapter:
 
     # ------------------------------------------------------------------ replies out
     async def send(self, message: Outgoing) -> None:
-        parts = render(message.reply)
         pending = self._take(message.chat_id)
-        for part in parts:
-            if pending is not None:
-                ephemeral = pending.ephemeral or message.reply.ephemeral
-                await pending.interaction.followup.send(ephemeral=ephemeral, **_fields(part))
-            else:
-                channel = self.client.get_partial_messageable(int(message.chat_id))
-                await channel.send(**_fields(part))
-        if pending is not None:
-            pending.used = time.monotonic()
+        embed = pending is not None and pending.command in EMBEDDED
+        for part in render(message.reply, embed):
+            if pending is not None and await self._follow_up(pending, part, message):
+                continue
+            channel = self.client.get_partial_messageable(int(message.chat_id))
+            await channel.send(**_fields(part))
+
+    async def _follow_up(self, pending: Pending, part: Part, message: Outgoing) -> bool:
+        """False when the interaction's token has lapsed: the caller posts to the chat."""
+        try:
+            ephemeral = pending.ephemeral or message.reply.ephemeral
+            await pending.interaction.followup.send(ephemeral=ephemeral, **_fields(part))
+        except discord.NotFound:
+            log.info("interaction %s expired; posting to the chat", pending.interaction.id)
+            return False
+        pending.used = time.monotonic()
+        return True
 
 
 def _fields(part: Part) -> dict[str, Any]:

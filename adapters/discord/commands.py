@@ -2,20 +2,20 @@
 
 The core owns the command list (name, summary, usage); building the Discord tree from it
 means a command added to the core appears on Discord without a second list to keep in
-step. Options come from a few explicit shapes (digest's scope, theme numbers, circle
-names); any other usage falls back to one free-text option. Whatever Discord hands us is
-turned back into the text the core's parser already understands ("/join Leeds North").
+step. Options come from ``shapes``; whatever Discord hands us is turned back into the
+text the core's parser already understands ("/join Leeds North").
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import discord
 from discord import app_commands
+
+from adapters.discord.shapes import Option, shape_for
 
 DESCRIPTION_LIMIT = 100
 CHOICE_LIMIT = 25
@@ -42,63 +42,13 @@ class Lookup(Protocol):
     async def theme_choices(self) -> list[tuple[int, str]]: ...
 
 
-@dataclass(frozen=True)
-class Option:
-    name: str
-    description: str
-    kind: type = str
-    required: bool = False
-    keyword: bool = False  # becomes "name value" in the command text, not just "value"
-    complete: str | None = None  # "circle", "theme" or "since"
-
-    def words(self, value: Any) -> list[str]:
-        if value is None or value is False:
-            return []
-        if value is True:
-            return [self.name]
-        return [self.name, str(value)] if self.keyword else [str(value)]
-
-
-CIRCLE = Option("circle", "the circle's name", required=True, complete="circle")
-THEME = Option("theme", "the theme's number (see /themes)", int, True, complete="theme")
-SHAPES: dict[str, tuple[Option, ...]] = {
-    "report": (Option("text", "the barrier, in your own words", required=True),),
-    "withdraw": (Option("number", "the report's number (see /mine)", int, True),),
-    "metoo": (THEME,),
-    "join": (CIRCLE,),
-    "leave": (CIRCLE,),
-    "link": (CIRCLE,),
-    "digest": (
-        Option("circle", "only this circle", keyword=True, complete="circle"),
-        Option("place", "only this place", keyword=True),
-        Option("since", "7d, 30d, 90d or a date (YYYY-MM-DD)", keyword=True, complete="since"),
-        Option("export", "send the digest as files", bool),
-    ),
-}
-USAGE_WORDS: dict[str, Option] = {
-    "TEXT": Option("text", "what to say", required=True),
-    "N": Option("number", "the number", int, True),
-    "NAME": CIRCLE,
-}
-
-
-def options_for(command: CoreCommand) -> tuple[Option, ...]:
-    """Explicit shapes first, then the usage words; anything else gets one text option."""
-    if command.name in SHAPES:
-        return SHAPES[command.name]
-    words = command.usage.split()
-    if all(word in USAGE_WORDS for word in words):
-        return tuple(USAGE_WORDS[word] for word in words)
-    return (Option("arguments", command.usage[:DESCRIPTION_LIMIT] or "details"),)
-
-
 def build_command(command: CoreCommand, run: Run,
                   lookup: Lookup | None) -> app_commands.Command[Any, ..., None]:
-    options = options_for(command)
+    shape = shape_for(command.name, command.usage, command.summary)
+    options = shape.options
 
     async def callback(interaction: discord.Interaction[Any], /, **values: Any) -> None:
-        words = [w for option in options for w in option.words(values.get(option.name))]
-        await run(interaction, command.name, words)
+        await run(interaction, command.name, shape.words(values))
 
     callback.__signature__ = _signature(options)  # type: ignore[attr-defined]
     callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]

@@ -78,19 +78,32 @@ def wants_embed(reply: Reply) -> bool:
     return kind in EMBED_KINDS or "title" in reply.meta or len(reply.text) > CONTENT_LIMIT
 
 
-def render(reply: Reply) -> list[Part]:
-    """Text (as content or embeds) first; files and buttons ride on the last message."""
+def render(reply: Reply, embed: bool = False) -> list[Part]:
+    """Text (as content or embeds) first; files and buttons ride on the last message.
+
+    ``embed`` is the adapter's hint (the reply answers /digest or /report); the core's
+    ``meta`` and the text's length can ask for embeds too.
+    """
     text = escape(reply.text)
     if not text.strip():
         bodies: list[Part] = []
-    elif wants_embed(reply):
-        bodies = _embed_parts(text, reply.meta.get("title"))
+    elif embed or wants_embed(reply):
+        title = reply.meta.get("title")
+        bodies = _embed_parts(*((escape(title), text) if title else _title_and_body(text)))
     else:
         bodies = [Part(content=chunk) for chunk in split_text(text, CONTENT_LIMIT)]
     return _attach(bodies, reply.files, reply.buttons[:MAX_BUTTONS])
 
 
-def _embed_parts(text: str, title: str | None) -> list[Part]:
+def _title_and_body(text: str) -> tuple[str | None, str]:
+    """A short first line ("Shared-demand digest: ...") makes a natural embed title."""
+    first, _, rest = text.partition("\n")
+    if rest.strip() and len(first) <= TITLE_LIMIT:
+        return first, rest.strip("\n")
+    return None, text
+
+
+def _embed_parts(title: str | None, text: str) -> list[Part]:
     title = title[:TITLE_LIMIT] if title else None
     parts: list[Part] = []
     embeds: list[discord.Embed] = []
@@ -114,9 +127,21 @@ def _attach(bodies: list[Part], files: tuple[OutFile, ...],
         return []
     last = bodies.pop() if bodies else Part()
     first_files = file_groups.pop(0) if file_groups else ()
-    bodies.append(Part(last.content, last.embeds, first_files, buttons))
+    bodies.append(Part(last.content, _show_image(last.embeds, first_files), first_files,
+                       buttons))
     bodies.extend(Part(files=group) for group in file_groups)
     return bodies
+
+
+def _show_image(embeds: tuple[discord.Embed, ...],
+                files: tuple[OutFile, ...]) -> tuple[discord.Embed, ...]:
+    """A chart sent with an embed is shown inside it rather than below it."""
+    image = next((f for f in files if f.is_image), None)
+    if not embeds or image is None:
+        return embeds
+    shown = embeds[-1].copy()
+    shown.set_image(url=f"attachment://{image.name}")
+    return (*embeds[:-1], shown)
 
 
 def to_files(files: tuple[OutFile, ...]) -> list[discord.File]:

@@ -89,7 +89,8 @@ async def test_dm_slash_command_is_deferred_then_followed_up(
     [ack] = await fake.wait_for(callback)
     assert ack.body["type"] == 5  # deferred: answered at once, the reply comes later
     [reply] = await fake.wait_for(followup)
-    assert reply.body["content"] == "echo: /report the \\*procurement\\* rules"
+    [embed] = reply.body["embeds"]  # answers to /report are embeds
+    assert embed["description"] == "echo: /report the \\*procurement\\* rules"
     assert reply.body["allowed_mentions"]["parse"] == []
     assert core.seen == [Incoming(
         platform="discord", chat_id="601", user_id="501", text="/report the *procurement* rules",
@@ -100,16 +101,35 @@ async def test_personal_command_in_a_guild_moves_to_a_dm(
         fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
     core = EchoCore()
     await started(start_adapter, dc_settings, core)
-    await fake.dispatch("INTERACTION_CREATE",
-                        slash_event("report", {"text": "my manager"}, ALICE, IN_CIRCLE))
+    await fake.dispatch("INTERACTION_CREATE", slash_event("withdraw", {"number": 4}, ALICE,
+                                                          IN_CIRCLE))
     [ack] = await fake.wait_for(callback)
     assert ack.body["type"] == 4 and ack.body["data"]["flags"] & 64  # ephemeral
     [dm_open] = await fake.wait_for(lambda r: r.path == "/users/@me/channels")
     assert dm_open.body == {"recipient_id": 501}
     [sent] = await fake.wait_for(to_channel(502))
-    assert sent.body["content"] == "echo: /report my manager"
+    assert sent.body["content"] == "echo: /withdraw 4"
     assert core.seen[0].chat_kind is ChatKind.PRIVATE and core.seen[0].chat_id == "502"
     assert not fake.matching(followup) and not fake.matching(to_channel(CIRCLE_CHANNEL))
+
+
+async def test_report_in_a_guild_channel_is_seen_only_by_its_sender(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    def answer(incoming: Incoming) -> list[Reply]:
+        return [Reply("saved"), Reply("Tip: message me privately next time.")]
+
+    core = EchoCore(answer)
+    await started(start_adapter, dc_settings, core)
+    await fake.dispatch("INTERACTION_CREATE",
+                        slash_event("report", {"text": "my manager"}, ALICE, IN_CIRCLE))
+    [ack] = await fake.wait_for(callback)
+    assert ack.body["type"] == 5 and ack.body["data"]["flags"] & 64
+    replies = await fake.wait_for(followup, count=2)
+    shown = [e["description"] for r in replies for e in r.body["embeds"]]
+    assert shown == ["saved", "Tip: message me privately next time."]
+    assert all(r.body["flags"] & 64 for r in replies)
+    assert (core.seen[0].chat_kind, core.seen[0].chat_id) == (ChatKind.GROUP, str(CIRCLE_CHANNEL))
+    assert not fake.matching(to_channel(CIRCLE_CHANNEL))
 
 
 async def test_digest_in_a_guild_channel_is_public_and_split_into_embeds(
@@ -188,7 +208,7 @@ async def test_files_are_uploaded_as_multipart(
     await started(start_adapter, dc_settings, EchoCore(answer))
     await fake.dispatch("INTERACTION_CREATE", slash_event("digest", {"export": True}, ALICE, DM))
     sent = await fake.wait_for(followup, count=2)
-    assert sent[0].body["content"] == "Your export"
+    assert sent[0].body["embeds"][0]["description"] == "Your export"
     names = [name for m in sent for name, _ in m.files.values()]
     assert names == [f.name for f in files] and len(sent[0].files) == 10
     assert sent[1].files["files[1]"][1] == files[11].content

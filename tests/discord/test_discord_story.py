@@ -1,0 +1,180 @@
+"""End to end: people on the fake Discord, the real discord.py client, the real core."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+from discord_world import Person, World
+from fake_discord import (
+    APP_ID,
+    CIRCLE_CHANNEL,
+    GUILD_ID,
+    MANAGE_GUILD,
+    FakeDiscord,
+    Place,
+    Recorded,
+    slash,
+)
+from spacy.language import Language
+
+from adapters.discord import DiscordAdapter
+from adapters.discord.lookup import StorageLookup
+from adapters.discord.views import build_view
+from bot.app import App
+from bot.messages import Button
+from bot.runtime import Runtime
+from config.settings import Settings
+
+PROCUREMENT_A = (
+    "Procurement rules mean we can't buy from the local social enterprise that runs our "
+    "befriending service; the tender framework only lets big contractors bid."
+)
+PROCUREMENT_B = (
+    "The council's procurement framework shuts out small local providers: the tender "
+    "process is too heavy for a social enterprise to bid for contracts."
+)
+PROCUREMENT_C = (
+    "Tender rules and procurement frameworks stop us commissioning small local charities "
+    "and social enterprises; only large contractors can bid."
+)
+IN_CIRCLE = Place(CIRCLE_CHANNEL, GUILD_ID)
+
+
+@pytest.fixture
+async def world(fake: FakeDiscord, make_settings: Callable[..., Settings], nlp: Language,
+                start_adapter: Callable[..., Awaitable[DiscordAdapter]]
+                ) -> AsyncIterator[World]:
+    settings = make_settings(discord_token="fake-token", discord_guilds=[GUILD_ID],
+                             organisers=["discord:500"])
+    app = await App.create(settings, nlp=nlp)
+    runtime = Runtime(app)
+    built = World(fake, runtime)
+    await runtime.dispatcher.start()
+    runtime.add(await start_adapter(
+        settings, built.submit, commands=app.router.commands,
+        lookup=StorageLookup(app.services.db, settings.min_people)))
+    yield built
+    await runtime.dispatcher.stop()
+    await app.close()
+
+
+def person(world: World, user_id: int, name: str) -> Person:
+    return Person(world, user_id, name)
+
+
+def theme_number(text: str) -> int:
+    match = re.search(r"theme #(\d+)", text)
+    assert match, text
+    return int(match.group(1))
+
+
+async def test_every_core_command_is_a_slash_command(world: World) -> None:
+    [put] = world.fake.matching(lambda r: r.method == "PUT")
+    synced = [c["name"] for c in put.body]
+    assert synced == [c.name for c in world.runtime.app.router.commands]
+    assert all(1 <= len(c["description"]) <= 100 for c in put.body)
+
+
+async def test_a_dm_report_gets_its_reply_as_a_follow_up(world: World) -> None:
+    amira = person(world, 501, "amira")
+    await amira.onboard("Leeds")
+    reply = await amira.slash("report", text=PROCUREMENT_A)
+    assert "saved" in reply and theme_number(reply) > 0
+    last = amira.history[-1]
+    assert last.path.startswith(f"/webhooks/{APP_ID}/tok-")  # through the interaction
+    listed = await amira.slash("mine")
+    assert PROCUREMENT_A in listed
+
+
+async def shared_barrier(world: World, circle: str | None = None) -> tuple[int, list[Person]]:
+    """Three people in two places report one barrier, in ``circle``'s channel if named."""
+    people = [person(world, 501, "amira"), person(world, 502, "ben"),
+              person(world, 503, "chloe")]
+    for someone, place in zip(people, ("Leeds", "Bradford", "Leeds"), strict=True):
+        await someone.onboard(place)
+        if circle is not None:
+            assert "Welcome" in await someone.slash("join", IN_CIRCLE, circle=circle)
+    at = IN_CIRCLE if circle is not None else None
+    numbers = [theme_number(await p.slash("report", at, text=t))
+               for p, t in zip(people, (PROCUREMENT_A, PROCUREMENT_B, PROCUREMENT_C),
+                               strict=True)]
+    assert len(set(numbers)) == 1, numbers
+    return numbers[0], people
+
+
+async def test_digest_is_deferred_then_followed_up(world: World) -> None:
+    theme, people = await shared_barrier(world)
+    olive = person(world, 500, "olive")
+    mark = len(world.fake.requests)
+    digest = await olive.slash("digest")
+    [ack] = [r for r in world.fake.requests[mark:] if r.path.endswith("/callback")]
+    assert ack.body["type"] == 5
+    assert f"#{theme}" in digest and "3 people in 2 places" in digest
+    assert not any(p.name in digest.lower() for p in people)
+    [shown] = olive.history[-1].body["embeds"]
+    assert shown["title"].startswith("Shared-demand digest") and f"#{theme}" in shown["description"]
+    refused = await people[1].slash("digest")
+    assert "isn't available to you" in refused
+
+
+async def test_me_too_button_in_a_circle_channel_is_answered_in_a_dm(world: World) -> None:
+    theme, _ = await shared_barrier(world)
+    dev = person(world, 504, "dev")
+    await dev.onboard("York")
+    view = build_view((Button("Me too", f"metoo:{theme}"),))  # as on a digest in the channel
+    assert view is not None
+    posted = Recorded("POST", f"/channels/{CIRCLE_CHANNEL}/messages", {},
+                      {"components": view.to_components()})
+    dev.history.append(posted)
+    answer = await dev.press("Me too", IN_CIRCLE)
+    assert f"counted on #{theme}" in answer
+    delivered = dev.history[-1]
+    assert delivered.path == f"/channels/{dev.dm.channel_id}/messages"
+
+
+async def test_linked_channel_gets_its_circles_digest(world: World) -> None:
+    olive = person(world, 500, "olive")
+    await olive.onboard("Leeds")
+    made = await olive.slash("circle", action="new", name="Leeds Carers", place="Leeds")
+    assert "Leeds Carers" in made
+    linked = await olive.slash("link", IN_CIRCLE, MANAGE_GUILD, circle="Leeds Carers")
+    assert "linked" in linked
+    theme, _ = await shared_barrier(world, circle="Leeds Carers")
+    digest_messages = await olive.slash("digest", IN_CIRCLE, MANAGE_GUILD)
+    assert "digest: circle Leeds Carers" in digest_messages
+    assert f"(theme #{theme})" in digest_messages and "3 people" in digest_messages
+    public = [r for r in olive.history[-3:] if r.path.startswith("/webhooks/")]
+    assert public and not any((r.body.get("flags") or 0) & 64 for r in public)
+
+
+async def test_export_is_uploaded_as_files(world: World) -> None:
+    await shared_barrier(world)
+    olive = person(world, 500, "olive")
+    mark = len(olive.history)
+    await olive.slash("digest", export=True)
+    sent = olive.history[mark:]
+    uploads = {name: data for r in sent for name, data in r.files.values()}
+    suffixes = sorted(name.rsplit(".", 1)[1] for name in uploads)
+    assert suffixes == ["csv", "html", "json", "md", "png"], list(uploads)
+    rows = list(csv.DictReader(io.StringIO(next(
+        data for name, data in uploads.items() if name.endswith(".csv")).decode())))
+    assert rows and all(int(row["people"]) >= 3 for row in rows), rows
+    assert uploads[next(n for n in uploads if n.endswith(".png"))].startswith(b"\x89PNG")
+    chart = next(n for n in uploads if n.endswith(".png"))
+    images = [e["image"]["url"] for r in sent for e in r.body.get("embeds") or [] if "image" in e]
+    assert images == [f"attachment://{chart}"]
+
+
+async def test_autocomplete_reads_circle_names_from_the_database(world: World) -> None:
+    olive = person(world, 500, "olive")
+    await olive.onboard("Leeds")
+    await olive.slash("circle", action="new", name="Leeds Carers", place="Leeds")
+    event = slash("join", {"circle": "carers"}, olive.user, olive.dm, focused="circle")
+    await world.fake.dispatch("INTERACTION_CREATE", event)
+    [answer] = await world.fake.wait_for(
+        lambda r: r.path.endswith("/callback") and r.body["type"] == 8)
+    assert answer.body["data"]["choices"] == [{"name": "Leeds Carers", "value": "Leeds Carers"}]
