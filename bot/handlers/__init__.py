@@ -16,7 +16,7 @@ from bot.router import ButtonRoute, Command, Router, StateRoute
 
 
 def core_commands() -> list[Command]:
-    anyone, member = Role.STRANGER, Role.MEMBER
+    anyone, member, coord = Role.STRANGER, Role.MEMBER, Role.COORDINATOR
     return [
         Command("start", onboarding.start, "agree to the notice and set up", anyone),
         Command("report", reporting.report, "tell me about a barrier", member, usage="TEXT"),
@@ -38,10 +38,10 @@ def core_commands() -> list[Command]:
             "link", circles.link, "link this group to a circle (coordinators)", member, usage="NAME"
         ),
         Command("circle", circles.circle, "propose a circle", member, usage=circles.NEW_ARGS),
-        Command("announce", circles.announce, "message a circle's chats", member, usage="TEXT"),
+        Command("announce", circles.announce, "message a circle's chats", coord, usage="TEXT"),
         Command("coordinators", coordinators, "a circle's coordinators", member, usage="NAME"),
-        Command("appoint", appoint, "make a coordinator", member, usage="NAME @handle"),
-        Command("unappoint", unappoint, "remove a coordinator", member, usage="NAME @handle"),
+        Command("appoint", appoint, "make a coordinator", coord, usage="NAME @handle"),
+        Command("unappoint", unappoint, "remove a coordinator", coord, usage="NAME @handle"),
         Command("offers", offers, "introduction offers on or off", member, usage="on|off"),
         Command("digest", digest.digest, "shared-demand digest (organisers, coordinators)", member),
         Command("theme", theme, "name, merge, split or hide a theme", Role.ORGANISER),
