@@ -33,7 +33,7 @@ class ReclusterParams:
     micro_clusters: int = 2000
     fit_sample: int = 10_000
     silhouette_sample: int = 3000
-    tolerance: float = 0.10
+    tolerance: float = 0.02  # absolute: relative ones merged clearly separate groups
     merge_similarity: float = 0.90
     kmeans_iterations: int = 10
 
@@ -113,7 +113,7 @@ def choose_count(
     if not scores:
         return 1
     best = max(scores.values())
-    return min(c for c, s in scores.items() if s >= best - params.tolerance * abs(best))
+    return min(c for c, s in scores.items() if s >= best - params.tolerance)
 
 
 def merge_close(labels: Labels, vectors: Vectors, similarity: float) -> Labels:

@@ -1,5 +1,10 @@
 """Scrubbing quotes before they leave the system: names, contacts and addresses become
-placeholders. The stored report keeps the original, shown only to its author."""
+placeholders. The stored report keeps the original, shown only to its author.
+
+Patterns run before named-entity recognition because the model mislabels contact details
+(an email's local part often comes out as a PERSON), and a phone candidate is accepted only
+when its digit count fits a real number, so dates, years and sums of money stay readable.
+"""
 
 from __future__ import annotations
 
@@ -7,39 +12,53 @@ import re
 
 from spacy.language import Language
 
+from nlp.vectors import COMPONENT
+
+PHONE_CANDIDATE = re.compile(r"(?<![\w+/])(?:\+|00|\(?0)[\d\s().-]{7,}\d(?![\w/])")
+PHONE_DIGITS = range(10, 16)  # UK numbers have 10-11 digits (+44 adds 2); E.164 at most 15
+STREET_TYPES = (
+    "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Place|Pl|Crescent|Court|Ct|"
+    "Terrace|Gardens|Grove|Hill|Row|Square|Sq|Mews|Walk|Parade|Park"
+)
+URL_TAIL = r"[^\s<>\"')\]]*[^\s<>\"')\].,;:!?]"  # a link's trailing punctuation is prose
+TLDS = "com|org|net|io|uk|eu|ie|info|gov"
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("[email]", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
-    ("[link]", re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)),
+    ("[link]", re.compile(rf"(?:https?://|www\.){URL_TAIL}", re.IGNORECASE)),
+    ("[link]", re.compile(rf"\b[\w-]+(?:\.[\w-]+)*\.(?:{TLDS})\b(?:/{URL_TAIL})?", re.I)),
     ("[handle]", re.compile(r"(?<![\w@])@\w{2,}")),
-    (
-        "[postcode]",
-        re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE),
-    ),
-    (
-        "[phone]",
-        re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(0?\d{1,4}\)[\s.-]?)?\d[\d\s.-]{6,}\d\b"),
-    ),
+    ("[postcode]", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{2}\b")),
     (
         "[address]",
         re.compile(
-            r"\b\d{1,4}[a-z]?\s+(?:[A-Z][a-z]+\s+){1,3}"
-            r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Place|Crescent|Court|Terrace)\b"
+            r"\b(?:(?:Flat|Apartment|Unit)\s+\d+[A-Za-z]?,?\s+)?\d{1,4}[A-Za-z]?,?\s+"
+            rf"(?:[A-Z][a-z']+\s+){{1,3}}(?:{STREET_TYPES})\b\.?"
         ),
     ),
 )
 
 
+def _phone(match: re.Match[str]) -> str:
+    digits = sum(ch.isdigit() for ch in match.group())
+    return "[phone]" if digits in PHONE_DIGITS else match.group()
+
+
 def scrub_patterns(text: str) -> str:
     for placeholder, pattern in PATTERNS:
         text = pattern.sub(placeholder, text)
+    return PHONE_CANDIDATE.sub(_phone, text)
+
+
+def scrub_names(nlp: Language, text: str) -> str:
+    """Replace spaCy's PERSON entities; the vector component is skipped (not needed here)."""
+    disable = [COMPONENT] if COMPONENT in nlp.pipe_names else []
+    doc = nlp(text, disable=disable)
+    for ent in reversed(doc.ents):
+        if ent.label_ == "PERSON" and "[" not in ent.text and "]" not in ent.text:
+            text = text[: ent.start_char] + "[name]" + text[ent.end_char :]
     return text
 
 
 def scrub(nlp: Language, text: str) -> str:
     """Regex contacts first (NER mislabels them), then spaCy's PERSON entities."""
-    cleaned = scrub_patterns(text)
-    doc = nlp(cleaned)
-    for ent in reversed(doc.ents):
-        if ent.label_ == "PERSON" and "[" not in ent.text:
-            cleaned = cleaned[: ent.start_char] + "[name]" + cleaned[ent.end_char :]
-    return cleaned
+    return scrub_names(nlp, scrub_patterns(text))

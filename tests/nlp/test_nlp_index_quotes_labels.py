@@ -1,0 +1,77 @@
+"""The live theme index, representative quotes and labels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nlp.cluster import ThemeIndex, normalise, similarity_threshold
+from nlp.labels import label_themes
+from nlp.quotes import pick_quotes
+
+
+def unit(*values: float) -> np.ndarray:
+    return normalise(np.asarray(values, dtype=np.float32))
+
+
+def test_index_finds_nearest_and_follows_absorb_and_remove() -> None:
+    index = ThemeIndex(dim=2)
+    assert index.nearest(unit(1, 0)) == (None, 0.0)
+    index.add(1, unit(1, 0))
+    index.add(2, unit(0, 1))
+    assert index.nearest(unit(0.9, 0.1))[0] == 1
+    index.absorb(1, unit(0, 1) * 5)
+    theme, score = index.nearest(unit(0, 1))
+    assert theme in (1, 2) and score > 0.9
+    index.remove(2)
+    assert index.nearest(unit(0, 1))[0] == 1
+    index.clear()
+    assert index.nearest(unit(0, 1)) == (None, 0.0)
+
+
+def test_threshold_rises_with_granularity() -> None:
+    values = [similarity_threshold(g) for g in (0.5, 1.0, 2.0, 5.0)]
+    assert values == sorted(values)
+    assert all(0.05 <= v <= 0.99 for v in values)
+
+
+def test_quotes_are_central_and_from_different_people_and_places() -> None:
+    centroid = unit(1, 0, 0)
+    vectors = np.vstack(
+        [unit(1, 0.05, 0), unit(1, 0.1, 0), unit(1, 0.2, 0.1), unit(1, 0.4, 0), unit(0, 1, 0)]
+    )
+    people = ["ann", "ann", "bob", "cat", "dan"]
+    places = ["leeds", "leeds", "leeds", "york", "hull"]
+    assert pick_quotes(vectors, centroid, people, places, 3) == [0, 3, 4]
+
+
+def test_quotes_relax_places_then_people_when_needed() -> None:
+    centroid = unit(1, 0)
+    vectors = np.vstack([unit(1, 0.1), unit(1, 0.5), unit(1, 0.9)])
+    assert pick_quotes(vectors, centroid, ["a", "b", "c"], ["x", "x", "x"], 2) == [0, 1]
+    assert pick_quotes(vectors, centroid, ["a", "a", "a"], [None, None, None], 3) == [0, 1, 2]
+
+
+def test_quotes_skip_near_duplicates() -> None:
+    centroid = unit(1, 0)
+    vectors = np.vstack([unit(1, 0.1), unit(1, 0.1001), unit(1, 0.8)])
+    assert pick_quotes(vectors, centroid, ["a", "b", "c"], [None] * 3, 2) == [0, 2]
+
+
+@pytest.mark.parametrize("n", [0, 3])
+def test_quotes_of_nothing(n: int) -> None:
+    assert pick_quotes(np.zeros((0, 2), np.float32), unit(1, 0), [], [], n) == []
+
+
+def test_labels_prefer_what_sets_a_theme_apart() -> None:
+    labels = label_themes(
+        {
+            1: [["late rota", "rota", "staff"], ["late rota", "notice", "staff"]],
+            2: [["staff parking", "parking", "staff"], ["parking", "night", "staff"]],
+            3: [],
+        }
+    )
+    assert labels[1].startswith("late rota")
+    assert "parking" in labels[2]
+    assert "staff" not in labels[1].split(", ")[0]
+    assert labels[3] == "unlabelled"

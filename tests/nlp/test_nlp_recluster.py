@@ -1,0 +1,88 @@
+"""Re-clustering: the number of themes comes from the data, granularity turns it, and the
+same input and seed always give the same themes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+from sklearn.metrics import adjusted_rand_score
+
+from nlp.cluster import ReclusterParams, cluster_vectors
+from nlp.recluster import candidate_counts, renumber
+
+
+def blobs(
+    groups: int, per_group: int, seed: int, spread: float = 0.15
+) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(groups, 48))
+    truth = np.repeat(np.arange(groups), per_group)
+    points = centres[truth] + spread * rng.normal(size=(len(truth), 48))
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    return points.astype(np.float32), truth
+
+
+@pytest.mark.parametrize("groups", [3, 8, 25])
+def test_number_of_themes_is_found_without_being_told(groups: int) -> None:
+    vectors, truth = blobs(groups, 20, seed=groups)
+    labels = cluster_vectors(vectors, 1.0, seed=0)
+    assert len(set(labels.tolist())) == groups
+    assert adjusted_rand_score(truth, labels) == pytest.approx(1.0)
+
+
+def test_micro_cluster_path_used_for_large_inputs_still_recovers_groups() -> None:
+    vectors, truth = blobs(12, 100, seed=4)
+    params = ReclusterParams(micro_clusters=200, fit_sample=600, silhouette_sample=500)
+    labels = cluster_vectors(vectors, 1.0, seed=0, params=params)
+    assert adjusted_rand_score(truth, labels) > 0.95
+
+
+def test_same_input_and_seed_give_same_labels() -> None:
+    vectors, _ = blobs(10, 60, seed=1, spread=0.6)
+    params = ReclusterParams(micro_clusters=150, fit_sample=400)
+    first = cluster_vectors(vectors, 1.0, seed=7, params=params)
+    second = cluster_vectors(vectors.copy(), 1.0, seed=7, params=params)
+    assert np.array_equal(first, second)
+
+
+def test_finer_granularity_gives_more_themes() -> None:
+    vectors, _ = blobs(6, 30, seed=2, spread=0.5)
+    coarse = len(set(cluster_vectors(vectors, 0.5).tolist()))
+    normal = len(set(cluster_vectors(vectors, 1.0).tolist()))
+    fine = len(set(cluster_vectors(vectors, 3.0).tolist()))
+    assert coarse <= normal < fine
+
+
+def test_reports_that_all_say_one_thing_make_one_theme() -> None:
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=48)
+    points = base + 0.02 * rng.normal(size=(15, 48))
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    assert set(cluster_vectors(points.astype(np.float32), 1.0).tolist()) == {0}
+
+
+def test_tiny_inputs() -> None:
+    assert cluster_vectors(np.zeros((0, 4), np.float32), 1.0).tolist() == []
+    assert cluster_vectors(np.eye(4, dtype=np.float32)[:1], 1.0).tolist() == [0]
+    assert cluster_vectors(np.eye(4, dtype=np.float32)[:2], 1.0).tolist() == [0, 1]
+    same = np.tile(np.eye(4, dtype=np.float32)[:1], (2, 1))
+    assert cluster_vectors(same, 1.0).tolist() == [0, 0]
+
+
+def test_zero_vectors_do_not_crash() -> None:
+    vectors, _ = blobs(3, 10, seed=5)
+    vectors[::7] = 0.0
+    labels = cluster_vectors(vectors, 1.0)
+    assert len(labels) == len(vectors)
+
+
+def test_labels_are_numbered_by_first_appearance() -> None:
+    assert renumber(np.array([5, 5, 2, 9, 2])).tolist() == [0, 0, 1, 2, 1]
+
+
+def test_candidate_counts_cover_small_counts_densely() -> None:
+    counts = candidate_counts(500)
+    assert counts[:19] == list(range(2, 21))
+    assert counts[-1] == 500
+    assert all(b / a < 1.1 for a, b in zip(counts[19:], counts[20:], strict=False))
