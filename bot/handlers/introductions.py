@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.handlers.discovery import suggestions
 from bot.messages import Button, Reply
-from bot.services.introductions import Contact
+from bot.services.introductions import PLATFORM_NAMES, Contact
 from bot.services.reports import ReportOutcome
 
 ASK = "Would you like to be introduced? I'll only share your handle if you both say yes."
@@ -112,9 +112,10 @@ async def _introduce(ctx: Context, me: int, partner: int, theme_id: int) -> list
     mine = await intros.contact(me, theirs.platform)
     theme = await ctx.services.themes.get(theme_id)
     label = (theme.name or theme.label) if theme else "the same barrier"
-    replies = [Reply(_meet(theirs, ctx.incoming.platform, label))]
+    invite = _invite(await intros.shared_circle_chats(me, partner))
+    replies = [Reply(_meet(theirs, ctx.incoming.platform, label) + invite)]
     if mine is not None and theirs.chat_id is not None:
-        replies.append(_to(theirs, _meet(mine, theirs.platform, label)))
+        replies.append(_to(theirs, _meet(mine, theirs.platform, label) + invite))
     return replies
 
 
@@ -124,6 +125,15 @@ def _meet(other: Contact, viewer_platform: str, label: str) -> str:
         f"You've both said yes: meet {other.handle}{where}. You both face “{label}”. "
         "Say hello when you're ready."
     )
+
+
+def _invite(shared: list[tuple[str, list[str]]]) -> str:
+    """A meeting place besides the handle: a circle both are in, with a chat to talk in."""
+    if not shared:
+        return ""
+    name, platforms = shared[0]
+    where = " and ".join(PLATFORM_NAMES.get(p, p) for p in platforms)
+    return f" You're both in the circle {name}: its chat ({where}) is a good place to meet."
 
 
 async def offers(ctx: Context) -> list[Reply]:

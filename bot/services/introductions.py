@@ -102,6 +102,18 @@ class IntroductionService:
             ]
         return Answered(matched=matched, pending=len(offers) - len(matched))
 
+    async def shared_circle_chats(self, a: int, b: int) -> list[tuple[str, list[str]]]:
+        """Circles both people belong to that have linked chats: (name, platforms)."""
+        async with self.db.transaction() as session:
+            theirs = {c.id for c, _ in await circle_store.circles_of(session, b)}
+            shared = [c for c, _ in await circle_store.circles_of(session, a) if c.id in theirs]
+            found = []
+            for circle in shared:
+                chats = await circle_store.chats_of(session, circle.id)
+                if chats:
+                    found.append((circle.name, sorted({chat.platform for chat in chats})))
+            return found
+
     async def set_offers(self, person_id: int, allowed: bool) -> None:
         async with self.db.transaction() as session:
             await store.set_offers_ok(session, person_id, allowed)

@@ -98,3 +98,22 @@ async def test_a_group_report_sends_the_offer_privately(bot: BotHarness) -> None
     in_group = await bot.push("jan", f"/report {RISK_B}", group="ward-chat")
     assert all("near you" not in r.text for r in in_group)
     assert OFFER_ONE in bot.inbox("jan")[-1].text
+
+
+async def test_people_in_a_circle_with_a_chat_are_invited_to_meet_there(bot: BotHarness) -> None:
+    await bot.onboard("olive", "Leeds")
+    await bot.onboard("kim", "Derby")
+    await bot.onboard("lee", "Derby")
+    await bot.push("olive", "/circle new Derby Voices place Derby")
+    await bot.push("olive", "/link Derby Voices", group="derby-chat")
+    for name in ("kim", "lee"):
+        await bot.push(name, "/join Derby Voices")
+    await bot.push("kim", f"/report {RISK_A}")
+    await bot.push("lee", f"/report {RISK_B}")
+    await bot.tap("kim", YES)
+    met = (await bot.tap("lee", YES))[0].text
+    assert "meet @kim." in met
+    assert met.endswith(
+        "You're both in the circle Derby Voices: its chat (the console) is a good place to meet."
+    )
+    assert bot.inbox("kim")[-1].text.endswith("is a good place to meet.")
