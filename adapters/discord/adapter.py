@@ -175,6 +175,10 @@ class DiscordAdapter:
         await self._answer_error(interaction)
 
     async def _answer_error(self, interaction: discord.Interaction[Any]) -> None:
+        """The apology is that interaction's answer; later replies must not reuse it."""
+        chat_id = str(interaction.channel_id)
+        left = [p for p in self._pending.get(chat_id, []) if p.interaction is not interaction]
+        self._pending[chat_id] = left
         try:
             if interaction.response.is_done():
                 await interaction.followup.send(SORRY, ephemeral=True)

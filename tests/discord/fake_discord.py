@@ -282,12 +282,24 @@ def _interaction(kind: int, data: dict[str, Any], user: dict[str, Any], place: P
     return payload
 
 
+def _option_type(value: Any) -> int:
+    """Discord's option types: 3 string, 4 integer, 5 boolean, 6 user (given as a payload)."""
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, dict):
+        return 6
+    return 4 if isinstance(value, int) else 3
+
+
 def slash(name: str, options: dict[str, Any], user: dict[str, Any], place: Place,
           permissions: int = 0, focused: str | None = None) -> dict[str, Any]:
     """A slash command (or, with ``focused``, an autocomplete request) as the gateway sends it."""
-    opts = [{"name": k, "type": 4 if isinstance(v, int) else 3, "value": v,
+    opts = [{"name": k, "type": _option_type(v), "value": v["id"] if isinstance(v, dict) else v,
              **({"focused": True} if k == focused else {})} for k, v in options.items()]
-    data = {"id": snowflake(), "name": name, "type": 1, "options": opts}
+    data: dict[str, Any] = {"id": snowflake(), "name": name, "type": 1, "options": opts}
+    users = {v["id"]: v for v in options.values() if isinstance(v, dict)}
+    if users:
+        data["resolved"] = {"users": users}
     if place.guild_id is not None:
         data["guild_id"] = str(place.guild_id)
     return _interaction(4 if focused else 2, data, user, place, permissions)

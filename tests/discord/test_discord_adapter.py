@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
+import pytest
 from echo_core import EchoCore
 from fake_discord import (
     APP_ID,
@@ -226,3 +228,82 @@ async def test_autocomplete_offers_circle_names_and_theme_numbers(
         {"name": "Leeds North", "value": "Leeds North"},
         {"name": "Leeds South", "value": "Leeds South"}]}}
     assert themes.body["data"]["choices"] == [{"name": "3: procurement rules", "value": 3}]
+
+
+@dataclass(frozen=True)
+class Cmd:
+    """A core command as the adapter sees it (the core's ``Command`` has these fields)."""
+
+    name: str
+    summary: str
+    usage: str = ""
+
+
+SHAPED = [Cmd("appoint", "make a coordinator", "NAME @handle"),
+          Cmd("theme", "curate a theme"), Cmd("circle", "circles", "new NAME place PLACE"),
+          Cmd("digest", "digest"), Cmd("offers", "offers", "on|off"),
+          Cmd("announce", "tell the circle", "TEXT"), Cmd("hide", "hide a report", "REPORT_ID"),
+          Cmd("odd", "something new", "WHEN [HOW]")]
+BOB = user_payload(502, "bob")
+
+
+@pytest.mark.parametrize(("command", "options", "text"), [
+    ("appoint", {"circle": "Leeds Carers", "member": BOB}, "/appoint Leeds Carers @bob"),
+    ("theme", {"action": "merge", "theme": 3, "other": 5}, "/theme merge 3 5"),
+    ("theme", {"action": "name", "theme": 3, "text": "Local buying"}, "/theme 3 name Local buying"),
+    ("theme", {"action": "hide", "theme": 3}, "/theme hide 3"),
+    ("circle", {"action": "new", "name": "Leeds Carers", "place": "Leeds", "focus": "care"},
+     "/circle new Leeds Carers place Leeds focus care"),
+    ("digest", {"export": True, "place": "Leeds"}, "/digest place Leeds export"),
+    ("offers", {"setting": "off"}, "/offers off"),
+    ("announce", {"text": "Meeting on Monday"}, "/announce Meeting on Monday"),
+    ("hide", {"report": 12}, "/hide 12"),
+    ("odd", {"arguments": "today fast"}, "/odd today fast"),
+])
+async def test_options_become_the_text_the_core_parses(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings, command: str,
+        options: dict[str, object], text: str) -> None:
+    core = EchoCore()
+    await started(start_adapter, dc_settings, core, commands=SHAPED)
+    await fake.dispatch("INTERACTION_CREATE", slash_event(command, options, ALICE, DM))
+    await asyncio.wait_for(core.arrived.wait(), 5)
+    assert core.seen[0].text == text
+
+
+async def test_shaped_options_are_typed_with_choices(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    await started(start_adapter, dc_settings, EchoCore(), commands=SHAPED)
+    [put] = fake.matching(lambda r: r.method == "PUT")
+    options = {c["name"]: {o["name"]: o for o in c.get("options", [])} for c in put.body}
+    assert options["appoint"]["member"]["type"] == 6  # a user picker, sent as "@name"
+    assert [c["value"] for c in options["offers"]["setting"]["choices"]] == ["on", "off"]
+    assert options["theme"]["theme"]["autocomplete"] and options["theme"]["action"]["required"]
+    assert options["odd"]["arguments"]["description"] == "WHEN [HOW]"
+
+
+async def test_a_failing_event_is_answered_and_the_next_goes_on(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    core = EchoCore()
+    calls = 0
+
+    async def flaky(incoming: Incoming) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("queue unavailable")
+        await core.submit(incoming)
+
+    core.adapter = await start_adapter(dc_settings, flaky)
+    await fake.dispatch("INTERACTION_CREATE", slash_event("themes", {}, ALICE, DM))
+    [sorry] = await fake.wait_for(followup)
+    assert "went wrong" in sorry.body["content"] and sorry.body["flags"] & 64
+    second = slash_event("circles", {}, ALICE, DM)
+    await fake.dispatch("INTERACTION_CREATE", second)
+    replies = await fake.wait_for(followup, count=2)
+    assert replies[1].body["content"] == "echo: /circles"
+    assert replies[1].path.endswith(second["token"])  # not the failed interaction's
+    await fake.dispatch("INTERACTION_CREATE", button(PREFIX + "consent:yes", ALICE, DM, [
+        {"type": 1, "components": [{"type": 2, "style": 1, "label": "Yes",
+                                    "custom_id": PREFIX + "consent:yes"}]}]))
+    replies = await fake.wait_for(followup, count=3)
+    assert replies[2].body["content"] == "echo: consent:yes"
