@@ -23,11 +23,9 @@ def _buttons(theme_id: int) -> tuple[Button, ...]:
 
 
 def _people_near(count: int) -> str:
-    return (
-        "1 person near you faces this too"
-        if count == 1
-        else (f"{count} people near you face this too")
-    )
+    if count == 1:
+        return "1 person near you faces this too"
+    return f"{count} people near you face this too"
 
 
 async def after_report(ctx: Context, outcome: ReportOutcome) -> list[Reply]:
@@ -42,8 +40,9 @@ async def after_report(ctx: Context, outcome: ReportOutcome) -> list[Reply]:
     others = await ctx.services.introductions.offer(
         person_id, outcome.theme_id, ctx.caller.place_key
     )
-    replies = [_to(me, f"{_people_near(len(others))} — {ASK}", _buttons(outcome.theme_id))]
-    replies = replies if others else []
+    replies: list[Reply] = []
+    if others:
+        replies.append(_to(me, f"{_people_near(len(others))} — {ASK}", _buttons(outcome.theme_id)))
     for other in others:
         replies += await _offer_to_other(ctx, other, outcome)
     text, buttons = await suggestions(ctx, person_id, outcome.theme_id)
@@ -62,10 +61,8 @@ async def _offer_to_other(ctx: Context, other: int, outcome: ReportOutcome) -> l
     return [_to(contact, text, _buttons(outcome.theme_id))]
 
 
-def _to(contact: Contact | None, text: str, buttons: tuple[Button, ...] = ()) -> Reply:
-    """A reply to the person's private chat (``None``: the chat the message came from)."""
-    if contact is None:
-        return Reply(text, buttons=buttons)
+def _to(contact: Contact, text: str, buttons: tuple[Button, ...] = ()) -> Reply:
+    """A reply addressed to the person's private chat, whichever chat we are answering."""
     return Reply(text, buttons=buttons, platform=contact.platform, chat_id=contact.chat_id)
 
 
