@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlparse
 
-from telegram import CallbackQuery, LinkPreviewOptions, Message, Update
+from telegram import CallbackQuery, Chat, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -152,7 +152,7 @@ class TelegramAdapter:
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """One bad update is logged and apologised for; PTB then carries on with the next."""
         log.error("telegram update failed: %r", context.error, exc_info=context.error)
-        chat = update.effective_chat if isinstance(update, Update) else None
+        chat = _apology_chat(update)
         if chat is not None:
             try:
                 await self.application.bot.send_message(chat.id, FRIENDLY_ERROR)
@@ -240,3 +240,15 @@ def _label_of(message: Message, data: str) -> str:
             if button.callback_data == data:
                 return button.text
     return ""
+
+
+def _apology_chat(update: object) -> Chat | None:
+    """Apologise where someone spoke to the bot: a private chat, a command or a button tap,
+    never in reply to group talk the bot would have ignored anyway."""
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return None
+    chat = update.effective_chat
+    text = update.effective_message.text if update.effective_message else None
+    if chat.type == Chat.PRIVATE or update.callback_query or (text or "").startswith("/"):
+        return chat
+    return None

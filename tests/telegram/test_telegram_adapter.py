@@ -10,7 +10,9 @@ import tg_updates as tg
 from fake_bot_api import BOT_USER, FakeBotApi, html_to_text
 from tg_support import EchoCore
 
+from adapters.telegram import TelegramAdapter
 from bot.messages import Button, ChatKind, EventKind, OutFile, Outgoing, Reply
+from config.settings import Settings
 
 ALICE = tg.user(501, "alice", "Alice")
 BOB = tg.user(502, None, "Bob")
@@ -168,3 +170,24 @@ async def test_blocked_chat_does_not_stop_other_sends(echo: EchoCore, fake_api: 
     await echo.adapter.send(Outgoing("telegram", "777", Reply(text="are you there?")))
     await echo.adapter.send(Outgoing("telegram", "501", Reply(text="still working")))
     assert fake_api.texts(501) == ["still working"]
+
+
+async def test_a_failure_on_group_talk_gets_no_apology_there(
+    tg_settings: Settings, fake_api: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken_seen(_platform: str, _update_id: str) -> bool:
+        raise ConnectionError("database unavailable")
+
+    core = EchoCore()
+    core.adapter = TelegramAdapter(tg_settings, core.submit, seen=broken_seen)
+    await core.adapter.start()
+    try:
+        await fake_api.inject(tg.text(GROUP, ALICE, "just chatting"))
+        await fake_api.inject(tg.text(GROUP, ALICE, "/digest"))
+        (apology,) = await fake_api.wait_for("sendMessage", chat_id=GROUP["id"])
+    finally:
+        await core.adapter.stop()
+    assert html_to_text(apology.params["text"]).startswith("Sorry, something went wrong")
+    failures = [r for r in caplog.records if r.name == "adapters.telegram.adapter"]
+    assert len([r for r in failures if "database unavailable" in r.getMessage()]) == 2
+    assert core.received == []
