@@ -239,10 +239,20 @@ class DiscordAdapter:
         pending = self._take(message.chat_id)
         embed = pending is not None and pending.command in EMBEDDED
         for part in render(message.reply, embed):
-            if pending is not None and await self._follow_up(pending, part, message):
-                continue
-            channel = self.client.get_partial_messageable(int(message.chat_id))
-            await channel.send(**_fields(part))
+            if pending is not None and not await self._follow_up(pending, part, message):
+                pending = None
+            if pending is None:
+                await self._post(message, part)
+
+    async def _post(self, message: Outgoing, part: Part) -> None:
+        """To the chat itself; never a reply meant for one person into a shared channel."""
+        shared = isinstance(self.client.get_channel(int(message.chat_id)), discord.abc.GuildChannel)
+        if message.reply.ephemeral and shared:
+            log.warning("a private reply for channel %s had no interaction left; not posted",
+                        message.chat_id)
+            return
+        channel = self.client.get_partial_messageable(int(message.chat_id))
+        await channel.send(**_fields(part))
 
     async def _follow_up(self, pending: Pending, part: Part, message: Outgoing) -> bool:
         """False when the interaction's token has lapsed: the caller posts to the chat."""

@@ -63,6 +63,7 @@ class FakeDiscord:
     def __init__(self, guilds: list[Guild] | None = None) -> None:
         self.guilds = guilds or []
         self.requests: list[Recorded] = []
+        self.expired_tokens: set[str] = set()
         self.identified = asyncio.Event()
         self._changed = asyncio.Condition()
         self._sockets: list[Socket] = []
@@ -159,6 +160,10 @@ class FakeDiscord:
         self.requests.append(Recorded(request.method, path, dict(request.query), body, files))
         async with self._changed:
             self._changed.notify_all()
+        token = re.fullmatch(r"/webhooks/\d+/([^/]+).*", path)
+        if token and token.group(1) in self.expired_tokens:  # tokens live 15 minutes
+            return web.Response(status=404, headers=JSON_HEADERS,
+                                body=b'{"message": "Unknown Webhook", "code": 10015}')
         for method, pattern, handler in self._routes():
             match = re.fullmatch(pattern, path)
             if match and method == request.method:

@@ -24,7 +24,7 @@ from fake_discord import slash as slash_event
 
 from adapters.discord import DiscordAdapter
 from adapters.discord.views import PREFIX
-from bot.messages import Button, ChatKind, EventKind, Incoming, OutFile, Reply
+from bot.messages import Button, ChatKind, EventKind, Incoming, OutFile, Outgoing, Reply
 from config.settings import Settings
 
 ALICE = user_payload(501, "alice")
@@ -97,6 +97,28 @@ async def test_dm_slash_command_is_deferred_then_followed_up(
     assert core.seen == [Incoming(
         platform="discord", chat_id="601", user_id="501", text="/report the *procurement* rules",
         chat_kind=ChatKind.PRIVATE, user_handle="@alice", message_id=core.seen[0].message_id)]
+
+
+async def test_a_reply_after_the_token_expired_goes_to_the_chat(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    core = EchoCore(delay=0.3)
+    await started(start_adapter, dc_settings, core)
+    event = slash_event("themes", {}, ALICE, DM)
+    fake.expired_tokens.add(event["token"])
+    await fake.dispatch("INTERACTION_CREATE", event)
+    [sent] = await fake.wait_for(to_channel(DM.channel_id))
+    assert sent.body["content"] == "echo: /themes"
+    assert len(fake.matching(followup)) == 1  # tried once, then the chat itself
+
+
+async def test_a_private_reply_is_never_posted_publicly(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings,
+        caplog: pytest.LogCaptureFixture) -> None:
+    adapter = await start_adapter(dc_settings, EchoCore().submit)
+    await adapter.send(Outgoing("discord", str(CIRCLE_CHANNEL), Reply("yours", ephemeral=True)))
+    await adapter.send(Outgoing("discord", str(CIRCLE_CHANNEL), Reply("everyone's")))
+    [posted] = await fake.wait_for(to_channel(CIRCLE_CHANNEL))
+    assert posted.body["content"] == "everyone's" and "not posted" in caplog.text
 
 
 async def test_personal_command_in_a_guild_moves_to_a_dm(
