@@ -25,7 +25,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from adapters.base import Submit
 from adapters.telegram.menu import register_menus
-from adapters.telegram.render import escape, fits_callback, keyboard, render_chunks
+from adapters.telegram.render import deep_link, escape, fits_callback, keyboard, render_chunks
 from adapters.telegram.translate import PLATFORM, translate
 from bot.messages import Button, Incoming, OutFile, Outgoing, Reply
 from config.settings import Settings
@@ -42,6 +42,8 @@ FRIENDLY_ERROR = (
     "Nothing is lost; please try again in a moment."
 )
 CHOOSE = "Choose one:"
+PRIVATE_LINK = "private_link"
+PRIVATE_LINK_LABEL = "Message me privately"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_ALIASES = 4096
@@ -191,7 +193,7 @@ class TelegramAdapter:
 
     async def _send_text(self, chat_id: str, reply: Reply) -> None:
         chunks = render_chunks(reply.text)
-        markup = keyboard(self._alias(button) for button in reply.buttons)
+        markup = keyboard((self._alias(b) for b in reply.buttons), self._private_link(reply))
         if markup is not None and not chunks:
             chunks = [CHOOSE]
         for index, chunk in enumerate(chunks):
@@ -203,6 +205,14 @@ class TelegramAdapter:
                 reply_markup=markup if last else None,
                 link_preview_options=NO_PREVIEW,
             )
+
+    def _private_link(self, reply: Reply) -> tuple[str, str] | None:
+        """``meta["private_link"] = payload`` asks for a button opening a private chat with
+        the bot (e.g. ``circle_7`` in a group welcome, so joining is one tap)."""
+        if PRIVATE_LINK not in reply.meta:
+            return None
+        url = deep_link(self.application.bot.username, reply.meta[PRIVATE_LINK])
+        return PRIVATE_LINK_LABEL, url
 
     async def _send_file(self, chat_id: str, file: OutFile) -> None:
         bot = self.application.bot

@@ -9,9 +9,11 @@ digests are split on line boundaries, where a reader expects a break anyway.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Iterator
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.helpers import create_deep_linked_url
 
 from bot.messages import Button
 
@@ -84,8 +86,18 @@ def render_chunks(text: str) -> list[str]:
     return [escape(chunk) for chunk in split_text(text)]
 
 
-def keyboard(buttons: Iterable[Button]) -> InlineKeyboardMarkup | None:
-    """Short labels share a row (yes/no side by side); long ones get a row each."""
+def keyboard(
+    buttons: Iterable[Button], link: tuple[str, str] | None = None
+) -> InlineKeyboardMarkup | None:
+    """Short labels share a row (yes/no side by side); long ones get a row each. A
+    ``(label, url)`` link, if any, goes last on its own row."""
+    rows = _button_rows(buttons)
+    if link is not None:
+        rows.append([InlineKeyboardButton(link[0], url=link[1])])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _button_rows(buttons: Iterable[Button]) -> list[list[InlineKeyboardButton]]:
     rows: list[list[InlineKeyboardButton]] = []
     width = 0
     for button in buttons:
@@ -96,7 +108,17 @@ def keyboard(buttons: Iterable[Button]) -> InlineKeyboardMarkup | None:
         else:
             rows.append([key])
             width = len(button.label)
-    return InlineKeyboardMarkup(rows) if rows else None
+    return rows
+
+
+def deep_link(bot_username: str, payload: str) -> str:
+    """``t.me/<bot>?start=<payload>``: opens a private chat that begins with ``/start payload``.
+
+    Telegram allows only ``A-Z a-z 0-9 _ -`` (at most 64) in the payload; anything else
+    falls back to a plain link to the private chat rather than a broken one.
+    """
+    valid = re.fullmatch(r"[A-Za-z0-9_-]{1,64}", payload) is not None
+    return create_deep_linked_url(bot_username, payload if valid else None)
 
 
 def fits_callback(data: str) -> bool:

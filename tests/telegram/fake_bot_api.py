@@ -258,6 +258,8 @@ class FakeBotApi:
         markup: JsonDict | None = params.get("reply_markup")
         for row in (markup or {}).get("inline_keyboard", []):
             for button in row:
+                if "url" in button:
+                    continue
                 if not 1 <= len(button.get("callback_data", "").encode()) <= 64:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
         return markup

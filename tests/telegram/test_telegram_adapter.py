@@ -191,3 +191,20 @@ async def test_a_failure_on_group_talk_gets_no_apology_there(
     failures = [r for r in caplog.records if r.name == "adapters.telegram.adapter"]
     assert len([r for r in failures if "database unavailable" in r.getMessage()]) == 2
     assert core.received == []
+
+
+async def test_private_link_hint_becomes_a_deep_link_button(
+    echo: EchoCore, fake_api: FakeBotApi
+) -> None:
+    assert echo.adapter is not None
+    welcome = Reply(text="Welcome! Talk to me privately.", meta={"private_link": "circle_7"})
+    await echo.adapter.send(Outgoing("telegram", "-1001", welcome))
+    plain = Reply(text="Welcome!", meta={"private_link": "not allowed!"})
+    await echo.adapter.send(Outgoing("telegram", "-1001", plain))
+    first, second = fake_api.sent("sendMessage", chat_id=-1001)
+    (row,) = first.params["reply_markup"]["inline_keyboard"]
+    assert row == [
+        {"text": "Message me privately", "url": f"https://t.me/{BOT_NAME}?start=circle_7"}
+    ]
+    (row,) = second.params["reply_markup"]["inline_keyboard"]
+    assert row[0]["url"] == f"https://t.me/{BOT_NAME}"
