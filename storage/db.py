@@ -1,7 +1,14 @@
-"""Engine, sessions and migrations. SQLite (WAL) by default, PostgreSQL on the same code."""
+"""Engine, sessions and migrations. SQLite (WAL) by default, PostgreSQL on the same code.
+
+Several processes (one per platform, plus a re-clustering worker) may share one database,
+so migrating is serialised between them: on PostgreSQL by a transaction-scoped advisory
+lock, on SQLite by an exclusive lock on a file next to the database.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,8 +16,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, make_url, text
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -18,24 +26,38 @@ from sqlalchemy.ext.asyncio import (
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK_KEY = 0x67726F756E64  # "ground": any constant shared by every process
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """FULL sync: a commit (and so an acknowledgement) survives power loss, not only a crash."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
 def make_engine(url: str) -> AsyncEngine:
-    """SQLite gets WAL and enforced foreign keys (``/forget`` relies on cascades)."""
+    """SQLite gets WAL and enforced foreign keys (``/forget`` relies on cascades).
+
+    PostgreSQL gets a bounded pool checked before use, so a restarted server or a dropped
+    connection costs one reconnect instead of a failed message.
+    """
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=30,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={"server_settings": {"application_name": "groundswell"}},
+    )
 
 
 def alembic_config() -> Config:
@@ -48,6 +70,34 @@ def _upgrade(connection: Connection) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
+
+
+def _sqlite_lock_path(url: str) -> Path | None:
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).with_name(Path(database).name + ".migrate-lock")
+
+
+@asynccontextmanager
+async def _file_lock(path: Path | None) -> AsyncIterator[None]:
+    """Exclusive between processes; waiting happens in a thread, off the event loop."""
+    if path is None:
+        yield
+        return
+    with path.open("a") as handle:
+        await asyncio.to_thread(fcntl.flock, handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+async def _migrate_postgres(connection: AsyncConnection) -> None:
+    """The advisory lock is released with the transaction that holds the migration."""
+    lock = text("SELECT pg_advisory_xact_lock(:key)")
+    await connection.execute(lock, {"key": MIGRATION_LOCK_KEY})
+    await connection.run_sync(_upgrade)
 
 
 class Database:
@@ -63,7 +113,12 @@ class Database:
         return self.engine.dialect.name
 
     async def migrate(self) -> None:
-        async with self.engine.begin() as connection:
+        """Bring the schema to the newest revision; safe to call from several processes."""
+        if self.dialect == "postgresql":
+            async with self.engine.begin() as connection:
+                await _migrate_postgres(connection)
+            return
+        async with _file_lock(_sqlite_lock_path(self.url)), self.engine.begin() as connection:
             await connection.run_sync(_upgrade)
 
     @asynccontextmanager

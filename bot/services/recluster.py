@@ -15,6 +15,7 @@ from nlp.analysis import vector_from_bytes, vector_to_bytes
 from nlp.cluster import cluster_vectors, normalise
 from nlp.stable import inherit_ids
 from storage import curation as curation_store
+from storage import locks
 from storage import reports as report_store
 from storage import themes as store
 from storage.db import Database
@@ -43,7 +44,9 @@ class Reclusterer:
         self.themes = themes
 
     async def run(self) -> ReclusterSummary:
-        async with self.themes.lock:
+        """The database lease keeps two processes (say a bot and a worker) from re-clustering
+        at once and overwriting each other's theme assignments."""
+        async with locks.held(self.db, "recluster"), self.themes.lock:
             summary = await self._run_locked()
             await self.themes.load()
         return summary
