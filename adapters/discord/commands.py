@@ -9,6 +9,7 @@ text the core's parser already understands ("/join Leeds North").
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
@@ -17,6 +18,7 @@ from discord import app_commands
 
 from adapters.discord.shapes import Option, shape_for
 
+log = logging.getLogger(__name__)
 DESCRIPTION_LIMIT = 100
 CHOICE_LIMIT = 25
 SINCE_CHOICES = ("7d", "30d", "90d")
@@ -100,5 +102,9 @@ async def choices(kind: str, current: str, lookup: Lookup | None) -> ChoiceList:
 
 def install(tree: app_commands.CommandTree[Any], commands: Sequence[CoreCommand], run: Run,
             lookup: Lookup | None) -> None:
+    """A command Discord cannot name (upper case, too long) is skipped, not fatal."""
     for command in commands:
-        tree.add_command(build_command(command, run, lookup))
+        try:
+            tree.add_command(build_command(command, run, lookup))
+        except (ValueError, TypeError) as problem:
+            log.warning("core command /%s is not offered on Discord: %s", command.name, problem)

@@ -265,7 +265,7 @@ SHAPED = [Cmd("appoint", "make a coordinator", "NAME @handle"),
           Cmd("theme", "curate a theme"), Cmd("circle", "circles", "new NAME place PLACE"),
           Cmd("digest", "digest"), Cmd("offers", "offers", "on|off"),
           Cmd("announce", "tell the circle", "TEXT"), Cmd("hide", "hide a report", "REPORT_ID"),
-          Cmd("odd", "something new", "WHEN [HOW]")]
+          Cmd("odd", "something new", "WHEN [HOW]"), Cmd("Not A Name", "skipped")]
 BOB = user_payload(502, "bob")
 
 
@@ -301,6 +301,7 @@ async def test_shaped_options_are_typed_with_choices(
     assert [c["value"] for c in options["offers"]["setting"]["choices"]] == ["on", "off"]
     assert options["theme"]["theme"]["autocomplete"] and options["theme"]["action"]["required"]
     assert options["odd"]["arguments"]["description"] == "WHEN [HOW]"
+    assert "Not A Name" not in options  # Discord could not name it; the others still sync
 
 
 async def test_a_failing_event_is_answered_and_the_next_goes_on(
@@ -329,3 +330,29 @@ async def test_a_failing_event_is_answered_and_the_next_goes_on(
                                     "custom_id": PREFIX + "consent:yes"}]}]))
     replies = await fake.wait_for(followup, count=3)
     assert replies[2].body["content"] == "echo: consent:yes"
+
+
+@pytest.mark.parametrize("event", [
+    slash_event("digest", {}, ALICE, DM),
+    slash_event("digest", {}, ALICE, IN_CIRCLE),
+    slash_event("report", {"text": "x"}, ALICE, IN_CIRCLE),
+    slash_event("mine", {}, ALICE, IN_CIRCLE),
+    button(PREFIX + "metoo:1", ALICE, DM, [{"type": 1, "components": [
+        {"type": 2, "style": 1, "label": "Me too", "custom_id": PREFIX + "metoo:1"}]}]),
+], ids=["dm-command", "channel-command", "channel-report", "moved-to-dm", "dm-button"])
+async def test_every_interaction_is_acknowledged_before_the_core_runs(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings,
+        event: dict[str, object]) -> None:
+    """Discord allows 3 seconds; the core (a digest, the NLP) may take longer."""
+    acked: list[bool] = []
+    core = EchoCore()
+
+    async def submit(incoming: Incoming) -> None:
+        acked.append(bool(fake.matching(
+            lambda r: callback(r) and r.path.startswith(f"/interactions/{event['id']}/"))))
+        await core.submit(incoming)
+
+    core.adapter = await start_adapter(dc_settings, submit)
+    await fake.dispatch("INTERACTION_CREATE", event)
+    await asyncio.wait_for(core.arrived.wait(), 5)
+    assert acked == [True]
