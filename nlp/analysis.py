@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 
 @dataclass(frozen=True)
@@ -21,13 +21,25 @@ class Analysis:
         return not bool(np.any(self.vector))
 
 
-def _phrases(doc: Doc) -> tuple[str, ...]:
+def _label_word(token: Token) -> bool:
+    """Words fit for a theme label: content words, never a name or contact detail."""
+    return (
+        token.is_alpha
+        and not token.is_stop
+        and token.ent_type_ != "PERSON"
+        and not token.like_email
+        and not token.like_url
+    )
+
+
+def phrases_of(doc: Doc) -> tuple[str, ...]:
+    """Lemmatised noun chunks, then content lemmas: the material labels are made from."""
     chunks = []
     for chunk in doc.noun_chunks:
-        words = [t.lemma_.lower() for t in chunk if t.is_alpha and not t.is_stop]
+        words = [t.lemma_.lower() for t in chunk if _label_word(t)]
         if words:
             chunks.append(" ".join(words))
-    lemmas = [t.lemma_.lower() for t in doc if t.is_alpha and not t.is_stop and t.pos_ != "PROPN"]
+    lemmas = [t.lemma_.lower() for t in doc if _label_word(t) and t.pos_ != "PROPN"]
     return tuple(chunks + lemmas)
 
 
@@ -35,7 +47,7 @@ def analyse(nlp: Language, texts: Iterable[str], batch_size: int = 256) -> list[
     """CPU-bound: call it off the event loop."""
     results = []
     for doc in nlp.pipe(texts, batch_size=batch_size):
-        results.append(Analysis(np.asarray(doc.vector, dtype=np.float32), _phrases(doc)))
+        results.append(Analysis(np.asarray(doc.vector, dtype=np.float32), phrases_of(doc)))
     return results
 
 

@@ -39,25 +39,44 @@ def normalise(vector: NDArray[np.float32]) -> NDArray[np.float32]:
 
 @dataclass
 class ThemeIndex:
-    """Centroids of the live themes, kept in memory for fast nearest-theme lookups."""
+    """Centroids of the live themes, kept in memory for fast nearest-theme lookups.
+
+    The unit-centroid matrix is updated row by row (adding or changing one theme never
+    re-normalises all of them), so placing a report costs one matrix-vector product.
+    """
 
     dim: int
     ids: list[int] = field(default_factory=list)
     sums: list[NDArray[np.float32]] = field(default_factory=list)
     _matrix: NDArray[np.float32] | None = None
+    _positions: dict[int, int] = field(default_factory=dict)
 
     def add(self, theme_id: int, vector_sum: NDArray[np.float32]) -> None:
+        self._positions[theme_id] = len(self.ids)
         self.ids.append(theme_id)
         self.sums.append(vector_sum.astype(np.float32))
-        self._matrix = None
+        if self._matrix is not None and self._matrix.shape[0] == len(self.ids) - 1:
+            self._matrix = np.vstack([self._matrix, normalise(self.sums[-1])[None, :]])
+        else:
+            self._matrix = None
 
     def clear(self) -> None:
         self.ids.clear()
         self.sums.clear()
+        self._positions.clear()
         self._matrix = None
 
+    def position(self, theme_id: int) -> int:
+        found = self._positions.get(theme_id)
+        if found is None or found >= len(self.ids) or self.ids[found] != theme_id:
+            self._positions = {t: i for i, t in enumerate(self.ids)}  # ids edited directly
+            if theme_id not in self._positions:
+                raise ValueError(f"theme {theme_id} is not in the index")
+            found = self._positions[theme_id]
+        return found
+
     def matrix(self) -> NDArray[np.float32]:
-        if self._matrix is None:
+        if self._matrix is None or self._matrix.shape[0] != max(1, len(self.ids)):
             rows = [normalise(s) for s in self.sums] or [np.zeros(self.dim, np.float32)]
             self._matrix = np.vstack(rows)
         return self._matrix
@@ -71,21 +90,20 @@ class ThemeIndex:
 
     def absorb(self, theme_id: int, vector: NDArray[np.float32]) -> None:
         """Move a theme's centroid towards a new member."""
-        position = self.ids.index(theme_id)
-        self.sums[position] = self.sums[position] + vector
-        if self._matrix is not None:
-            self._matrix[position] = normalise(self.sums[position])
+        position = self.position(theme_id)
+        self.set_sum(theme_id, self.sums[position] + vector)
 
     def set_sum(self, theme_id: int, vector_sum: NDArray[np.float32]) -> None:
         """Replace a theme's centroid sum (as read back from the database)."""
-        position = self.ids.index(theme_id)
+        position = self.position(theme_id)
         self.sums[position] = vector_sum.astype(np.float32)
-        if self._matrix is not None:
+        if self._matrix is not None and self._matrix.shape[0] == len(self.ids):
             self._matrix[position] = normalise(self.sums[position])
 
     def remove(self, theme_id: int) -> None:
         if theme_id in self.ids:
-            position = self.ids.index(theme_id)
+            position = self.position(theme_id)
             del self.ids[position]
             del self.sums[position]
+            self._positions = {t: i for i, t in enumerate(self.ids)}
             self._matrix = None

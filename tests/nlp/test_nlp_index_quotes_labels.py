@@ -75,3 +75,25 @@ def test_labels_prefer_what_sets_a_theme_apart() -> None:
     assert "parking" in labels[2]
     assert "staff" not in labels[1].split(", ")[0]
     assert labels[3] == "unlabelled"
+
+
+def test_index_stays_equal_to_a_rebuilt_one_after_many_changes() -> None:
+    rng = np.random.default_rng(0)
+    index = ThemeIndex(dim=8)
+    for step in range(200):
+        vector = normalise(rng.normal(size=8).astype(np.float32))
+        theme, score = index.nearest(vector)
+        if theme is not None and score > 0.3:
+            index.absorb(theme, vector)
+        else:
+            index.add(1000 + step, vector)
+        if step % 50 == 49:
+            index.remove(index.ids[0])
+    rebuilt = ThemeIndex(dim=8)
+    for theme_id, total in zip(index.ids, index.sums, strict=True):
+        rebuilt.add(theme_id, total)
+    probe = normalise(rng.normal(size=8).astype(np.float32))
+    assert index.nearest(probe) == pytest.approx(rebuilt.nearest(probe))
+    assert np.allclose(index.matrix(), rebuilt.matrix(), atol=1e-6)
+    with pytest.raises(ValueError):
+        index.absorb(-1, probe)
