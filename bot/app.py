@@ -14,6 +14,7 @@ from bot.context import Context
 from bot.handlers import build_router
 from bot.messages import Incoming, Outgoing, Reply, resolve
 from bot.nlp_worker import NlpWorker
+from bot.ratelimit import RateLimiter
 from bot.router import Router
 from bot.services import Services, build_services
 from config.settings import Settings
@@ -30,6 +31,8 @@ class App:
     def __init__(self, services: Services, router: Router) -> None:
         self.services = services
         self.router = router
+        settings = services.settings
+        self.limiter = RateLimiter(settings.rate_limit_per_minute, frozenset(settings.organisers))
 
     @classmethod
     async def create(cls, settings: Settings, nlp: Language | None = None) -> App:
@@ -62,6 +65,9 @@ class App:
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         """Contain every failure: the sender gets a friendly error, other messages go on."""
+        refused = self.limiter.check(incoming)  # before any database work: floods stay cheap
+        if refused is not None:
+            return resolve(incoming, refused)
         try:
             replies = await self.router.dispatch(await self.context(incoming))
         except Exception:

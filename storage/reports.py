@@ -102,3 +102,21 @@ async def theme_phrases(
     if theme_ids is not None:
         query = query.where(ReportTheme.theme_id.in_(theme_ids))
     return [(int(t), list(p or [])) for t, p in (await session.execute(query)).all()]
+
+
+async def find_by_message(
+    session: AsyncSession, platform: str, chat_id: str, message_id: str
+) -> tuple[int, int | None] | None:
+    """The report (and its theme) already stored for this platform message, if any: a
+    redelivered or re-sent message must not become a second report."""
+    query = (
+        select(Report.id, ReportTheme.theme_id)
+        .outerjoin(ReportTheme, ReportTheme.report_id == Report.id)
+        .where(
+            Report.platform == platform,
+            Report.chat_id == chat_id,
+            Report.message_id == message_id,
+        )
+    )
+    row = (await session.execute(query)).first()
+    return (int(row[0]), row[1]) if row is not None else None

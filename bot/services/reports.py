@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.context import Caller
 from bot.messages import Incoming
 from bot.nlp_worker import NlpWorker
@@ -64,6 +66,9 @@ class ReportService:
         if caller.person_id is None:
             raise ReportRejected("Please send /start first.")
         cleaned = check_text(text, self.settings.max_report_chars)
+        already = await self._already_stored(incoming)
+        if already is not None:
+            return already
         analysis = (await self.nlp.analyse([cleaned]))[0]
         report = Report(
             person_id=caller.person_id,
@@ -81,14 +86,35 @@ class ReportService:
         """Place an analysed report in a theme and commit both together."""
         report.vector = vector_to_bytes(analysis.vector)
         report.phrases = list(analysis.phrases)
-        async with self.themes.lock:
-            async with self.db.transaction() as session:
-                placement = await self.themes.place(session, analysis)
-                await store.add_report(session, report, placement.theme_id, placement.similarity)
-            self.themes.commit_placement(placement)
+        try:
+            async with self.themes.lock:
+                async with self.db.transaction() as session:
+                    placement = await self.themes.place(session, analysis)
+                    await store.add_report(
+                        session, report, placement.theme_id, placement.similarity
+                    )
+                self.themes.commit_placement(placement)
+        except IntegrityError:
+            already = await self._already_stored(report)
+            if already is None:
+                raise
+            return already  # another process stored this very message a moment ago
         if not reach:
             return ReportOutcome(report.id, placement.theme_id, "", 0, 0, placement.is_new)
         return await self._outcome(report.id, placement.theme_id, placement.is_new)
+
+    async def _already_stored(self, message: Incoming | Report) -> ReportOutcome | None:
+        """Idempotency: the same platform message, re-sent after a crash or redelivered,
+        gets the first report's acknowledgement again instead of a second report."""
+        if message.message_id is None:
+            return None
+        async with self.db.transaction() as session:
+            found = await store.find_by_message(
+                session, message.platform, message.chat_id, message.message_id
+            )
+        if found is None:
+            return None
+        return await self._outcome(found[0], found[1] or 0, False)
 
     async def _outcome(self, report_id: int, theme_id: int, is_new: bool) -> ReportOutcome:
         async with self.db.transaction() as session:
