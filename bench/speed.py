@@ -1,0 +1,124 @@
+"""Ingest throughput (embed + assign) beside raw ``nlp.pipe`` with the same components, and
+incremental assignment latency and re-clustering time and peak memory at scale."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from spacy.language import Language
+
+from nlp.analysis import analyse
+from nlp.cluster import ThemeIndex, cluster_vectors, similarity_threshold
+from nlp.recluster import unit_rows
+
+
+def raw_pipe_rate(nlp: Language, texts: Sequence[str]) -> float:
+    """Reports a second through ``nlp.pipe`` with every component, doing nothing else."""
+    start = time.perf_counter()
+    for _doc in nlp.pipe(texts, batch_size=256):
+        pass
+    return len(texts) / (time.perf_counter() - start)
+
+
+def place(index: ThemeIndex, vector: NDArray[np.float32], threshold: float, next_id: int) -> int:
+    """What the bot does per report: join the nearest theme if close enough, else open one."""
+    theme, similarity = index.nearest(vector)
+    if theme is not None and similarity >= threshold:
+        index.absorb(theme, vector)
+        return next_id
+    index.add(next_id, vector)
+    return next_id + 1
+
+
+def ingest_rate(nlp: Language, texts: Sequence[str]) -> float:
+    """Reports a second through analyse() and incremental assignment (no database)."""
+    index, next_id, threshold = ThemeIndex(dim=0), 0, similarity_threshold(1.0)
+    start = time.perf_counter()
+    for result in analyse(nlp, texts):
+        if not result.is_empty:
+            next_id = place(index, result.vector, threshold, next_id)
+    return len(texts) / (time.perf_counter() - start)
+
+
+JITTER = 0.2  # noise norm: a copy stays at cosine ~0.98 to its original text's vector
+
+
+def resample(vectors: NDArray[np.float32], n: int, seed: int) -> NDArray[np.float32]:
+    """A larger set of real report vectors, drawn with replacement and jittered slightly.
+
+    Exact copies would form artificial tight clusters (each text appears ~4 times at 100k),
+    so each draw gets a small random nudge; the texts themselves are real.
+    """
+    rng = np.random.default_rng(seed)
+    rows = vectors[rng.choice(len(vectors), n, replace=True)]
+    noise = rng.normal(size=rows.shape).astype(np.float32) * (JITTER / np.sqrt(rows.shape[1]))
+    return unit_rows(rows + noise)
+
+
+def index_from_clusters(vectors: NDArray[np.float32], labels: NDArray[np.int64]) -> ThemeIndex:
+    index = ThemeIndex(dim=vectors.shape[1])
+    sums = np.zeros((int(labels.max()) + 1, vectors.shape[1]), dtype=np.float32)
+    np.add.at(sums, labels, vectors)
+    for theme, total in enumerate(sums):
+        index.add(theme, total)
+    return index
+
+
+def assignment_latency_ms(index: ThemeIndex, arrivals: NDArray[np.float32]) -> list[float]:
+    """Per-report milliseconds for nearest-theme lookup plus joining or opening a theme."""
+    threshold, next_id, times = similarity_threshold(1.0), max(index.ids) + 1, []
+    for vector in arrivals:
+        start = time.perf_counter()
+        next_id = place(index, vector, threshold, next_id)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def recluster_in_child(path: Path) -> dict[str, float]:
+    """Run cluster_vectors in a fresh process so its peak RSS is its own."""
+    code = (
+        "import json,resource,sys,time,numpy as np\n"
+        "from nlp.cluster import cluster_vectors\n"
+        "v=np.load(sys.argv[1]);t=time.perf_counter();l=cluster_vectors(v,1.0,seed=0)\n"
+        "s=time.perf_counter()-t\n"
+        "print(json.dumps({'seconds':s,'themes':int(l.max())+1,"
+        "'peak_mb':resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def scale_run(
+    vectors: NDArray[np.float32], n: int, workdir: Path, runs: int, seed: int = 0
+) -> dict[str, float]:
+    """Recluster time and peak memory (median of runs), then assignment latency at size n."""
+    sample = unit_rows(resample(vectors, n, seed))
+    path = workdir / f"vectors_{n}.npy"
+    np.save(path, sample)
+    children = [recluster_in_child(path) for _ in range(runs)]
+    labels = cluster_vectors(sample, 1.0, seed=seed)
+    index = index_from_clusters(sample, labels)
+    latencies = assignment_latency_ms(index, resample(vectors, 2000, seed + 1))
+    return {
+        "reports": n,
+        "recluster_s": statistics.median(c["seconds"] for c in children),
+        "peak_mb": statistics.median(c["peak_mb"] for c in children),
+        "themes": statistics.median(c["themes"] for c in children),
+        "assign_median_ms": statistics.median(latencies),
+        "assign_p99_ms": float(np.percentile(latencies, 99)),
+    }
