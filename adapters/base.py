@@ -11,6 +11,10 @@ Submit = Callable[[Incoming], Awaitable[None]]
 """How an adapter hands an event to the core: put it on the dispatcher's queue."""
 
 
+class AdapterStartError(RuntimeError):
+    """An adapter could not start (bad token, unreachable server): one line saying the fix."""
+
+
 class Adapter(Protocol):
     """An adapter translates; it never decides. Built with settings and ``submit``."""
 

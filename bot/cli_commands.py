@@ -9,12 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 from rich.console import Console
 from rich.progress import Progress
 
+from adapters.base import AdapterStartError
 from adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.batch import export_reports, import_csv
 from bot.digests.export import render_csv, render_html
 from bot.digests.render import render_json, render_markdown, render_text
-from bot.runtime import Runtime, configured_platforms, load_factory
+from bot.runtime import Runtime, configured_platforms
 from config.settings import Settings
 from storage.digests import Scope
 
@@ -47,8 +48,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     app = await App.create(settings)
     runtime = Runtime(app)
     for entry in platforms:
-        runtime.add(load_factory(entry)(settings, runtime.dispatcher.submit))
-    await runtime.serve_forever()
+        runtime.add(runtime.build(entry))
+    try:
+        await runtime.serve_forever()
+    except AdapterStartError as problem:
+        raise CliError(str(problem)) from None
     return 0
 
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from adapters.base import Adapter, Submit
+from adapters.base import Adapter
 from bot.app import App
 from bot.dispatcher import Dispatcher
 from bot.messages import Outgoing
 from config.settings import Settings
+from storage.updates import seen_in
 
 log = logging.getLogger("groundswell.runtime")
 
@@ -22,14 +24,16 @@ class PlatformEntry:
     platform: str
     token_setting: str
     factory_path: str  # "module:Class", imported only when the platform is configured
+    dedupes_updates: bool = False  # takes ``seen=`` to skip redelivered updates
 
 
 PLATFORMS = (
-    PlatformEntry("telegram", "telegram_token", "adapters.telegram:TelegramAdapter"),
+    PlatformEntry("telegram", "telegram_token", "adapters.telegram:TelegramAdapter", True),
     PlatformEntry("discord", "discord_token", "adapters.discord:DiscordAdapter"),
 )
 
-AdapterFactory = Callable[[Settings, Submit], Adapter]
+AdapterFactory = Callable[..., Adapter]
+DRAIN_SECONDS = 10.0
 
 
 def configured_platforms(settings: Settings) -> list[PlatformEntry]:
@@ -65,7 +69,15 @@ class Runtime:
         for adapter in self.adapters.values():
             await adapter.start()
 
+    def build(self, entry: PlatformEntry) -> Adapter:
+        """Construct a configured platform's adapter with what it needs from the core."""
+        extras = {"seen": seen_in(self.app.services.db)} if entry.dedupes_updates else {}
+        return load_factory(entry)(self.app.settings, self.dispatcher.submit, **extras)
+
     async def stop(self) -> None:
+        """Let replies already being handled reach their chats, then close everything."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.dispatcher.join(), DRAIN_SECONDS)
         for adapter in self.adapters.values():
             await adapter.stop()
         await self.dispatcher.stop()

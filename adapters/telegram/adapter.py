@@ -23,7 +23,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from adapters.base import Submit
+from adapters.base import AdapterStartError, Submit
 from adapters.telegram.menu import register_menus
 from adapters.telegram.render import deep_link, escape, fits_callback, keyboard, render_chunks
 from adapters.telegram.translate import PLATFORM, translate
@@ -49,7 +49,7 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_ALIASES = 4096
 
 
-class TelegramStartError(RuntimeError):
+class TelegramStartError(AdapterStartError):
     """The adapter could not start; the message is one line saying what to fix."""
 
 
