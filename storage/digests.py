@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Endorsement, Report, ReportTheme, Theme
-
-SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
 
 
 @dataclass(frozen=True)
@@ -92,13 +90,50 @@ async def theme_counts(
     ]
 
 
-def _in_scope(query: SelectT, scope: Scope) -> SelectT:
+def _in_scope[SelectT: Select[*tuple[Any, ...]]](query: SelectT, scope: Scope) -> SelectT:
     """Places and quotes come from the digest's own scope, never from outside it."""
     if scope.circle_id is not None:
         query = query.where(Report.circle_id == scope.circle_id)
     if scope.place_key is not None:
         query = query.where(Report.place_key == scope.place_key)
     return query
+
+
+async def period_counts(
+    session: AsyncSession, scope: Scope, previous_start: datetime, start: datetime, end: datetime
+) -> tuple[list[ThemeCounts], dict[int, int]]:
+    """This period's counts and the previous period's people, in one pass over both."""
+    activity = _activity(scope, previous_start, end).subquery()
+    c = activity.c
+    now = c.created_at >= start
+
+    def this(column: Any) -> Any:
+        return case((now, column), else_=None)
+
+    query = (
+        select(
+            c.theme_id,
+            func.count(func.distinct(this(c.person_id))),
+            func.count(func.distinct(this(c.place_key))),
+            func.count(func.distinct(this(c.circle_id))),
+            func.sum(case((now, c.is_report), else_=0)),
+            func.sum(case((now, 1 - c.is_report), else_=0)),
+            func.max(this(c.created_at)),
+            func.count(func.distinct(case((now, None), else_=c.person_id))),
+        )
+        .join(Theme, Theme.id == c.theme_id)
+        .where(Theme.hidden.is_(False), Theme.merged_into.is_(None))
+        .group_by(c.theme_id)
+    )
+    rows = (await session.execute(query)).all()
+    current = [
+        ThemeCounts(
+            int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4] or 0), int(r[5] or 0), r[6]
+        )
+        for r in rows
+        if r[1]
+    ]
+    return current, {int(r[0]): int(r[7]) for r in rows}
 
 
 async def place_people(
@@ -169,3 +204,11 @@ async def quote_candidates(
 async def themes_by_id(session: AsyncSession, theme_ids: list[int]) -> dict[int, Theme]:
     rows = await session.scalars(select(Theme).where(Theme.id.in_(theme_ids)))
     return {t.id: t for t in rows}
+
+
+async def count_reports(session: AsyncSession, start: datetime, end: datetime) -> int:
+    """The cheapest question a digest asks; the benchmark's baseline."""
+    query = select(func.count(Report.id)).where(
+        Report.created_at >= start, Report.created_at < end, Report.hidden.is_(False)
+    )
+    return int(await session.scalar(query) or 0)

@@ -3,7 +3,8 @@ then recency; leave out or mask anything fewer than ``min_people`` people share.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import hashlib
+from collections import OrderedDict, defaultdict
 from datetime import datetime
 
 from bot.digests.model import Digest, DigestTheme, NamedPlace
@@ -14,6 +15,7 @@ from storage.digests import Scope, ThemeCounts
 from storage.models import Theme
 
 RISING, FALLING = 1.2, 0.8
+SCRUB_CACHE = 4096
 
 
 def trend_of(current: int, previous: int, min_people: int) -> str:
@@ -42,21 +44,20 @@ class DigestBuilder:
         self.db = db
         self.nlp = nlp
         self.min_people = min_people
+        self._scrubbed: OrderedDict[tuple[int, bytes], str] = OrderedDict()
 
     async def build(
         self, scope: Scope, scope_label: str, start: datetime, end: datetime, limit: int = 20
     ) -> Digest:
         previous_start = start - (end - start)
         async with self.db.transaction() as session:
-            current = await store.theme_counts(session, scope, start, end)
-            previous = await store.theme_counts(session, scope, previous_start, start)
+            current, before = await store.period_counts(session, scope, previous_start, start, end)
             shown = sorted((c for c in current if c.people >= self.min_people), key=rank_key)
             ids = [c.theme_id for c in shown[:limit]]
             themes = await store.themes_by_id(session, ids)
             places = await store.place_people(session, scope, ids, start, end)
             candidates = await store.quote_candidates(session, scope, ids, start, end)
         quotes = await self._quotes(candidates)
-        before = {c.theme_id: c.people for c in previous}
         named = self._named_places(places)
         items = tuple(
             self._item(c, themes[c.theme_id], before.get(c.theme_id, 0), named, quotes)
@@ -76,18 +77,33 @@ class DigestBuilder:
         self, rows: list[tuple[int, int, str, int, str | None]]
     ) -> dict[int, list[str]]:
         """Up to two quotes a theme, from different people (and places where possible)."""
-        chosen: dict[int, list[tuple[str, int, str | None]]] = defaultdict(list)
-        for theme_id, _report, text, person, place in rows:
+        chosen: dict[int, list[tuple[int, str, int, str | None]]] = defaultdict(list)
+        for theme_id, report, text, person, place in rows:
             picked = chosen[theme_id]
             if len(picked) < 2 and all(
-                p != person and (pl != place or place is None) for _, p, pl in picked
+                p != person and (pl != place or place is None) for _, _, p, pl in picked
             ):
-                picked.append((text, person, place))
-        flat = [(t, text) for t, items in chosen.items() for text, _, _ in items]
-        scrubbed = await self.nlp.scrub([text for _, text in flat])
+                picked.append((report, text, person, place))
+        flat = [(t, report, text) for t, items in chosen.items() for report, text, _, _ in items]
+        scrubbed = await self.scrubbed([(report, text) for _, report, text in flat])
         out: dict[int, list[str]] = defaultdict(list)
-        for (theme_id, _), clean in zip(flat, scrubbed, strict=True):
+        for (theme_id, _, _), clean in zip(flat, scrubbed, strict=True):
             out[theme_id].append(clean)
+        return out
+
+    async def scrubbed(self, reports: list[tuple[int, str]]) -> list[str]:
+        """Scrubbing runs the NER model, the slowest step of a digest; a quote's scrubbed
+        form is kept (keyed by report id and a hash of its text, never the raw text), so the
+        next digest that quotes the same report does not scrub it again."""
+        keys = [(report, hashlib.sha256(text.encode()).digest()) for report, text in reports]
+        missing = [i for i, key in enumerate(keys) if key not in self._scrubbed]
+        cleaned = await self.nlp.scrub([reports[i][1] for i in missing]) if missing else []
+        fresh = dict(zip([keys[i] for i in missing], cleaned, strict=True))
+        for key, clean in fresh.items():
+            self._scrubbed[key] = clean
+        out = [fresh.get(key) or self._scrubbed[key] for key in keys]
+        while len(self._scrubbed) > SCRUB_CACHE:
+            self._scrubbed.popitem(last=False)
         return out
 
     def _item(
