@@ -19,13 +19,13 @@ import json
 import os
 import sys
 from dataclasses import replace
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
 from spacy.language import Language
 
-from adapters.console import ConsoleAdapter
 from adapters.base import Submit
+from adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.messages import Incoming
 from bot.runtime import Runtime
@@ -45,7 +45,7 @@ class ResumingConsole(ConsoleAdapter):
         return replace(super().to_incoming(line), message_id=f"line-{self.line_number}")
 
 
-async def ingest(request: dict[str, Any], nlp: Language) -> None:
+async def ingest(request: dict[str, Any], nlp: Language, out: TextIO, script: TextIO) -> None:
     settings = load_settings(
         _env_file=None,
         database_url=request["database_url"],
@@ -53,32 +53,36 @@ async def ingest(request: dict[str, Any], nlp: Language) -> None:
     )
     app = await App.create(settings, nlp=nlp)
     runtime = Runtime(app)
-    with open(request["out"], "a", encoding="utf-8", buffering=1) as out:
-        printer = Console(file=out, width=100_000, highlight=False, soft_wrap=True)
-        console = ResumingConsole(
-            runtime.dispatcher.submit, request["user"], printer, request["start"]
-        )
-        runtime.add(console)
-        await runtime.start()
-        with open(request["lines"], encoding="utf-8") as script:
-            for _ in range(request["start"]):
-                script.readline()
-            await console.run(runtime.dispatcher.join, script)
-        await runtime.stop()
+    printer = Console(file=out, width=100_000, highlight=False, soft_wrap=True)
+    console = ResumingConsole(runtime.dispatcher.submit, request["user"], printer, request["start"])
+    runtime.add(console)
+    await runtime.start()
+    for _ in range(request["start"]):
+        script.readline()
+    await console.run(runtime.dispatcher.join, script)
+    await runtime.stop()
+
+
+def child(request: dict[str, Any], nlp: Language) -> int:
+    """One bot process, from a fresh event loop; acknowledgements go to the run's file."""
+    try:
+        with (
+            open(request["out"], "a", encoding="utf-8", buffering=1) as out,
+            open(request["lines"], encoding="utf-8") as script,
+        ):
+            asyncio.run(ingest(request, nlp, out, script))
+    except BaseException as problem:  # report, never fall back into the server loop
+        print(f"ingest failed: {problem!r}", file=sys.stderr, flush=True)
+        return 1
+    return 0
 
 
 def serve(nlp: Language) -> None:
     for raw in sys.stdin:
         request = json.loads(raw)
         pid = os.fork()
-        if pid == 0:  # the child: one bot process, from a fresh event loop
-            code = 0
-            try:
-                asyncio.run(ingest(request, nlp))
-            except BaseException as problem:  # report, never fall back into the server loop
-                print(f"ingest failed: {problem!r}", file=sys.stderr, flush=True)
-                code = 1
-            os._exit(code)
+        if pid == 0:
+            os._exit(child(request, nlp))
         print(json.dumps({"pid": pid}), flush=True)
         _, status = os.waitpid(pid, 0)
         print(json.dumps({"exit": status}), flush=True)

@@ -34,6 +34,7 @@ from storage.models import Report
 SERVER = Path(__file__).with_name("ingest_server.py")
 ACK = re.compile(r"your report is saved \(#(\d+)\)")
 USER = "amira"
+Delays = tuple[float, float]  # a kill comes this many seconds (uniformly) after a start
 SEED = int(os.environ.get("GROUNDSWELL_TEST_SEED", "8"))
 
 NOUNS = ("procurement", "rota", "referral", "risk", "parking", "IT", "training", "budget")
@@ -116,7 +117,7 @@ async def onboard(settings: Settings, nlp: Language) -> None:
 
 
 async def crash_repeatedly(
-    server: IngestServer, url: str, script: Path, total: int, kills: int, delays: tuple[float, float]
+    server: IngestServer, url: str, script: Path, total: int, kills: int, delays: Delays
 ) -> list[Run]:
     rng = random.Random(SEED)
     runs: list[Run] = []
@@ -169,7 +170,7 @@ async def scenario(
     tmp_path: Path,
     lines: int,
     kills: int,
-    delays: tuple[float, float],
+    delays: Delays,
 ) -> None:
     settings = make_settings()
     await onboard(settings, nlp)
@@ -191,7 +192,7 @@ async def test_sigkilled_bot_loses_no_acknowledged_report(
     nlp: Language,
     tmp_path: Path,
 ) -> None:
-    await scenario(ingest_server, make_settings, nlp, tmp_path, 300, 4, (0.5, 2.0))
+    await scenario(ingest_server, make_settings, nlp, tmp_path, 150, 3, (0.5, 2.5))
 
 
 @pytest.mark.slow
