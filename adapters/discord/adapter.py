@@ -1,13 +1,11 @@
 """Discord events in, the core's replies out, through discord.py.
 
 Every interaction is acknowledged at once (Discord allows 3 seconds; a digest may take
-longer), and the core's replies later arrive through ``send`` as follow-ups. ``Outgoing``
-only names a chat, so the adapter remembers, per chat, the interactions still waiting for
-their answer (oldest first); a reply to that chat goes through the oldest one, which is
-retired shortly after its last reply. In a DM only one person can be waiting; in a guild
-channel, commands and buttons that are about the person ("me too", their reports, their
-data) are moved to their DM at once, and a report made there is deferred ephemerally, so
-every reply to it is seen by its sender only.
+longer), and the core's replies later arrive through ``send`` as follow-ups of the
+interaction they answer (see ``pending``). In a guild channel, commands and buttons about
+the person ("me too", their reports list, their data) are moved to their DM at once; a
+report made there stays in the channel's context, so the core can credit the circle
+linked to it, but is deferred ephemerally, so only its sender sees it or any reply.
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 import discord
@@ -23,6 +20,7 @@ from discord import app_commands
 
 from adapters.base import Submit
 from adapters.discord import commands as slash
+from adapters.discord.pending import Pending, PendingReplies
 from adapters.discord.render import Part, render, to_files
 from adapters.discord.views import CoreButton, build_view
 from bot.messages import ChatKind, EventKind, Incoming, Outgoing
@@ -31,8 +29,6 @@ from config.settings import Settings
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
-TOKEN_LIFETIME = 14 * 60.0  # interaction tokens last 15 minutes
-GRACE = 3.0  # seconds a used interaction still takes further replies of the same answer
 # About the person, so answered in their DM even when used in a guild channel.
 PERSONAL = frozenset({"start", "mine", "withdraw", "metoo", "join", "leave", "mydata",
                       "forget"})
@@ -42,19 +38,6 @@ QUIET_IN_GUILD = frozenset({"help", "report"})
 EMBEDDED = frozenset({"digest", "report"})  # their answers are shown as embeds
 MOVED = "I've answered you in a private message, so nothing personal is shown here."
 SORRY = "Sorry, something went wrong on my side. Please try again."
-
-
-@dataclass
-class Pending:
-    interaction: discord.Interaction[Any]
-    ephemeral: bool
-    command: str | None = None
-    created: float = field(default_factory=time.monotonic)
-    used: float | None = None
-
-    def live(self, now: float) -> bool:
-        fresh = now - self.created < TOKEN_LIFETIME
-        return fresh and (self.used is None or now - self.used < GRACE)
 
 
 class Client(discord.Client):
@@ -92,7 +75,7 @@ class DiscordAdapter:
         self.lookup = lookup
         self.reconnect = reconnect
         self.client = Client(self, **(client_options or {}))
-        self._pending: dict[str, list[Pending]] = {}
+        self.pending = PendingReplies()
         self._task: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ lifecycle
@@ -131,7 +114,7 @@ class DiscordAdapter:
             return
         quiet = interaction.guild_id is not None and name in QUIET_IN_GUILD
         await interaction.response.defer(ephemeral=quiet, thinking=True)
-        self._remember(interaction, quiet, name)
+        await self.pending.admit(interaction, quiet, name)
         await self.submit(self._incoming(interaction, text=text))
 
     async def on_press(self, interaction: discord.Interaction[Any], data: str) -> None:
@@ -147,7 +130,7 @@ class DiscordAdapter:
             await self._move_to_dm(interaction, button_data=data)
             return
         await interaction.response.edit_message(view=None)  # a one-tap answer: tapped once
-        self._remember(interaction, False)
+        await self.pending.admit(interaction, False)
         incoming = self._incoming(interaction, kind=EventKind.BUTTON, button_data=data)
         await self.submit(incoming)
 
@@ -162,7 +145,7 @@ class DiscordAdapter:
 
     async def _dm_text(self, message: discord.Message) -> None:
         chat_id = str(message.channel.id)
-        self._supersede(chat_id)
+        self.pending.supersede(chat_id)
         text = message.content
         kind = EventKind.TEXT if text.strip() else EventKind.UNSUPPORTED
         await self.submit(Incoming(
@@ -176,9 +159,7 @@ class DiscordAdapter:
 
     async def _answer_error(self, interaction: discord.Interaction[Any]) -> None:
         """The apology is that interaction's answer; later replies must not reuse it."""
-        chat_id = str(interaction.channel_id)
-        left = [p for p in self._pending.get(chat_id, []) if p.interaction is not interaction]
-        self._pending[chat_id] = left
+        self.pending.discard(interaction)
         try:
             if interaction.response.is_done():
                 await interaction.followup.send(SORRY, ephemeral=True)
@@ -191,7 +172,7 @@ class DiscordAdapter:
                           button_data: str | None = None) -> None:
         await interaction.response.send_message(MOVED, ephemeral=True)
         dm = await interaction.user.create_dm()
-        self._supersede(str(dm.id))
+        self.pending.supersede(str(dm.id))
         kind = EventKind.BUTTON if button_data is not None else EventKind.TEXT
         await self.submit(Incoming(
             platform=PLATFORM, chat_id=str(dm.id), user_id=str(interaction.user.id),
@@ -210,33 +191,9 @@ class DiscordAdapter:
             chat_kind=ChatKind.PRIVATE if guild is None else ChatKind.GROUP,
             message_id=str(interaction.id), chat_title=title, **fields)
 
-    def _remember(self, interaction: discord.Interaction[Any], ephemeral: bool,
-                  command: str | None = None) -> None:
-        chat_id = str(interaction.channel_id)
-        self._supersede(chat_id)
-        self._pending.setdefault(chat_id, []).append(Pending(interaction, ephemeral, command))
-
-    def _supersede(self, chat_id: str) -> None:
-        """A new event ends the answers already given; unanswered ones keep their turn."""
-        waiting = [p for p in self._pending.get(chat_id, []) if p.used is None]
-        if waiting:
-            self._pending[chat_id] = waiting
-        else:
-            self._pending.pop(chat_id, None)
-
-    def _take(self, chat_id: str) -> Pending | None:
-        now = time.monotonic()
-        live = [p for p in self._pending.get(chat_id, []) if p.live(now)]
-        self._pending[chat_id] = live
-        if not live:
-            del self._pending[chat_id]
-            return None
-        live[0].used = now
-        return live[0]
-
     # ------------------------------------------------------------------ replies out
     async def send(self, message: Outgoing) -> None:
-        pending = self._take(message.chat_id)
+        pending = self.pending.take(message.chat_id)
         embed = pending is not None and pending.command in EMBEDDED
         for part in render(message.reply, embed):
             if pending is not None and not await self._follow_up(pending, part, message):

@@ -17,7 +17,8 @@ def echo(incoming: Incoming) -> list[Reply]:
 
 
 class EchoCore:
-    def __init__(self, answer: Answer = echo, delay: float = 0.0) -> None:
+    def __init__(self, answer: Answer = echo,
+                 delay: float | Callable[[Incoming], float] = 0.0) -> None:
         self.answer = answer
         self.delay = delay
         self.seen: list[Incoming] = []
@@ -33,7 +34,7 @@ class EchoCore:
         task.add_done_callback(self._tasks.discard)
 
     async def _reply(self, incoming: Incoming) -> None:
-        await asyncio.sleep(self.delay)
+        await asyncio.sleep(self.delay(incoming) if callable(self.delay) else self.delay)
         assert self.adapter is not None
         for out in resolve(incoming, self.answer(incoming)):
             await self.adapter.send(out)

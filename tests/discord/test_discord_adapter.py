@@ -356,3 +356,24 @@ async def test_every_interaction_is_acknowledged_before_the_core_runs(
     await fake.dispatch("INTERACTION_CREATE", event)
     await asyncio.wait_for(core.arrived.wait(), 5)
     assert acked == [True]
+
+
+async def test_a_quick_private_reply_never_goes_through_a_slow_public_command(
+        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    """In a shared channel the core sees commands in turn, so a report's answer, however
+    quick, cannot take the place of an earlier, slower digest's public answer."""
+    core = EchoCore(delay=lambda i: 0.6 if i.text.startswith("/digest") else 0.0)
+    await started(start_adapter, dc_settings, core)
+    digest = slash_event("digest", {}, user_payload(500, "olive"), IN_CIRCLE, MANAGE_GUILD)
+    report = slash_event("report", {"text": "my manager"}, ALICE, IN_CIRCLE)
+    await fake.dispatch("INTERACTION_CREATE", digest)
+    await fake.dispatch("INTERACTION_CREATE", report)
+    await fake.wait_for(callback, count=2, within=2.9)  # both acknowledged at once
+    sent = await fake.wait_for(followup, count=2)
+    by_token = {r.path.rsplit("/", 1)[1]: r.body for r in sent}
+    [public] = by_token[digest["token"]]["embeds"]
+    assert public["description"] == "echo: /digest"
+    assert not by_token[digest["token"]].get("flags", 0) & 64
+    [private] = by_token[report["token"]]["embeds"]
+    assert private["description"] == "echo: /report my manager"
+    assert by_token[report["token"]]["flags"] & 64
