@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import discord
@@ -51,7 +52,7 @@ class Client(discord.Client):
                          **options)
         self.adapter = adapter
         self.tree: app_commands.CommandTree[Client] = app_commands.CommandTree(self)
-        self.tree.on_error = adapter.on_tree_error  # type: ignore[method-assign]
+        self.tree.error(adapter.on_tree_error)
         self.on_press = adapter.on_press
 
     async def setup_hook(self) -> None:
@@ -66,7 +67,7 @@ class DiscordAdapter:
     platform = PLATFORM
 
     def __init__(self, settings: Settings, submit: Submit, *,
-                 commands: list[slash.CoreCommand] | None = None,
+                 commands: Sequence[slash.CoreCommand] | None = None,
                  lookup: slash.Lookup | None = None, reconnect: bool = True,
                  client_options: dict[str, Any] | None = None) -> None:
         self.settings = settings
@@ -85,6 +86,7 @@ class DiscordAdapter:
             raise ValueError("setting 'discord_token' is needed for the Discord adapter")
         await self.client.login(self.settings.discord_token)
         self._task = asyncio.create_task(self.client.connect(reconnect=self.reconnect))
+        self._task.add_done_callback(_connection_ended)
 
     async def wait_until_ready(self) -> None:
         await self.client.wait_until_ready()
@@ -236,6 +238,12 @@ def _fields(part: Part) -> dict[str, Any]:
     if view is not None:
         fields["view"] = view
     return fields
+
+
+def _connection_ended(task: asyncio.Task[None]) -> None:
+    """discord.py reconnects by itself; only a fatal end (bad token, intents) lands here."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("the Discord connection ended: %r", task.exception())
 
 
 def _core_commands() -> list[slash.CoreCommand]:
