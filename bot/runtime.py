@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from adapters.base import Adapter
 from bot.app import App
+from bot.digests.schedule import SchedulerTask, build_scheduler
 from bot.dispatcher import Dispatcher
 from bot.messages import Outgoing
 from config.settings import Settings
@@ -53,6 +54,7 @@ class Runtime:
         self.app = app
         self.adapters: dict[str, Adapter] = {}
         self.dispatcher = Dispatcher(app.handle, self.deliver, app.settings.handler_concurrency)
+        self.schedules = SchedulerTask(build_scheduler(app.services, self.deliver))
 
     def add(self, adapter: Adapter) -> None:
         self.adapters[adapter.platform] = adapter
@@ -68,6 +70,7 @@ class Runtime:
         await self.dispatcher.start()
         for adapter in self.adapters.values():
             await adapter.start()
+        self.schedules.start()
 
     def build(self, entry: PlatformEntry) -> Adapter:
         """Construct a configured platform's adapter with what it needs from the core."""
@@ -76,6 +79,7 @@ class Runtime:
 
     async def stop(self) -> None:
         """Let replies already being handled reach their chats, then close everything."""
+        await self.schedules.stop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.dispatcher.join(), DRAIN_SECONDS)
         for adapter in self.adapters.values():

@@ -143,8 +143,13 @@ class DigestScheduler:
             log.exception("posting the digest for schedule %s failed", schedule.id)
 
     async def run(self, stop: asyncio.Event, poll_seconds: float = 30.0) -> None:
+        """Poll until ``stop``; a failing pass (say, the database away) is logged and retried
+        at the next poll rather than ending the loop."""
         while not stop.is_set():
-            await self.tick()
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("a scheduling pass failed; retrying at the next poll")
             try:
                 await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
             except TimeoutError:
@@ -179,3 +184,22 @@ def build_scheduler(
     name = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     poster = digest_poster(services, deliver, tick)
     return DigestScheduler(services.db, poster, services.settings.zone, name, tick)
+
+
+class SchedulerTask:
+    """The scheduler as a background task the runtime starts and stops with the adapters."""
+
+    def __init__(self, scheduler: DigestScheduler) -> None:
+        self.scheduler = scheduler
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._task = asyncio.create_task(self.scheduler.run(self._stop), name="digest-schedules")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+            self._task = None

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from digest_seed import Seeded
 
-from adapters.testing import BotHarness
+from adapters.testing import BotHarness, RecordingAdapter
 from bot.app import App
 from bot.digests.schedule import (
     Cadence,
@@ -21,6 +21,7 @@ from bot.digests.schedule import (
     parse_cadence,
 )
 from bot.messages import Incoming, Outgoing
+from bot.runtime import Runtime
 from storage import schedules as store
 from storage.db import Database
 from storage.models import Schedule
@@ -158,3 +159,22 @@ async def test_schedule_command_permissions(bot: BotHarness, app: App) -> None:
 
 def _private(user: str) -> Incoming:
     return Incoming(platform="console", chat_id=f"dm-{user}", user_id=user)
+
+
+async def test_the_runtime_posts_due_schedules(app: App) -> None:
+    """Started with the adapters, the scheduler posts a run that fell due while it was down."""
+    await add_schedule(app, datetime.now(UTC) - timedelta(minutes=1), None)
+    runtime = Runtime(app)
+    adapter = RecordingAdapter("console")
+    runtime.add(adapter)
+    await runtime.start()
+    try:
+        for _ in range(100):
+            if adapter.sent["group-1"]:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await runtime.schedules.stop()
+        await runtime.dispatcher.stop()
+    [posted] = adapter.sent["group-1"]
+    assert posted.text.startswith("Shared-demand digest: everywhere")
