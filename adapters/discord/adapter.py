@@ -21,6 +21,7 @@ from discord import app_commands
 
 from adapters.base import Submit
 from adapters.discord import commands as slash
+from adapters.discord.lookup import StorageLookup
 from adapters.discord.pending import Pending, PendingReplies
 from adapters.discord.render import Part, render, to_files
 from adapters.discord.views import CoreButton, build_view
@@ -68,12 +69,12 @@ class DiscordAdapter:
 
     def __init__(self, settings: Settings, submit: Submit, *,
                  commands: Sequence[slash.CoreCommand] | None = None,
-                 lookup: slash.Lookup | None = None, reconnect: bool = True,
+                 lookup: StorageLookup | slash.Lookup | None = None, reconnect: bool = True,
                  client_options: dict[str, Any] | None = None) -> None:
         self.settings = settings
         self.submit = submit
         self.commands = commands if commands is not None else _core_commands()
-        self.lookup = lookup
+        self.lookup = lookup if lookup is not None else StorageLookup.from_settings(settings)
         self.reconnect = reconnect
         self.client = Client(self, **(client_options or {}))
         self.pending = PendingReplies()
@@ -96,6 +97,8 @@ class DiscordAdapter:
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+        if isinstance(self.lookup, StorageLookup):
+            await self.lookup.close()
 
     async def sync_commands(self, tree: app_commands.CommandTree[Client]) -> None:
         slash.install(tree, self.commands, self.run_command, self.lookup)

@@ -79,7 +79,12 @@ ChoiceList = list[app_commands.Choice[Any]]
 def _completer(kind: str, lookup: Lookup | None
                ) -> Callable[[discord.Interaction[Any], str], Awaitable[ChoiceList]]:
     async def complete(interaction: discord.Interaction[Any], current: str) -> ChoiceList:
-        return await choices(kind, current, lookup)
+        """Suggestions are a convenience: a failure offers none rather than an error."""
+        try:
+            return await choices(kind, current, lookup)
+        except Exception:
+            log.warning("autocomplete for %s failed", kind, exc_info=True)
+            return []
 
     return complete
 

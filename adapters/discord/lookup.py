@@ -7,15 +7,26 @@ theme the digest would hide.
 
 from __future__ import annotations
 
+from config.settings import Settings
 from storage import circles as circle_store
 from storage import themes as theme_store
 from storage.db import Database
 
 
 class StorageLookup:
-    def __init__(self, db: Database, min_people: int) -> None:
+    def __init__(self, db: Database, min_people: int, owned: bool = False) -> None:
         self.db = db
         self.min_people = min_people
+        self.owned = owned
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> StorageLookup:
+        """For an adapter built with only settings: its own small connection pool."""
+        return cls(Database(settings.database_url), settings.min_people, owned=True)
+
+    async def close(self) -> None:
+        if self.owned:
+            await self.db.close()
 
     async def circle_names(self) -> list[str]:
         async with self.db.transaction() as session:

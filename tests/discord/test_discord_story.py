@@ -54,9 +54,8 @@ async def world(fake: FakeDiscord, make_settings: Callable[..., Settings], nlp: 
     runtime = Runtime(app)
     built = World(fake, runtime)
     await runtime.dispatcher.start()
-    runtime.add(await start_adapter(
-        settings, built.submit, commands=app.router.commands,
-        lookup=StorageLookup(app.services.db, settings.min_people)))
+    runtime.add(await start_adapter(settings, built.submit, commands=app.router.commands,
+                                    lookup=StorageLookup(app.services.db, settings.min_people)))
     yield built
     await runtime.dispatcher.stop()
     await app.close()
@@ -169,12 +168,21 @@ async def test_export_is_uploaded_as_files(world: World) -> None:
     assert images == [f"attachment://{chart}"]
 
 
-async def test_autocomplete_reads_circle_names_from_the_database(world: World) -> None:
+async def test_autocomplete_reads_names_from_the_database(
+        world: World, start_adapter: Callable[..., Awaitable[DiscordAdapter]]) -> None:
+    theme, people = await shared_barrier(world)
     olive = person(world, 500, "olive")
-    await olive.onboard("Leeds")
     await olive.slash("circle", action="new", name="Leeds Carers", place="Leeds")
-    event = slash("join", {"circle": "carers"}, olive.user, olive.dm, focused="circle")
-    await world.fake.dispatch("INTERACTION_CREATE", event)
-    [answer] = await world.fake.wait_for(
-        lambda r: r.path.endswith("/callback") and r.body["type"] == 8)
-    assert answer.body["data"]["choices"] == [{"name": "Leeds Carers", "value": "Leeds Carers"}]
+    # as `groundswell run` builds it: settings and submit only, so its own lookup
+    adapter = world.runtime.adapters["discord"]
+    assert isinstance(adapter, DiscordAdapter)
+    await adapter.stop()  # one bot on the fake gateway at a time
+    plain = await start_adapter(adapter.settings, world.submit)
+    assert isinstance(plain.lookup, StorageLookup) and plain.lookup.owned
+    for event in (slash("join", {"circle": "carers"}, olive.user, olive.dm, focused="circle"),
+                  slash("metoo", {"theme": ""}, olive.user, olive.dm, focused="theme")):
+        await world.fake.dispatch("INTERACTION_CREATE", event)
+    circles, themes = (r.body["data"]["choices"] for r in await world.fake.wait_for(
+        lambda r: r.path.endswith("/callback") and r.body["type"] == 8, count=2))
+    assert circles == [{"name": "Leeds Carers", "value": "Leeds Carers"}]
+    assert [c["value"] for c in themes] == [theme]  # only themes at least 3 people share
