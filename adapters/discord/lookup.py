@@ -7,10 +7,15 @@ theme the digest would hide.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from config.settings import Settings
 from storage import circles as circle_store
-from storage import themes as theme_store
+from storage import digests as digest_store
 from storage.db import Database
+from storage.digests import Scope
+
+ALL_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class StorageLookup:
@@ -33,7 +38,11 @@ class StorageLookup:
             return [c.name for c in await circle_store.list_circles(session)]
 
     async def theme_choices(self) -> list[tuple[int, str]]:
+        """Counted in distinct people, as /themes and digests count them."""
+        end = datetime.now(UTC) + timedelta(days=1)
         async with self.db.transaction() as session:
-            themes = await theme_store.live_themes(session)
-        return [(t.id, t.name or t.label) for t in themes
-                if not t.hidden and t.size >= self.min_people]
+            counts = await digest_store.theme_counts(session, Scope(), ALL_TIME, end)
+            shared = [c.theme_id for c in counts if c.people >= self.min_people]
+            themes = await digest_store.themes_by_id(session, shared)
+        return [(n, themes[n].name or themes[n].label) for n in sorted(shared)
+                if n in themes and not themes[n].hidden]

@@ -41,6 +41,10 @@ PROCUREMENT_C = (
     "Tender rules and procurement frameworks stop us commissioning small local charities "
     "and social enterprises; only large contractors can bid."
 )
+RISK = (
+    "Our risk policy forbids us from letting a patient go home with family support even "
+    "when that is clearly in her interest; the risk assessment always says no."
+)
 IN_CIRCLE = Place(CIRCLE_CHANNEL, GUILD_ID)
 
 
@@ -170,7 +174,11 @@ async def test_export_is_uploaded_as_files(world: World) -> None:
 
 async def test_autocomplete_reads_names_from_the_database(
         world: World, start_adapter: Callable[..., Awaitable[DiscordAdapter]]) -> None:
-    theme, people = await shared_barrier(world)
+    theme, _ = await shared_barrier(world)
+    dev = person(world, 504, "dev")
+    await dev.onboard("York")
+    lonely = theme_number(await dev.slash("report", text=RISK))
+    assert lonely != theme
     olive = person(world, 500, "olive")
     await olive.slash("circle", action="new", name="Leeds Carers", place="Leeds")
     # as `groundswell run` builds it: settings and submit only, so its own lookup
@@ -185,4 +193,4 @@ async def test_autocomplete_reads_names_from_the_database(
     circles, themes = (r.body["data"]["choices"] for r in await world.fake.wait_for(
         lambda r: r.path.endswith("/callback") and r.body["type"] == 8, count=2))
     assert circles == [{"name": "Leeds Carers", "value": "Leeds Carers"}]
-    assert [c["value"] for c in themes] == [theme]  # only themes at least 3 people share
+    assert [c["value"] for c in themes] == [theme]  # not dev's: fewer than 3 people share it
