@@ -52,9 +52,10 @@ def build_command(command: CoreCommand, run: Run,
     async def callback(interaction: discord.Interaction[Any], /, **values: Any) -> None:
         await run(interaction, command.name, shape.words(values))
 
+    # discord.py reads options from the callback's signature; ours is built, not written
     callback.__signature__ = _signature(options)  # type: ignore[attr-defined]
-    callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
-        o.name: o.description[:DESCRIPTION_LIMIT] for o in options}
+    app_commands.describe(**{o.name: o.description[:DESCRIPTION_LIMIT] for o in options})(
+        callback)
     description = (command.summary or command.name)[:DESCRIPTION_LIMIT]
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=command.name, callback=callback, description=description)
