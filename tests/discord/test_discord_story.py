@@ -8,7 +8,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
-from discord_world import Person, World
+from discord_world import Person, World, text_of
 from fake_discord import (
     APP_ID,
     CIRCLE_CHANNEL,
@@ -106,6 +106,10 @@ async def shared_barrier(world: World, circle: str | None = None) -> tuple[int, 
                for p, t in zip(people, (PROCUREMENT_A, PROCUREMENT_B, PROCUREMENT_C),
                                strict=True)]
     assert len(set(numbers)) == 1, numbers
+    if circle is not None:  # reported in the shared channel, yet seen by the reporter only
+        for someone in people:
+            answer = [r for r in someone.history if "saved" in text_of(r)]
+            assert answer and all(r.body["flags"] & 64 for r in answer)
     return numbers[0], people
 
 
