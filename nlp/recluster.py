@@ -20,7 +20,6 @@ from numpy.typing import NDArray
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
-from sklearn.metrics import silhouette_score
 
 Vectors = NDArray[np.float32]
 Labels = NDArray[np.int64]
@@ -98,7 +97,7 @@ def candidate_counts(limit: int) -> list[int]:
 def choose_count(
     tree: NDArray[np.float64], micro: Labels, vectors: Vectors, params: ReclusterParams, seed: int
 ) -> int:
-    """The fewest themes whose silhouette is within tolerance of the best cut's."""
+    """How many themes: the silhouette of a fixed sample scores each candidate cut."""
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(len(vectors), min(len(vectors), params.silhouette_sample), False))
     rows = vectors[sample]
@@ -109,10 +108,30 @@ def choose_count(
     for count in candidate_counts(limit):
         labels = fcluster(tree, count, criterion="maxclust")[micro[sample]]
         if 1 < len(np.unique(labels)) < len(sample):
-            scores[count] = float(silhouette_score(distances, labels, metric="precomputed"))
+            scores[count] = silhouette(distances, labels)
     if not scores:
         return 1
     return fewest_near_best(scores, params.tolerance)
+
+
+def silhouette(distances: NDArray[np.float32], raw_labels: NDArray[np.integer]) -> float:
+    """Mean silhouette over precomputed distances (singletons score 0, as in scikit-learn).
+
+    Written out because scikit-learn's version reserves up to 1 GB of working memory, which
+    alone broke the memory budget; this one needs one (sample x clusters) matrix.
+    """
+    labels = np.unique(raw_labels, return_inverse=True)[1].astype(np.int64)
+    count = int(labels.max()) + 1
+    sizes = np.bincount(labels, minlength=count).astype(np.float32)
+    totals = np.asarray((_membership(labels, count) @ distances.T).T, dtype=np.float32)
+    rows = np.arange(len(labels))
+    own_size = sizes[labels]
+    inside = totals[rows, labels] / np.maximum(own_size - 1, 1)
+    means = totals / sizes[None, :]
+    means[rows, labels] = np.inf
+    nearest = means.min(axis=1)
+    score = (nearest - inside) / np.maximum(np.maximum(nearest, inside), 1e-12)
+    return float(np.where(own_size > 1, score, 0.0).mean())
 
 
 def fewest_near_best(scores: dict[int, float], tolerance: float) -> int:

@@ -95,3 +95,17 @@ def test_fewest_near_best_stops_at_the_first_dip() -> None:
     assert fewest_near_best(scores, 0.02) == 10
     assert fewest_near_best(scores, 0.001) == 30
     assert fewest_near_best({5: 0.3}, 0.02) == 5
+
+
+@pytest.mark.parametrize("count", [2, 5, 40])
+def test_silhouette_matches_scikit_learn(count: int) -> None:
+    from sklearn.metrics import silhouette_score
+
+    from nlp.recluster import silhouette
+
+    vectors, _ = blobs(8, 25, seed=count, spread=0.8)
+    labels = np.random.default_rng(count).integers(0, count, len(vectors))
+    distances = np.clip(1.0 - vectors @ vectors.T, 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
+    expected = silhouette_score(distances, labels, metric="precomputed")
+    assert silhouette(distances, labels) == pytest.approx(expected, abs=1e-5)
