@@ -199,9 +199,10 @@ def reset_peak_rss() -> bool:
         return False
 
 
-def peak_rss_mb() -> float:
+def status_mb(field: str) -> float:
+    """VmRSS (now) or VmHWM (peak) of this process, in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -266,7 +267,13 @@ async def heap_peak(app: App) -> float:
     return peak / 2**20
 
 
-def report(results: dict[str, list[float]], rss: float, heap: float, reports: int) -> bool:
+def report(
+    results: dict[str, list[float]], memory: tuple[float, float, float], reports: int
+) -> bool:
+    """The memory target is the digest's own: the idle bot (spaCy model loaded, database
+    open) is measured first and subtracted; both absolute figures are printed too."""
+    idle, peak, heap = memory
+    extra = peak - idle
     base = statistics.median(next(iter(results.values())))
     print(f"\n/digest benchmark over {reports:,} reports (resampled real texts, see docstring)")
     print(f"{'what':46} {'median s':>9} {'min s':>8} {'max s':>8} {'x baseline':>11}")
@@ -275,10 +282,12 @@ def report(results: dict[str, list[float]], rss: float, heap: float, reports: in
         ratio = median / base if base else float("nan")
         print(f"{name:46} {median:9.3f} {min(seconds):8.3f} {max(seconds):8.3f} {ratio:11.1f}")
     digest = statistics.median(results["/digest (organiser, everything, 30 days)"])
-    print(f"\npeak process RSS while digesting: {rss:.0f} MB (includes the spaCy model)")
+    print(f"\nprocess RSS idle (model loaded, database open): {idle:.0f} MB")
+    print(f"peak process RSS while digesting: {peak:.0f} MB, i.e. {extra:.0f} MB above idle")
     print(f"peak Python heap of one /digest: {heap:.1f} MB")
-    ok = digest < 1.0 and rss < 500
-    print(f"targets (< 1 s, < 500 MB): {'met' if ok else 'NOT met'} ({digest:.3f} s, {rss:.0f} MB)")
+    ok = digest < 1.0 and extra < 500
+    verdict = "met" if ok else "NOT met"
+    print(f"targets (< 1 s, < 500 MB): {verdict} ({digest:.3f} s, {extra:.0f} MB above idle)")
     return ok
 
 
@@ -305,13 +314,15 @@ async def main_async(args: argparse.Namespace) -> int:
         app = await App.create(settings, nlp=nlp)
         try:
             await prepare(app, args, nlp)
-            reset_peak_rss()
+            idle = status_mb("VmRSS")
+            if not reset_peak_rss():
+                print("(peak RSS could not be reset: it includes building the database)")
             results = await measure(app, args.runs)
-            rss = peak_rss_mb()
+            peak = status_mb("VmHWM")
             heap = await heap_peak(app)
         finally:
             await app.close()
-    return 0 if report(results, rss, heap, args.reports) else 1
+    return 0 if report(results, (idle, peak, heap), args.reports) else 1
 
 
 def main() -> int:

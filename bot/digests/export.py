@@ -16,6 +16,7 @@ from jinja2 import Environment, select_autoescape
 from bot.digests.chart import chart_png
 from bot.digests.model import Digest, DigestTheme
 from bot.digests.render import (
+    count,
     header,
     me_too_text,
     render_json,
@@ -105,11 +106,11 @@ only where at least {{ k }} people there share the barrier.</p>
 <section class="theme">
 <h2>{{ loop.index }}. {{ t.item.title }} <small>(theme #{{ t.item.theme_id }})</small></h2>
 {% if t.item.demand %}<p class="demand">Demand: {{ t.item.demand }}</p>{% endif %}
-<p>{{ t.item.people }} people in {{ t.item.places }} places and {{ t.item.circles }} circles
+<p>{{ t.item.people }} people in {{ t.where }}
 {%- if t.item.named_places %}, including
 {% for p in t.item.named_places %}{{ p.name }} ({{ p.people }}){% if not loop.last %}, {% endif %}
 {%- endfor %}{% endif %}.</p>
-<p>{{ t.item.reports }} reports, {{ t.me_too }}.
+<p>{{ t.reports }}, {{ t.me_too }}.
 <span class="trend trend-{{ t.item.trend }}">{{ t.trend }}</span></p>
 {% for q in t.item.quotes %}<blockquote>“{{ q }}”</blockquote>{% endfor %}
 </section>
@@ -124,7 +125,14 @@ def render_html(digest: Digest, chart: bytes | None = None) -> str:
     k = digest.min_people
     png = chart if chart is not None else chart_png(digest)
     themes = [
-        {"item": t, "trend": trend_text(t, k), "me_too": me_too_text(t, k)} for t in digest.themes
+        {
+            "item": t,
+            "trend": trend_text(t, k),
+            "me_too": me_too_text(t, k),
+            "where": f"{count(t.places, 'place')} and {count(t.circles, 'circle')}",
+            "reports": count(t.reports, "report"),
+        }
+        for t in digest.themes
     ]
     return _TEMPLATE.render(
         title=header(digest),

@@ -15,6 +15,11 @@ from bot.digests.model import Digest, DigestTheme
 SCHEMA_VERSION = 1
 
 
+def count(number: int, word: str) -> str:
+    """'1 place', '3 places': every count in a digest reads as English."""
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
+
 def _few(k: int) -> str:
     return f"fewer than {k}"
 
@@ -40,8 +45,10 @@ def theme_lines(rank: int, item: DigestTheme, k: int) -> list[str]:
     lines = [f"{rank}. {item.title} (theme #{item.theme_id})"]
     if item.demand:
         lines.append(f"   Demand: {item.demand}")
-    lines.append(f"   {item.people} people in {item.places} places{places_text(item)}")
-    lines.append(f"   {item.reports} reports, {me_too_text(item, k)}; {trend_text(item, k)}")
+    lines.append(f"   {item.people} people in {count(item.places, 'place')}{places_text(item)}")
+    lines.append(
+        f"   {count(item.reports, 'report')}, {me_too_text(item, k)}; {trend_text(item, k)}"
+    )
     lines.extend(f"   “{quote}”" for quote in item.quotes)
     return lines
 
@@ -53,8 +60,8 @@ def header(digest: Digest) -> str:
 
 def withheld_text(digest: Digest) -> str:
     return (
-        f"{digest.withheld} more themes are shared by fewer than {digest.min_people} "
-        "people and are not shown, to protect those who reported them."
+        f"{count(digest.withheld, 'more theme')} shared by fewer than {digest.min_people} "
+        "people not shown, to protect those who reported them."
     )
 
 
@@ -87,10 +94,11 @@ def _md_theme(rank: int, item: DigestTheme, k: int) -> list[str]:
     if item.demand:
         lines.append(f"**Demand:** {md_escape(item.demand)}  ")
     where = ", ".join(f"{md_escape(p.name)} ({p.people})" for p in item.named_places)
-    lines.append(f"- {item.people} people in {item.places} places, {item.circles} circles")
+    where_all = f"{count(item.places, 'place')}, {count(item.circles, 'circle')}"
+    lines.append(f"- {item.people} people in {where_all}")
     if where:
         lines.append(f"- Places with at least {k} people: {where}")
-    lines.append(f"- {item.reports} reports, {me_too_text(item, k)}")
+    lines.append(f"- {count(item.reports, 'report')}, {me_too_text(item, k)}")
     lines.append(f"- Trend: {trend_text(item, k)}")
     lines.extend(f"> “{md_escape(quote)}”\n" for quote in item.quotes)
     return [*lines, ""]

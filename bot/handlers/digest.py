@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from bot.context import Caller, Context
 from bot.digests.export import export_files
 from bot.digests.model import Digest
-from bot.digests.render import render_text
+from bot.digests.render import count, render_text
 from bot.digests.scope import DigestRequest, ScopeError, parse_request, period_start
 from bot.messages import Reply
 from bot.places_lookup import resolve_place
@@ -92,5 +92,7 @@ async def digest(ctx: Context) -> list[Reply]:
     if not request.export:
         return [Reply(render_text(built))]
     files = await asyncio.to_thread(export_files, built)
-    summary = f"{len(built.themes)} themes; the files follow (Markdown, CSV, JSON, HTML, chart)."
+    summary = (
+        f"{count(len(built.themes), 'theme')}; the files follow (Markdown, CSV, JSON, HTML, chart)."
+    )
     return [Reply(f"Shared-demand digest: {built.scope_label}. {summary}", files=files)]

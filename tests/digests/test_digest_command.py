@@ -53,7 +53,7 @@ async def test_scope_in_a_linked_chat_is_its_circle(
     for user in ("cora", "olive"):
         text = await last(bot, user, "/digest", group="leeds")
         assert text.startswith("Shared-demand digest: circle Leeds Health")
-        assert "3 people in 1 places — including Leeds (3)" in text
+        assert "3 people in 1 place — including Leeds (3)" in text
         assert "York" not in text and "Bradford" not in text
     private = await last(bot, "cora", "/digest")
     assert private.startswith("Shared-demand digest: circle Leeds Health")
@@ -79,7 +79,7 @@ async def test_everyone_else_gets_the_same_refusal(bot: BotHarness, app: App, li
 
 async def test_export_sends_files_that_parse(bot: BotHarness, live: Seeded) -> None:
     reply = (await bot.push("olive", "/digest circle Leeds Health export"))[-1]
-    assert reply.text.startswith("Shared-demand digest: circle Leeds Health. 1 themes")
+    assert reply.text.startswith("Shared-demand digest: circle Leeds Health. 1 theme;")
     files = {f.name: f for f in reply.files}
     assert set(files) == {
         "digest.md",

@@ -75,7 +75,7 @@ async def test_markdown_and_text_carry_the_same_facts(app: App, seeded: Seeded) 
     assert "5 people in 3 places — including Leeds (3)" in text
     assert "rising (3 → 5 people, +2)" in text and "falling (5 → 4 people, −1)" in text
     assert "new this period (previous period: fewer than 3 people)" in text
-    assert "1 more themes are shared by fewer than 3 people" in text
+    assert "1 more theme shared by fewer than 3 people not shown" in text
     assert md.startswith("# Shared") and "- 5 people in 3 places, 2 circles" in md
     assert "Places with at least 3 people: Leeds (3)" in md
 
