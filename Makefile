@@ -10,6 +10,8 @@ run: $(STAMP)
 	$(BIN)/groundswell run
 
 test: $(STAMP)
+	@./scripts/ensure-postgres
+	@./scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
