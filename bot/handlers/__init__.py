@@ -44,9 +44,21 @@ def core_commands() -> list[Command]:
         Command("unappoint", unappoint, "remove a coordinator", coord, usage="NAME @handle"),
         Command("offers", offers, "introduction offers on or off", member, usage="on|off"),
         Command("digest", digest.digest, "shared-demand digest (organisers, coordinators)", member),
-        Command("theme", theme, "name, merge, split or hide a theme", Role.ORGANISER),
+        Command(
+            "theme",
+            theme,
+            "name, give a demand, merge, split or hide a theme",
+            Role.ORGANISER,
+            usage="N name|demand TEXT, merge N M, split|hide N",
+        ),
         Command("hide", hide, "hide a report", Role.ORGANISER, usage="REPORT_ID"),
-        Command("schedule", schedule, "post this chat's digest regularly", member),
+        Command(
+            "schedule",
+            schedule,
+            "post this chat's digest regularly",
+            member,
+            usage="weekly mon 09:00|daily 09:00|off",
+        ),
         Command("mydata", privacy.mydata, "everything I hold about you", anyone),
         Command("forget", privacy.forget, "delete everything about you", anyone),
     ]
