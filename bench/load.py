@@ -1,0 +1,214 @@
+"""Load benchmark: N simulated people send reports at once through the core (App and
+Dispatcher, exactly as the adapters use them), on SQLite and on PostgreSQL.
+
+    python -m bench.load                       # 1,000 and 10,000 people, both backends
+    python -m bench.load --people 200 --backend sqlite
+    python -m bench.load --postgres-url postgresql+asyncpg://postgres@127.0.0.1:5432/test
+
+Each person is onboarded first (not timed), then everyone sends one report at the same
+moment; a report's latency runs from handing it to the dispatcher until its acknowledgement
+is delivered, so it includes queueing behind everyone else. PostgreSQL runs use a fresh
+database that is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import secrets
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+from spacy.language import Language
+from sqlalchemy.engine import make_url
+
+from bot.app import App
+from bot.dispatcher import Dispatcher
+from bot.messages import ChatKind, Incoming, Outgoing
+from bot.places_lookup import resolve_place
+from config.settings import Settings, load_settings
+from nlp.model import load_model
+
+DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+PLACES = ("Leeds", "Bradford", "York", "Hull", "Sheffield", "Wakefield", "Manchester")
+SUBJECTS = ("procurement rules", "the rota system", "referral forms", "the risk policy",
+            "parking permits", "IT logins", "training budgets", "agency staffing")  # fmt: skip
+PROBLEMS = ("stop us helping families", "take weeks to approve", "waste hours every shift",
+            "keep people in hospital too long", "make visits late")  # fmt: skip
+
+
+def report_text(rng: random.Random, n: int) -> str:
+    return f"{rng.choice(SUBJECTS).capitalize()} {rng.choice(PROBLEMS)} (case {n})."
+
+
+@dataclass
+class Timings:
+    """Latency per message, from submission to the first reply delivered to its chat."""
+
+    sent: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    expected: int = 0
+
+    def submitted(self, chat: str) -> None:
+        self.sent[chat].append(time.perf_counter())
+
+    async def deliver(self, message: Outgoing) -> None:
+        pending = self.sent.get(message.chat_id)
+        if not pending:
+            return  # a second reply to the same message (a tip, an offer): not timed again
+        self.latencies[message.chat_id].append(time.perf_counter() - pending.pop(0))
+        if sum(len(v) for v in self.latencies.values()) >= self.expected:
+            self.done.set()
+
+    def of(self, chats: Sequence[str]) -> list[float]:
+        return [t for chat in chats for t in self.latencies.get(chat, [])]
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def message(user: str, text: str, number: int) -> Incoming:
+    return Incoming(
+        platform="bench",
+        chat_id=f"dm-{user}",
+        user_id=user,
+        text=text,
+        chat_kind=ChatKind.PRIVATE,
+        message_id=f"{user}-{number}",
+    )
+
+
+async def onboard_all(app: App, users: Sequence[str], rng: random.Random) -> None:
+    """Straight through the services (not timed): 10,000 chats of four steps is no benchmark."""
+    people = app.services.people
+    limit = asyncio.Semaphore(16)
+
+    async def one(user: str) -> None:
+        async with limit:
+            place = resolve_place(rng.choice(PLACES))
+            person = await people.ensure_person(message(user, "/start", 0))
+            await people.consent(person)
+            await people.set_place(person, place.name, place.key, place.region)
+            await people.finish_onboarding(person, "Health")
+
+    await asyncio.gather(*(one(u) for u in users))
+
+
+@asynccontextmanager
+async def database(backend: str, postgres_url: str) -> AsyncIterator[str]:
+    """A throwaway database of the backend: a temp file, or a fresh PostgreSQL database."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite+aiosqlite:///{Path(folder) / 'load.db'}"
+        return
+    base = make_url(postgres_url)
+    admin_dsn = base.set(drivername="postgresql", database="postgres")
+    admin = await asyncpg.connect(admin_dsn.render_as_string(hide_password=False))
+    name = f"gs_bench_{secrets.token_hex(5)}"
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+def bench_settings(url: str, rate_limit: int = 1_000_000, concurrency: int = 8) -> Settings:
+    return load_settings(
+        _env_file=None,
+        database_url=url,
+        rate_limit_per_minute=rate_limit,
+        handler_concurrency=concurrency,
+    )
+
+
+async def send_all(app: App, batch: list[Incoming], concurrency: int) -> tuple[Timings, float]:
+    """Submit the whole batch at once; wait until every message has its reply."""
+    timings = Timings(expected=len(batch))
+    dispatcher = Dispatcher(app.handle, timings.deliver, concurrency)
+    await dispatcher.start()
+    started = time.perf_counter()
+    for incoming in batch:
+        timings.submitted(incoming.chat_id)
+        await dispatcher.submit(incoming)
+    await dispatcher.join()
+    elapsed = time.perf_counter() - started
+    await dispatcher.stop()
+    return timings, elapsed
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    backend: str
+    people: int
+    seconds: float
+    p50: float
+    p95: float
+
+    def line(self) -> str:
+        rate = self.people / self.seconds
+        return (
+            f"| {self.backend} | {self.people:,} | {self.seconds:.1f} | {rate:.1f} | "
+            f"{self.p50 * 1000:.0f} | {self.p95 * 1000:.0f} |"
+        )
+
+
+async def load_run(
+    backend: str, people: int, nlp: Language, postgres_url: str, concurrency: int
+) -> LoadResult:
+    rng = random.Random(people)
+    users = [f"p{n}" for n in range(people)]
+    async with database(backend, postgres_url) as url:
+        app = await App.create(bench_settings(url, concurrency=concurrency), nlp=nlp)
+        try:
+            await onboard_all(app, users, rng)
+            batch = [message(u, f"/report {report_text(rng, n)}", 1) for n, u in enumerate(users)]
+            timings, seconds = await send_all(app, batch, concurrency)
+        finally:
+            await app.close()
+    latencies = timings.of([f"dm-{u}" for u in users])
+    assert len(latencies) == people, f"{people - len(latencies)} reports got no reply"
+    return LoadResult(backend, people, seconds, statistics.median(latencies),
+                      percentile(latencies, 0.95))  # fmt: skip
+
+
+HEADER = (
+    "| backend | people | seconds | reports/s | p50 ms | p95 ms |\n"
+    "|---|---|---|---|---|---|"
+)
+
+
+async def main(args: argparse.Namespace) -> None:
+    nlp = load_model("auto")
+    print(HEADER, flush=True)
+    for people in args.people:
+        for backend in args.backend:
+            result = await load_run(backend, people, nlp, args.postgres_url, args.concurrency)
+            print(result.line(), flush=True)
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, nargs="+", default=[1_000, 10_000])
+    parser.add_argument("--backend", nargs="+", default=["sqlite", "postgresql"],
+                        choices=["sqlite", "postgresql"])  # fmt: skip
+    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
+    parser.add_argument("--concurrency", type=int, default=8, help="dispatcher workers")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(parse()))
