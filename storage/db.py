@@ -39,15 +39,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_no_implicit_begin(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN itself
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    """Take the write lock when the transaction starts. A deferred transaction that reads
+    and then writes fails at once with "database is locked" when another connection wrote
+    in between (the busy timeout cannot help an upgrade); waiting up front is safe."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def make_engine(url: str) -> AsyncEngine:
-    """SQLite gets WAL and enforced foreign keys (``/forget`` relies on cascades).
+    """SQLite gets WAL, enforced foreign keys (``/forget`` relies on cascades) and
+    transactions that take the write lock up front.
 
     PostgreSQL gets a bounded pool checked before use, so a restarted server or a dropped
     connection costs one reconnect instead of a failed message.
     """
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
+        event.listen(engine.sync_engine, "connect", _sqlite_no_implicit_begin)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine
     return create_async_engine(
         url,

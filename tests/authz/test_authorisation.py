@@ -13,6 +13,7 @@ import asyncio
 import itertools
 import logging
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ from spacy.language import Language
 from adapters.testing import BotHarness
 from bot.app import SORRY, App
 from bot.handlers import build_router
-from bot.messages import ChatKind, Incoming, Reply
+from bot.messages import ChatKind, EventKind, Incoming, Reply
 from bot.roles import REFUSAL
 from config.settings import Settings, load_settings
 
@@ -191,3 +192,23 @@ def test_an_organiser_who_never_started_gets_an_answer_not_an_error(
 
     got, said = asyncio.run(ask())
     assert got != "error", said
+
+
+@pytest.mark.xfail(
+    reason="button routes have no role gate: a forged 'metoo:N' tap from someone who never "
+    "sent /start hits themes.metoo's assert person_id (found by tests/fuzz; reported)",
+    strict=False,
+)
+def test_a_stranger_tapping_a_forged_metoo_button_gets_an_answer(
+    tmp_path: Path, nlp: Language
+) -> None:
+    async def tap() -> list[Reply]:
+        app = await App.create(settings_for(tmp_path / "fresh.db"), nlp=nlp)
+        try:
+            event = Incoming("console", "dm-zed", "zed", kind=EventKind.BUTTON)
+            event = replace(event, button_data="metoo:1")
+            return [o.reply for o in await app.handle(event)]
+        finally:
+            await app.close()
+
+    assert [r.text for r in asyncio.run(tap())] != [SORRY]
