@@ -54,12 +54,14 @@ def evaluate(
             }
         )
 
-    for method, vectors in (
-        ("groundswell", emb.groundswell),
-        ("groundswell spaCy-only fallback", emb.spacy_content),
-    ):
+    runs = (
+        ("groundswell", emb.groundswell, 1.0),
+        ("groundswell, granularity 0.5", emb.groundswell, 0.5),
+        ("groundswell spaCy-only fallback", emb.spacy_content, 1.0),
+    )
+    for method, vectors, granularity in runs:
         start = time.perf_counter()
-        labels = cluster_vectors(vectors, 1.0, seed=seed)
+        labels = cluster_vectors(vectors, granularity, seed=seed)
         record(method, False, labels, time.perf_counter() - start)
         if method == "groundswell":
             ours = labels

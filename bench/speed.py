@@ -82,18 +82,30 @@ def assignment_latency_ms(index: ThemeIndex, arrivals: NDArray[np.float32]) -> l
     return times
 
 
+CHILD = """
+import json, sys, time
+import numpy as np
+from nlp.cluster import cluster_vectors
+
+def high_water_mb():
+    # VmHWM belongs to this process image; ru_maxrss would carry the forking parent's peak
+    with open("/proc/self/status") as status:
+        line = next(l for l in status if l.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+vectors = np.load(sys.argv[1])
+start = time.perf_counter()
+labels = cluster_vectors(vectors, 1.0, seed=0)
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "themes": int(labels.max()) + 1,
+                  "peak_mb": high_water_mb()}))
+"""
+
+
 def recluster_in_child(path: Path) -> dict[str, float]:
-    """Run cluster_vectors in a fresh process so its peak RSS is its own."""
-    code = (
-        "import json,resource,sys,time,numpy as np\n"
-        "from nlp.cluster import cluster_vectors\n"
-        "v=np.load(sys.argv[1]);t=time.perf_counter();l=cluster_vectors(v,1.0,seed=0)\n"
-        "s=time.perf_counter()-t\n"
-        "print(json.dumps({'seconds':s,'themes':int(l.max())+1,"
-        "'peak_mb':resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024}))\n"
-    )
+    """Run cluster_vectors in a fresh process so its peak memory is its own (Linux)."""
     out = subprocess.run(
-        [sys.executable, "-c", code, str(path)],
+        [sys.executable, "-c", CHILD, str(path)],
         check=True,
         capture_output=True,
         text=True,
