@@ -42,6 +42,7 @@ class Incoming:
     user_handle: str | None = None  # "@name" or a display name, shown only with consent
     message_id: str | None = None
     chat_title: str | None = None
+    manages_chat: bool = False  # the sender administers this group on its platform
 
     @property
     def is_private(self) -> bool:

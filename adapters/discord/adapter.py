@@ -194,7 +194,8 @@ class DiscordAdapter:
             platform=PLATFORM, chat_id=str(interaction.channel_id),
             user_id=str(interaction.user.id), user_handle=f"@{interaction.user.name}",
             chat_kind=ChatKind.PRIVATE if guild is None else ChatKind.GROUP,
-            message_id=str(interaction.id), chat_title=title, **fields)
+            message_id=str(interaction.id), chat_title=title,
+            manages_chat=guild is not None and interaction.permissions.manage_guild, **fields)
 
     # ------------------------------------------------------------------ replies out
     async def send(self, message: Outgoing) -> None:

@@ -41,6 +41,8 @@ class PeopleService:
                 session, incoming.platform, incoming.chat_id
             )
             coordinates = await self._coordinated(session, person)
+        if chat_circle is not None and incoming.manages_chat and person and person.onboarded:
+            coordinates |= {chat_circle.id}  # a server manager coordinates circles linked there
         role = self._role(incoming, person, chat_circle.id if chat_circle else None, coordinates)
         return Caller(
             person_id=person.id if person else None,

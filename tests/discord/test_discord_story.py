@@ -158,6 +158,22 @@ async def test_linked_channel_gets_its_circles_digest(world: World) -> None:
     assert public and not any((r.body.get("flags") or 0) & 64 for r in public)
 
 
+async def test_a_server_manager_coordinates_the_circle_linked_in_their_guild(
+    world: World,
+) -> None:
+    olive = person(world, 500, "olive")
+    await olive.onboard("Leeds")
+    await olive.slash("circle", action="new", name="Leeds Carers", place="Leeds")
+    await olive.slash("link", IN_CIRCLE, MANAGE_GUILD, circle="Leeds Carers")
+    await shared_barrier(world, circle="Leeds Carers")
+    dana = person(world, 504, "dana")
+    await dana.onboard("Leeds")
+    refused = await dana.slash("digest", IN_CIRCLE)
+    assert "isn't available to you" in refused
+    managed = await dana.slash("digest", IN_CIRCLE, MANAGE_GUILD)
+    assert "digest: circle Leeds Carers" in managed and "3 people" in managed
+
+
 async def test_export_is_uploaded_as_files(world: World) -> None:
     await shared_barrier(world)
     olive = person(world, 500, "olive")
