@@ -158,20 +158,24 @@ class DigestScheduler:
 
 def digest_poster(services: Services, deliver: Deliver, clock: Clock) -> Post:
     """What a run posts: exactly what ``/digest`` shows in that chat (its circle, if linked;
-    else everything, as only an organiser can schedule there)."""
+    else everything, as only an organiser can schedule there). A circle's digest goes to
+    every chat linked to the circle, on every platform."""
 
     async def post(schedule: Schedule) -> None:
         now = as_utc(clock())
         scope, label = Scope(), "everywhere"
+        targets = {(schedule.platform, schedule.chat_id)}
         if schedule.circle_id is not None:
             circle = await services.circles.by_id(schedule.circle_id)
             scope, label = (
                 Scope(circle_id=schedule.circle_id),
                 f"circle {circle.name if circle else ''}",
             )
+            targets |= set(await services.circles.linked_chats(schedule.circle_id))
         start = now - timedelta(days=DEFAULT_DAYS)
-        built = await services.digests.build(scope, label, start, now)
-        await deliver(Outgoing(schedule.platform, schedule.chat_id, Reply(render_text(built))))
+        text = render_text(await services.digests.build(scope, label, start, now))
+        for platform, chat_id in sorted(targets):
+            await deliver(Outgoing(platform, chat_id, Reply(text)))
 
     return post
 

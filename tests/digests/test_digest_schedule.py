@@ -178,3 +178,21 @@ async def test_the_runtime_posts_due_schedules(app: App) -> None:
         await runtime.dispatcher.stop()
     [posted] = adapter.sent["group-1"]
     assert posted.text.startswith("Shared-demand digest: everywhere")
+
+
+async def test_a_circle_schedule_posts_to_every_linked_chat(app: App, seeded: Seeded) -> None:
+    due = datetime(2026, 7, 6, 8, 0, tzinfo=UTC)
+    circle_id = seeded.circles["C1"]
+    await add_schedule(app, due, circle_id)
+    await app.services.circles.link(circle_id, "telegram", "-10042", "Leeds Health (Telegram)")
+    posted: list[Outgoing] = []
+
+    async def deliver(message: Outgoing) -> None:
+        posted.append(message)
+
+    scheduler = build_scheduler(app.services, deliver, FakeClock(due), holder="one")
+    assert len(await scheduler.tick()) == 1
+    targets = sorted((m.platform, m.chat_id) for m in posted)
+    assert ("console", "group-1") in targets and ("telegram", "-10042") in targets
+    assert len(targets) == len(set(targets))
+    assert len({m.reply.text for m in posted}) == 1
