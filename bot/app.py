@@ -7,6 +7,7 @@ object, and each test can build its own against its own database file.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from spacy.language import Language
 
@@ -69,7 +70,7 @@ class App:
         if refused is not None:
             return resolve(incoming, refused)
         try:
-            replies = await self.router.dispatch(await self.context(incoming))
+            replies = await self.router.dispatch(await self.context(without_nul(incoming)))
         except Exception:
             log.exception("handling a %s message failed", incoming.platform)
             replies = [Reply(SORRY)]
@@ -78,6 +79,20 @@ class App:
     async def close(self) -> None:
         self.services.nlp.close()
         await self.services.db.close()
+
+
+def _no_nul(value: str | None) -> str | None:
+    return value.replace("\x00", "") if value else value
+
+
+def without_nul(incoming: Incoming) -> Incoming:
+    """NUL never means anything in chat text, and PostgreSQL text cannot hold it."""
+    return replace(
+        incoming,
+        text=_no_nul(incoming.text) or "",
+        user_handle=_no_nul(incoming.user_handle),
+        chat_title=_no_nul(incoming.chat_title),
+    )
 
 
 def _split_args(text: str) -> str:
