@@ -8,6 +8,7 @@ every line of the script is present exactly once. On SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -34,7 +35,6 @@ from storage.models import Report
 SERVER = Path(__file__).with_name("ingest_server.py")
 ACK = re.compile(r"your report is saved \(#(\d+)\)")
 USER = "amira"
-Delays = tuple[float, float]  # a kill comes this many seconds (uniformly) after a start
 SEED = int(os.environ.get("GROUNDSWELL_TEST_SEED", "8"))
 
 NOUNS = ("procurement", "rota", "referral", "risk", "parking", "IT", "training", "budget")
@@ -116,9 +116,24 @@ async def onboard(settings: Settings, nlp: Language) -> None:
         await app.close()
 
 
+async def kill_after(pid: int, run: Run, acks: int, rng: random.Random) -> None:
+    """SIGKILL once the run has printed ``acks`` acknowledgements, plus a random sliver of
+    time, so the kill lands anywhere in the handling of a message (or the child has ended)."""
+    while not run.out.exists() or len(run.acknowledged()) < acks:
+        await asyncio.sleep(0.02)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+    await asyncio.sleep(rng.uniform(0.0, 0.15))
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
 async def crash_repeatedly(
-    server: IngestServer, url: str, script: Path, total: int, kills: int, delays: Delays
+    server: IngestServer, url: str, script: Path, total: int, kills: int
 ) -> list[Run]:
+    """Kills are spread over the whole script: each run gets a random number of lines."""
     rng = random.Random(SEED)
     runs: list[Run] = []
     start = 0
@@ -127,8 +142,7 @@ async def crash_repeatedly(
         request = {"database_url": url, "lines": str(script), "start": start, "user": USER}
         pid = await server.start({**request, "out": str(run.out)})
         if number < kills:
-            await asyncio.sleep(rng.uniform(*delays))
-            os.kill(pid, signal.SIGKILL)
+            await kill_after(pid, run, rng.randint(0, 2 * total // (kills + 1)), rng)
         status = await server.wait()
         run.killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
         assert run.killed or status == 0, f"run {number} failed (status {status})"
@@ -170,7 +184,6 @@ async def scenario(
     tmp_path: Path,
     lines: int,
     kills: int,
-    delays: Delays,
 ) -> None:
     settings = make_settings()
     await onboard(settings, nlp)
@@ -179,7 +192,7 @@ async def scenario(
     url = settings.database_url
 
     runs = await check_nothing_lost(
-        url, texts, lambda: crash_repeatedly(server, url, script, lines, kills, delays)
+        url, texts, lambda: crash_repeatedly(server, url, script, lines, kills)
     )
     killed_mid_stream = [r for r in runs if r.killed]
     assert len(killed_mid_stream) >= max(1, kills // 2), "the kills came too late to test much"
@@ -192,7 +205,7 @@ async def test_sigkilled_bot_loses_no_acknowledged_report(
     nlp: Language,
     tmp_path: Path,
 ) -> None:
-    await scenario(ingest_server, make_settings, nlp, tmp_path, 150, 3, (0.5, 2.5))
+    await scenario(ingest_server, make_settings, nlp, tmp_path, 150, 3)
 
 
 @pytest.mark.slow
@@ -202,4 +215,4 @@ async def test_ten_thousand_reports_survive_ten_sigkills(
     nlp: Language,
     tmp_path: Path,
 ) -> None:
-    await scenario(ingest_server, make_settings, nlp, tmp_path, 10_000, 10, (2.0, 30.0))
+    await scenario(ingest_server, make_settings, nlp, tmp_path, 10_000, 10)
