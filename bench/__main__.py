@@ -83,10 +83,28 @@ def throughput(nlp: Language, args: argparse.Namespace, texts: list[str]) -> dic
     }
 
 
+QUALITY_COLUMNS = ["data", "method", "k", "NMI", "ARI", "ACC", "themes", "themes >=3", "cluster_s"]
+SPEED_COLUMNS = ["texts", "raw nlp.pipe /s", "embed+assign /s", "ratio"]
+SCALE_COLUMNS = ["reports", "recluster_s", "peak_mb", "themes", "assign_median_ms", "assign_p99_ms"]
+
+
+def section(title: str, body: str) -> None:
+    print(f"\n## {title}\n\n{body}", flush=True)
+
+
+def scale_section(vectors: NDArray[np.float32], quick: bool, runs: int) -> None:
+    sizes = [10_000] if quick else [10_000, 100_000]
+    with tempfile.TemporaryDirectory() as workdir:
+        scale = [scale_run(vectors, n, Path(workdir), runs) for n in sizes]
+    section(
+        "Scale (real texts resampled with replacement)",
+        table(scale, SCALE_COLUMNS),
+    )
+
+
 def main() -> None:
     args = parse()
-    runs = 1 if args.quick else args.runs
-    args.runs = runs
+    args.runs = 1 if args.quick else args.runs
     started = time.perf_counter()
     nlp = load_model(args.model)
     print(
@@ -96,32 +114,14 @@ def main() -> None:
     )
     limits = {"stackoverflow": 3000} if args.quick else {}
     rows, vectors, samples = quality(nlp, args, limits)
-    print("\n## Clustering quality (k unknown for groundswell; k given to baselines)\n")
-    print(
-        table(
-            rows, ["data", "method", "k", "NMI", "ARI", "ACC", "themes", "themes >=3", "cluster_s"]
-        )
+    section(
+        "Clustering quality (k unknown for groundswell; k given to baselines)",
+        table(rows, QUALITY_COLUMNS),
     )
     texts = load("stackoverflow", args.data_dir, 1000 if args.quick else 4000, seed=1).texts
-    print("\n## Ingest throughput (no database)\n")
-    print(
-        table(
-            [throughput(nlp, args, texts)], ["texts", "raw nlp.pipe /s", "embed+assign /s", "ratio"]
-        ),
-        flush=True,
-    )
-    sizes = [10_000] if args.quick else [10_000, 100_000]
-    with tempfile.TemporaryDirectory() as workdir:
-        scale = [scale_run(vectors, n, Path(workdir), runs) for n in sizes]
-    print("\n## Scale (report vectors resampled with replacement from the real texts above)\n")
-    print(
-        table(
-            scale,
-            ["reports", "recluster_s", "peak_mb", "themes", "assign_median_ms", "assign_p99_ms"],
-        )
-    )
-    print("\n## Themes as an organiser sees them (quotes scrubbed)")
-    print("\n".join(samples))
+    section("Ingest throughput (no database)", table([throughput(nlp, args, texts)], SPEED_COLUMNS))
+    scale_section(vectors, args.quick, args.runs)
+    section("Themes as an organiser sees them (quotes scrubbed)", "\n".join(samples))
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,47 +36,54 @@ def kmeans(features: object, k: int, seed: int) -> NDArray[np.int64]:
     return np.asarray(labels, dtype=np.int64)
 
 
+def _row(
+    data: DataSet, method: str, k_given: bool, labels: NDArray[np.int64], seconds: float
+) -> Row:
+    return {
+        "data": data.name,
+        "method": method,
+        "k": "given" if k_given else "unknown",
+        **scores(data.labels, labels),
+        "cluster_s": seconds,
+    }
+
+
+def _timed(work: Callable[[], NDArray[np.int64]]) -> tuple[NDArray[np.int64], float]:
+    start = time.perf_counter()
+    labels = work()
+    return labels, time.perf_counter() - start
+
+
 def evaluate(
     nlp: Language, data: DataSet, seed: int = 0
 ) -> tuple[list[Row], Embedded, NDArray[np.int64]]:
     """Every method on one data set; returns rows of scores, the embeddings and our labels."""
     emb = embed(nlp, data.texts)
     k = len(set(data.labels))
-    rows: list[Row] = []
-
-    def record(method: str, k_given: bool, labels: NDArray[np.int64], seconds: float) -> None:
-        rows.append(
-            {
-                "data": data.name,
-                "method": method,
-                "k": "given" if k_given else "unknown",
-                **scores(data.labels, labels),
-                "cluster_s": seconds,
-            }
-        )
-
-    runs = (
-        ("groundswell", emb.groundswell, 1.0),
-        ("groundswell, granularity 0.5", emb.groundswell, 0.5),
-        ("groundswell spaCy-only fallback", emb.spacy_content, 1.0),
-    )
-    for method, vectors, granularity in runs:
-        start = time.perf_counter()
-        labels = cluster_vectors(vectors, granularity, seed=seed)
-        record(method, False, labels, time.perf_counter() - start)
-        if method == "groundswell":
-            ours = labels
-    start = time.perf_counter()
-    tfidf = TfidfVectorizer().fit_transform(data.texts)
-    record("TF-IDF + KMeans", True, kmeans(tfidf, k, seed), time.perf_counter() - start)
-    start = time.perf_counter()
-    record(
-        "spaCy mean vectors + KMeans",
-        True,
-        kmeans(unit_rows(emb.spacy_mean), k, seed),
-        time.perf_counter() - start,
-    )
-    return rows, emb, ours
+    runs: list[tuple[str, bool, Callable[[], NDArray[np.int64]]]] = [
+        ("groundswell", False, lambda: cluster_vectors(emb.groundswell, 1.0, seed=seed)),
+        (
+            "groundswell, granularity 0.5",
+            False,
+            lambda: cluster_vectors(emb.groundswell, 0.5, seed=seed),
+        ),
+        (
+            "groundswell spaCy-only fallback",
+            False,
+            lambda: cluster_vectors(emb.spacy_content, 1.0, seed=seed),
+        ),
+        (
+            "TF-IDF + KMeans",
+            True,
+            lambda: kmeans(TfidfVectorizer().fit_transform(data.texts), k, seed),
+        ),
+        ("spaCy mean vectors + KMeans", True, lambda: kmeans(unit_rows(emb.spacy_mean), k, seed)),
+    ]
+    rows, results = [], {}
+    for method, k_given, work in runs:
+        results[method], seconds = _timed(work)
+        rows.append(_row(data, method, k_given, results[method], seconds))
+    return rows, emb, results["groundswell"]
 
 
 def theme_sample(

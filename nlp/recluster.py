@@ -34,6 +34,7 @@ class ReclusterParams:
     silhouette_sample: int = 3000
     tolerance: float = 0.02  # absolute: relative ones merged clearly separate groups
     merge_similarity: float = 0.90
+    duplicate_similarity: float = 0.99
     kmeans_iterations: int = 10
 
 
@@ -100,9 +101,8 @@ def choose_count(
     """How many themes: the silhouette of a fixed sample scores each candidate cut."""
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(len(vectors), min(len(vectors), params.silhouette_sample), False))
-    rows = vectors[sample]
-    distances = np.clip(1.0 - rows @ rows.T, 0.0, 2.0)
-    np.fill_diagonal(distances, 0.0)
+    distances, kept = distinct_distances(vectors[sample], params.duplicate_similarity)
+    sample = sample[kept]
     limit = min(int(micro.max()) + 1, len(sample) - 1, max(2, len(vectors) // 2))
     scores: dict[int, float] = {}
     for count in candidate_counts(limit):
@@ -112,6 +112,24 @@ def choose_count(
     if not scores:
         return 1
     return fewest_near_best(scores, params.tolerance)
+
+
+def distinct_distances(
+    rows: Vectors, duplicate_similarity: float
+) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+    """Cosine distances among rows, keeping one of each group of near-duplicates.
+
+    Copies of one text (a shared template, a resent report) would make any cut that puts the
+    copies together and apart from everything else look excellent, pushing the silhouette
+    towards hundreds of tiny themes.
+    """
+    similarities = rows @ rows.T
+    np.fill_diagonal(similarities, 0.0)
+    earlier_twin = np.triu(similarities >= duplicate_similarity).any(axis=0)
+    kept = np.flatnonzero(~earlier_twin)
+    distances = np.clip(1.0 - similarities[np.ix_(kept, kept)], 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
+    return distances, kept
 
 
 def silhouette(distances: NDArray[np.float32], raw_labels: NDArray[np.integer]) -> float:

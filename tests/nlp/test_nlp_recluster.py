@@ -109,3 +109,11 @@ def test_silhouette_matches_scikit_learn(count: int) -> None:
     np.fill_diagonal(distances, 0.0)
     expected = silhouette_score(distances, labels, metric="precomputed")
     assert silhouette(distances, labels) == pytest.approx(expected, abs=1e-5)
+
+
+def test_copies_of_the_same_reports_do_not_multiply_themes() -> None:
+    vectors, truth = blobs(6, 15, seed=9, spread=0.5)
+    copies = np.vstack([vectors] * 4)
+    labels = cluster_vectors(copies, 1.0, seed=0)
+    assert len(set(labels.tolist())) == len(set(cluster_vectors(vectors, 1.0).tolist()))
+    assert adjusted_rand_score(np.tile(truth, 4), labels) > 0.9
