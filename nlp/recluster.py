@@ -34,7 +34,7 @@ class ReclusterParams:
     silhouette_sample: int = 3000
     tolerance: float = 0.02  # absolute: relative ones merged clearly separate groups
     merge_similarity: float = 0.90
-    duplicate_similarity: float = 0.99
+    duplicate_similarity: float = 0.999  # copies only: near-copies may be a real theme
     kmeans_iterations: int = 10
 
 
@@ -121,7 +121,7 @@ def distinct_distances(
 
     Copies of one text (a shared template, a resent report) would make any cut that puts the
     copies together and apart from everything else look excellent, pushing the silhouette
-    towards hundreds of tiny themes.
+    towards hundreds of tiny themes. ``duplicate_similarity`` above 1 keeps every row.
     """
     similarities = rows @ rows.T
     np.fill_diagonal(similarities, 0.0)

@@ -117,3 +117,11 @@ def test_copies_of_the_same_reports_do_not_multiply_themes() -> None:
     labels = cluster_vectors(copies, 1.0, seed=0)
     assert len(set(labels.tolist())) == len(set(cluster_vectors(vectors, 1.0).tolist()))
     assert adjusted_rand_score(np.tile(truth, 4), labels) > 0.9
+
+
+def test_themes_made_of_near_copies_are_kept_apart() -> None:
+    """When most reports are near-copies, the copies are the themes (not noise to drop)."""
+    groups = np.repeat(np.eye(5, 64, dtype=np.float32), 6, axis=0)
+    groups[np.arange(30), 10 + np.arange(30)] = 0.05
+    labels = cluster_vectors(groups, 1.0)
+    assert adjusted_rand_score(np.repeat(np.arange(5), 6), labels) == pytest.approx(1.0)
