@@ -81,17 +81,22 @@ class App:
         await self.services.db.close()
 
 
-def _no_nul(value: str | None) -> str | None:
-    return value.replace("\x00", "") if value else value
+HANDLE_CHARS = 200  # the members table's handle column; platform names are far shorter
+
+
+def _clean(value: str | None, limit: int | None = None) -> str | None:
+    cleaned = value.replace("\x00", "") if value else value
+    return cleaned[:limit] if cleaned and limit else cleaned
 
 
 def without_nul(incoming: Incoming) -> Incoming:
-    """NUL never means anything in chat text, and PostgreSQL text cannot hold it."""
+    """NUL never means anything in chat text, and PostgreSQL text cannot hold it; names
+    and titles are cut to fit their columns rather than failing the whole message."""
     return replace(
         incoming,
-        text=_no_nul(incoming.text) or "",
-        user_handle=_no_nul(incoming.user_handle),
-        chat_title=_no_nul(incoming.chat_title),
+        text=_clean(incoming.text) or "",
+        user_handle=_clean(incoming.user_handle, HANDLE_CHARS),
+        chat_title=_clean(incoming.chat_title, HANDLE_CHARS),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Endorsement, Person, Report, ReportTheme, Theme
@@ -120,3 +120,14 @@ async def find_by_message(
     )
     row = (await session.execute(query)).first()
     return (int(row[0]), row[1]) if row is not None else None
+
+
+async def report_texts(session: AsyncSession, report_ids: Sequence[int]) -> dict[int, str]:
+    query = select(Report.id, Report.text).where(Report.id.in_(report_ids))
+    return {int(i): str(t) for i, t in (await session.execute(query)).all()}
+
+
+async def set_vectors(session: AsyncSession, vectors: dict[int, bytes]) -> None:
+    """Re-embedded reports keep their new vectors, so a representation change costs once."""
+    for report_id, vector in vectors.items():
+        await session.execute(update(Report).where(Report.id == report_id).values(vector=vector))

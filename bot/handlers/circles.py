@@ -91,6 +91,9 @@ async def _new(ctx: Context) -> list[Reply]:
     match = _NEW.fullmatch(ctx.args.strip())
     if match is None:
         return [Reply(NEW_USAGE)]
+    too_long = _too_long(match["name"], match["focus"])
+    if too_long:
+        return [Reply(too_long)]
     try:
         place = resolve_place(match["place"])
     except ValueError as problem:
@@ -110,6 +113,17 @@ async def _new(ctx: Context) -> list[Reply]:
             "Once it's approved you'll be its first coordinator."
         )
     ]
+
+
+MAX_NAME, MAX_FOCUS = 80, 280  # within the circles table's columns
+
+
+def _too_long(name: str, focus: str | None) -> str | None:
+    if len(name.strip()) > MAX_NAME:
+        return f"Please keep a circle's name under {MAX_NAME} characters. Nothing was saved."
+    if focus and len(focus.strip()) > MAX_FOCUS:
+        return f"Please keep the focus under {MAX_FOCUS} characters. Nothing was saved."
+    return None
 
 
 async def _approve(ctx: Context, name: str) -> list[Reply]:

@@ -14,6 +14,7 @@ from bot.services.recluster import Reclusterer
 from bot.services.reports import ReportService
 from bot.services.themes import ThemeService
 from config.settings import Settings
+from nlp.vectors import representation
 from storage.db import Database
 
 
@@ -33,7 +34,7 @@ class Services:
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
-    themes = ThemeService(db, settings)
+    themes = ThemeService(db, settings, representation(nlp.nlp)[1])
     circles = CircleService(db)
     return Services(
         settings=settings,
@@ -44,7 +45,7 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         reports=ReportService(db, settings, nlp, themes),
         circles=circles,
         digests=DigestBuilder(db, nlp, settings.min_people),
-        reclusterer=Reclusterer(db, themes),
+        reclusterer=Reclusterer(db, themes, nlp),
         introductions=IntroductionService(db),
         discovery=DiscoveryService(db, circles),
     )

@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.nlp_worker import NlpWorker
 from bot.services.themes import ThemeService, group_phrases
 from nlp.analysis import vector_from_bytes, vector_to_bytes
 from nlp.cluster import cluster_vectors, normalise
@@ -39,9 +40,10 @@ def _theme_ids_for(
 
 
 class Reclusterer:
-    def __init__(self, db: Database, themes: ThemeService) -> None:
+    def __init__(self, db: Database, themes: ThemeService, nlp: NlpWorker) -> None:
         self.db = db
         self.themes = themes
+        self.nlp = nlp
 
     async def run(self) -> ReclusterSummary:
         """The database lease keeps two processes (say a bot and a worker) from re-clustering
@@ -58,9 +60,11 @@ class Reclusterer:
             pinned = await curation_store.curated_theme_ids(session)
         if not rows:
             return ReclusterSummary(0, before, before, 0)
-        vectors = np.vstack([vector_from_bytes(v) for _, v, _ in rows if v is not None])
-        granularity = self.themes.settings.theme_granularity
-        clusters = await asyncio.to_thread(cluster_vectors, vectors, granularity)
+        vectors = await self._current_vectors(rows)
+        settings = self.themes.settings
+        clusters = await asyncio.to_thread(
+            cluster_vectors, vectors, settings.theme_granularity, settings.seed
+        )
         clusters = pin_clusters([t for _, _, t in rows], clusters, pinned)
         inherited = inherit_ids([t for _, _, t in rows], [int(c) for c in clusters])
         async with self.db.transaction() as session:
@@ -71,6 +75,23 @@ class Reclusterer:
             await self._write(session, rows, vectors, theme_of)
             after = len(await store.live_themes(session))
         return ReclusterSummary(len(rows), before, after, len(inherited))
+
+    async def _current_vectors(self, rows: list[VectorRow]) -> Matrix:
+        """Stored vectors, re-embedding (and re-storing) any made by another model."""
+        vectors = [vector_from_bytes(v) for _, v, _ in rows if v is not None]
+        stale = [i for i, v in enumerate(vectors) if len(v) != self.themes.dim]
+        if stale:
+            ids = [rows[i][0] for i in stale]
+            async with self.db.transaction() as session:
+                texts = await report_store.report_texts(session, ids)
+            fresh = await self.nlp.analyse([texts[r] for r in ids])
+            for position, analysis in zip(stale, fresh, strict=True):
+                vectors[position] = analysis.vector
+            async with self.db.transaction() as session:
+                await report_store.set_vectors(
+                    session, {r: vector_to_bytes(a.vector) for r, a in zip(ids, fresh, strict=True)}
+                )
+        return np.vstack(vectors)
 
     async def _write(
         self, session: AsyncSession, rows: list[VectorRow], vectors: Matrix, theme_of: list[int]

@@ -7,6 +7,7 @@ without a pass over all reports; it is changed only after the database commit su
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ from storage import themes as store
 from storage.db import Database
 from storage.models import Theme
 
-VECTOR_DIM = 300
+log = logging.getLogger("groundswell.themes")
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,11 @@ class Placement:
 
 
 class ThemeService:
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, dim: int) -> None:
         self.db = db
         self.settings = settings
-        self.index = ThemeIndex(dim=VECTOR_DIM)
+        self.dim = dim  # the width of the vectors this process's pipeline makes
+        self.index = ThemeIndex(dim=dim)
         self.lock = asyncio.Lock()  # one placement at a time keeps centroids consistent
         self.last_seen_id = 0
 
@@ -53,12 +55,22 @@ class ThemeService:
         self._add_to_index(themes)
 
     def _add_to_index(self, themes: list[Theme]) -> None:
+        """Themes whose centroids come from another representation (another model) are
+        left out until `groundswell recluster` re-embeds their reports."""
+        stale = 0
         for theme in themes:
             self.last_seen_id = max(self.last_seen_id, theme.id)
-            if theme.centroid:
-                vector = vector_from_bytes(theme.centroid)
-                self.index.dim = len(vector)
-                self.index.add(theme.id, vector)
+            if not theme.centroid:
+                continue
+            vector = vector_from_bytes(theme.centroid)
+            if len(vector) != self.dim:
+                stale += 1
+                continue
+            self.index.add(theme.id, vector)
+        if stale:
+            log.warning(
+                "%d themes were made with another model; run `groundswell recluster`", stale
+            )
 
     async def place(self, session: AsyncSession, analysis: Analysis) -> Placement:
         """Join the nearest theme when close enough, else open a new one (caller holds lock).
