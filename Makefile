@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test bench bench-quick clean
 
 run: $(STAMP)
 	$(BIN)/groundswell run
@@ -24,8 +24,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-bench: $(STAMP)
-	$(BIN)/python -m bench
+bench: $(STAMP)  ## clustering quality, ingest, scale (bench/README.md); ~10-15 min on 2 cores
+	bench/run_all.sh
+
+bench-quick: $(STAMP)  ## subsets, 10k scale only, one timing run; ~3-5 min
+	bench/run_all.sh --quick
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
