@@ -31,6 +31,7 @@ class Command:
     min_role: Role = Role.MEMBER
     private_only: bool = False
     usage: str = ""
+    personal: bool = False  # acts on the caller's own rows: needs someone who sent /start
 
     def check(self, ctx: Context) -> bool:
         parsed = parse_command(ctx.incoming.text) if ctx.incoming.kind is EventKind.TEXT else None
@@ -42,8 +43,12 @@ class Command:
 
 @dataclass(frozen=True)
 class ButtonRoute:
+    """Buttons can be forged (any client can send any callback data), so they are gated by
+    role like commands; from MEMBER up they act on the tapper's own rows."""
+
     prefix: str
     handler: Handler
+    min_role: Role = Role.MEMBER
 
     def check(self, ctx: Context) -> bool:
         data = ctx.incoming.button_data or ""
@@ -73,20 +78,36 @@ class Router:
         for command in self.commands:
             if command.check(ctx):
                 return await self._run_command(command, ctx)
-        routes: list[ButtonRoute | StateRoute] = [*self.buttons, *self.states]
-        for route in routes:
-            if route.check(ctx):
-                return await route.handler(ctx)
+        for button in self.buttons:
+            if button.check(ctx):
+                refused = gate(ctx, button.min_role, button.min_role >= Role.MEMBER)
+                return refused if refused is not None else await button.handler(ctx)
+        for state in self.states:
+            if state.check(ctx):
+                return await state.handler(ctx)
         return await self.fallback(ctx)
 
     async def _run_command(self, command: Command, ctx: Context) -> list[Reply]:
-        if not command.allowed(ctx):
-            if ctx.caller.role is Role.STRANGER and command.min_role is Role.MEMBER:
-                return [Reply("Please send /start first so I can explain what I keep and why.")]
-            return [Reply(REFUSAL)]
+        refused = gate(ctx, command.min_role, command.personal)
+        if refused is not None:
+            return refused
         if command.private_only and not ctx.incoming.is_private:
             return [Reply(f"Please use /{command.name} in a private chat with me.")]
         return await command.handler(ctx)
+
+
+START_FIRST = "Please send /start first so I can explain what I keep and why."
+
+
+def gate(ctx: Context, min_role: Role, personal: bool) -> list[Reply] | None:
+    """The refusal for this caller, or None when they may go on."""
+    if ctx.caller.role < min_role:
+        if ctx.caller.role is Role.STRANGER and min_role is Role.MEMBER:
+            return [Reply(START_FIRST)]
+        return [Reply(REFUSAL)]
+    if personal and ctx.caller.person_id is None:
+        return [Reply(START_FIRST)]  # an organiser from settings who never sent /start
+    return None
 
 
 def visible_commands(commands: Sequence[Command], role: Role) -> list[Command]:

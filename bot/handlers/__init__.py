@@ -19,8 +19,15 @@ def core_commands() -> list[Command]:
     anyone, member, coord = Role.STRANGER, Role.MEMBER, Role.COORDINATOR
     return [
         Command("start", onboarding.start, "agree to the notice and set up", anyone),
-        Command("report", reporting.report, "tell me about a barrier", member, usage="TEXT"),
-        Command("mine", reporting.mine, "your reports", member, private_only=True),
+        Command(
+            "report",
+            reporting.report,
+            "tell me about a barrier",
+            member,
+            usage="TEXT",
+            personal=True,
+        ),
+        Command("mine", reporting.mine, "your reports", member, private_only=True, personal=True),
         Command(
             "withdraw",
             reporting.withdraw,
@@ -28,12 +35,15 @@ def core_commands() -> list[Command]:
             member,
             private_only=True,
             usage="N",
+            personal=True,
         ),
         Command("themes", themes.themes, "barriers others share", member),
-        Command("metoo", themes.metoo, "add your voice to a theme", member, usage="N"),
+        Command(
+            "metoo", themes.metoo, "add your voice to a theme", member, usage="N", personal=True
+        ),
         Command("circles", circles.circles, "local circles", member),
-        Command("join", circles.join, "join a circle", member, usage="NAME"),
-        Command("leave", circles.leave, "leave a circle", member, usage="NAME"),
+        Command("join", circles.join, "join a circle", member, usage="NAME", personal=True),
+        Command("leave", circles.leave, "leave a circle", member, usage="NAME", personal=True),
         Command(
             "link", circles.link, "link this group to a circle (coordinators)", member, usage="NAME"
         ),
@@ -42,7 +52,9 @@ def core_commands() -> list[Command]:
         Command("coordinators", coordinators, "a circle's coordinators", member, usage="NAME"),
         Command("appoint", appoint, "make a coordinator", coord, usage="NAME @handle"),
         Command("unappoint", unappoint, "remove a coordinator", coord, usage="NAME @handle"),
-        Command("offers", offers, "introduction offers on or off", member, usage="on|off"),
+        Command(
+            "offers", offers, "introduction offers on or off", member, usage="on|off", personal=True
+        ),
         Command("digest", digest.digest, "shared-demand digest (organisers, coordinators)", member),
         Command(
             "theme",
@@ -74,10 +86,10 @@ def build_router(extra: list[Command] | None = None) -> Router:
     return Router(
         commands=commands,
         buttons=[
-            ButtonRoute("consent", onboarding.consent_answer),
-            ButtonRoute("area", onboarding.work_area_answer),
+            ButtonRoute("consent", onboarding.consent_answer, Role.STRANGER),
+            ButtonRoute("area", onboarding.work_area_answer, Role.STRANGER),
             ButtonRoute("report", reporting.confirm_report),
-            ButtonRoute("forget", privacy.confirm_forget),
+            ButtonRoute("forget", privacy.confirm_forget, Role.STRANGER),
             ButtonRoute("metoo", themes.metoo),
             ButtonRoute("join", join_button),
             ButtonRoute("intro", intro_answer),

@@ -174,11 +174,6 @@ def test_every_rule_is_for_a_registered_command() -> None:
     assert set(POLICY) <= set(COMMANDS), set(POLICY) - set(COMMANDS)
 
 
-@pytest.mark.xfail(
-    reason="organisers named in settings pass the role gate before /start, and /offers, "
-    "/mine, /withdraw and /metoo then assert person_id (reported to the lead)",
-    strict=False,
-)
 @pytest.mark.parametrize("command", ["offers", "mine", "withdraw", "metoo"])
 def test_an_organiser_who_never_started_gets_an_answer_not_an_error(
     command: str, tmp_path: Path, nlp: Language
@@ -194,11 +189,6 @@ def test_an_organiser_who_never_started_gets_an_answer_not_an_error(
     assert got != "error", said
 
 
-@pytest.mark.xfail(
-    reason="button routes have no role gate: a forged 'metoo:N' tap from someone who never "
-    "sent /start hits themes.metoo's assert person_id (found by tests/fuzz; reported)",
-    strict=False,
-)
 def test_a_stranger_tapping_a_forged_metoo_button_gets_an_answer(
     tmp_path: Path, nlp: Language
 ) -> None:

@@ -40,12 +40,6 @@ huge = st.integers(4_001, 30_000).map(lambda n: ("Long barrier. " * (n // 14 + 1
 NOT_STARTED = ("stranger", "consent", "place", "work_area")
 
 
-def known_bug(situation: str, shape: str, button: str) -> bool:
-    """Found by this test and reported; pinned by an xfail reproduction in
-    tests/authz/test_authorisation.py so it cannot be forgotten. Remove once fixed."""
-    return shape == "button" and button == "metoo" and situation in NOT_STARTED
-
-
 def fuzz_settings(examples: int) -> hsettings:
     return hsettings(
         max_examples=examples,
@@ -92,7 +86,6 @@ def every_input_anywhere(running: Running, examples: int) -> None:
     def one(
         situation: str, shape: str, command: str, button: str, text: str, group: bool
     ) -> None:
-        assume(not known_bug(situation, shape, button))
         failures.records.clear()
         user = runner.run(talk.enter(situation))
         if shape == "command":
