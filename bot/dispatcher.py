@@ -1,9 +1,9 @@
 """Receiving is separate from handling: adapters put events on a queue, and a fixed number
 of workers handle them, so one slow or failing message never blocks or kills the rest.
 
-Events are sharded by (platform, chat, user) so one person's messages are handled in the
-order they were sent (a button tap never overtakes the question it answers), while
-different people are handled concurrently.
+Each (platform, chat, user) has its own queue, handled in the order it was sent (a button
+tap never overtakes the question it answers). Workers take people in turn, one message at a
+time, so a flood from one person waits behind everyone else instead of in front of them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import zlib
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 from bot.messages import Incoming, Outgoing
@@ -20,30 +20,41 @@ log = logging.getLogger("groundswell.dispatcher")
 
 Handle = Callable[[Incoming], Awaitable[list[Outgoing]]]
 Deliver = Callable[[Outgoing], Awaitable[None]]
+Key = tuple[str, str, str]
 
 
-def shard_of(incoming: Incoming, shards: int) -> int:
-    key = f"{incoming.platform}\x1f{incoming.chat_id}\x1f{incoming.user_id}".encode()
-    return zlib.crc32(key) % shards
+def key_of(incoming: Incoming) -> Key:
+    return (incoming.platform, incoming.chat_id, incoming.user_id)
 
 
 class Dispatcher:
     def __init__(self, handle: Handle, deliver: Deliver, concurrency: int = 8) -> None:
         self.handle = handle
         self.deliver = deliver
-        self.queues: list[asyncio.Queue[Incoming]] = [asyncio.Queue() for _ in range(concurrency)]
+        self.concurrency = concurrency
+        self.pending: dict[Key, deque[Incoming]] = {}
+        self.turns: asyncio.Queue[Key] = asyncio.Queue()  # whose turn is next, round robin
+        self._unfinished = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
         self._workers: list[asyncio.Task[None]] = []
 
     async def submit(self, incoming: Incoming) -> None:
-        await self.queues[shard_of(incoming, len(self.queues))].put(incoming)
+        key = key_of(incoming)
+        self._unfinished += 1
+        self._idle.clear()
+        if key in self.pending:
+            self.pending[key].append(incoming)  # already queued or being handled
+            return
+        self.pending[key] = deque([incoming])
+        self.turns.put_nowait(key)
 
     async def start(self) -> None:
-        self._workers = [asyncio.create_task(self._work(q)) for q in self.queues]
+        self._workers = [asyncio.create_task(self._work()) for _ in range(self.concurrency)]
 
     async def join(self) -> None:
         """Wait until everything submitted so far has been handled and delivered."""
-        for queue in self.queues:
-            await queue.join()
+        await self._idle.wait()
 
     async def stop(self) -> None:
         for worker in self._workers:
@@ -53,13 +64,23 @@ class Dispatcher:
                 await worker
         self._workers = []
 
-    async def _work(self, queue: asyncio.Queue[Incoming]) -> None:
+    async def _work(self) -> None:
         while True:
-            incoming = await queue.get()
+            key = await self.turns.get()
+            incoming = self.pending[key].popleft()
             try:
                 await self._process(incoming)
             finally:
-                queue.task_done()
+                self._finish(key)
+
+    def _finish(self, key: Key) -> None:
+        if self.pending[key]:
+            self.turns.put_nowait(key)  # back of the line: others go first
+        else:
+            del self.pending[key]
+        self._unfinished -= 1
+        if self._unfinished == 0:
+            self._idle.set()
 
     async def _process(self, incoming: Incoming) -> None:
         try:
