@@ -18,6 +18,7 @@ from bot.digests.render import render_json, render_markdown, render_text
 from bot.runtime import Runtime, configured_platforms
 from config.settings import Settings
 from storage.digests import Scope
+from storage.locks import LockBusy
 
 err = Console(stderr=True, highlight=False)
 
@@ -78,6 +79,8 @@ async def recluster(args: argparse.Namespace, settings: Settings) -> int:
     app = await App.create(settings)
     try:
         summary = await app.services.reclusterer.run()
+    except LockBusy as busy:
+        raise CliError(f"another process is re-clustering ({busy}); try again later") from None
     finally:
         await app.close()
     print(
