@@ -60,33 +60,33 @@ def read_rows(path: Path, limit: int, result: ImportResult) -> Iterator[Row]:
 async def import_csv(
     app: App, path: Path, progress: Callable[[int], None] | None = None, batch: int = 256
 ) -> ImportResult:
-    """Bad rows are reported with line numbers; good rows are kept."""
+    """Bad rows are reported with line numbers; good rows are kept, a batch per commit."""
     result = ImportResult()
     rows = list(read_rows(path, app.settings.max_report_chars, result))
+    people: dict[str, int] = {}
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
         analyses = await app.services.nlp.analyse([r.text for r in chunk])
-        for row, analysis in zip(chunk, analyses, strict=True):
-            await _store_row(app, row, analysis)
-            result.imported += 1
+        reports = [await report_for(app, row, people) for row in chunk]
+        await app.services.reports.store_many(list(zip(reports, analyses, strict=True)))
+        result.imported += len(chunk)
         if progress is not None:
             progress(len(chunk))
     return result
 
 
-async def _store_row(app: App, row: Row, analysis: object) -> None:
-    from nlp.analysis import Analysis
-
-    assert isinstance(analysis, Analysis)
-    people = app.services.people
-    incoming = Incoming(platform=IMPORT_PLATFORM, chat_id="import", user_id=row.reporter)
-    person_id = await people.ensure_person(incoming)
+async def report_for(app: App, row: Row, people: dict[str, int]) -> Report:
+    """The same reporter value is the same person (set up once per import)."""
     place = resolve_place(row.place) if row.place else None
-    if place is not None:
-        await people.set_place(person_id, place.name, place.key, place.region)
-    await people.finish_onboarding(person_id, "imported")
+    if row.reporter not in people:
+        service = app.services.people
+        incoming = Incoming(platform=IMPORT_PLATFORM, chat_id="import", user_id=row.reporter)
+        people[row.reporter] = await service.ensure_person(incoming)
+        if place is not None:
+            await service.set_place(people[row.reporter], place.name, place.key, place.region)
+        await service.finish_onboarding(people[row.reporter], "imported")
     report = Report(
-        person_id=person_id,
+        person_id=people[row.reporter],
         text=row.text,
         place=place.name if place else None,
         place_key=place.key if place else None,
@@ -96,7 +96,7 @@ async def _store_row(app: App, row: Row, analysis: object) -> None:
     )
     if row.created_at is not None:
         report.created_at = row.created_at
-    await app.services.reports.store(report, analysis, reach=False)
+    return report
 
 
 EXPORT_COLUMNS = ("id", "created_at", "place", "theme_id", "theme_label", "text")

@@ -103,6 +103,26 @@ class ReportService:
             return ReportOutcome(report.id, placement.theme_id, "", 0, 0, placement.is_new)
         return await self._outcome(report.id, placement.theme_id, placement.is_new)
 
+    async def store_many(self, pairs: list[tuple[Report, Analysis]]) -> None:
+        """A batch (the CSV import) in one transaction: one commit, not one per report.
+        If it fails nothing is kept, and the theme index is reloaded from the database."""
+        placements = []
+        async with self.themes.lock:
+            try:
+                async with self.db.transaction() as session:
+                    for report, analysis in pairs:
+                        report.vector = vector_to_bytes(analysis.vector)
+                        report.phrases = list(analysis.phrases)
+                        placement = await self.themes.place(session, analysis)
+                        self.themes.commit_placement(placement)  # later rows may join it
+                        placements.append(placement)
+                        await store.add_report(
+                            session, report, placement.theme_id, placement.similarity
+                        )
+            except Exception:
+                await self.themes.load()
+                raise
+
     async def _already_stored(self, message: Incoming | Report) -> ReportOutcome | None:
         """Idempotency: the same platform message, re-sent after a crash or redelivered,
         gets the first report's acknowledgement again instead of a second report."""
