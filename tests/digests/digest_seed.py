@@ -14,7 +14,7 @@ from nlp.analysis import Analysis
 from storage.models import Circle, Endorsement, Person, Report
 
 NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
-DIM = 300
+DIM = 512  # the default encoder's width: other widths count as another model's vectors
 
 
 def cur(days: float) -> datetime:
