@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Endorsement, Person, Report, ReportTheme, Theme
@@ -19,6 +19,14 @@ async def add_report(
     session.add(ReportTheme(report_id=report.id, theme_id=theme_id, similarity=similarity))
     await session.flush()
     return report
+
+
+async def add_reports(session: AsyncSession, placed: Sequence[tuple[Report, int, float]]) -> None:
+    """A batch of reports with their themes, in two statements' worth of flushes."""
+    session.add_all([report for report, _, _ in placed])
+    await session.flush()
+    rows = [{"report_id": r.id, "theme_id": t, "similarity": s} for r, t, s in placed]
+    await session.execute(insert(ReportTheme), rows)
 
 
 async def reports_of(session: AsyncSession, person_id: int) -> list[tuple[Report, int | None]]:

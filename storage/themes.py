@@ -45,9 +45,9 @@ async def create_theme(session: AsyncSession, label: str, centroid: bytes) -> Th
     return theme
 
 
-async def grow_theme(session: AsyncSession, theme_id: int, centroid: bytes) -> None:
+async def grow_theme(session: AsyncSession, theme_id: int, centroid: bytes, by: int = 1) -> None:
     await session.execute(
-        update(Theme).where(Theme.id == theme_id).values(centroid=centroid, size=Theme.size + 1)
+        update(Theme).where(Theme.id == theme_id).values(centroid=centroid, size=Theme.size + by)
     )
 
 

@@ -106,19 +106,20 @@ class ReportService:
     async def store_many(self, pairs: list[tuple[Report, Analysis]]) -> None:
         """A batch (the CSV import) in one transaction: one commit, not one per report.
         If it fails nothing is kept, and the theme index is reloaded from the database."""
-        placements = []
+        for report, analysis in pairs:
+            report.vector = vector_to_bytes(analysis.vector)
+            report.phrases = list(analysis.phrases)
         async with self.themes.lock:
             try:
                 async with self.db.transaction() as session:
-                    for report, analysis in pairs:
-                        report.vector = vector_to_bytes(analysis.vector)
-                        report.phrases = list(analysis.phrases)
-                        placement = await self.themes.place(session, analysis)
-                        self.themes.commit_placement(placement)  # later rows may join it
-                        placements.append(placement)
-                        await store.add_report(
-                            session, report, placement.theme_id, placement.similarity
-                        )
+                    placements = await self.themes.place_batch(session, [a for _, a in pairs])
+                    await store.add_reports(
+                        session,
+                        [
+                            (report, p.theme_id, p.similarity)
+                            for (report, _), p in zip(pairs, placements, strict=True)
+                        ],
+                    )
             except Exception:
                 await self.themes.load()
                 raise

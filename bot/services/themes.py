@@ -92,6 +92,45 @@ class ThemeService:
         theme = await store.create_theme(session, label, vector_to_bytes(analysis.vector))
         return Placement(theme.id, 1.0, True, analysis.vector)
 
+    async def place_batch(self, session: AsyncSession, analyses: list[Analysis]) -> list[Placement]:
+        """Place a batch in one transaction (caller holds the lock): each touched theme's
+        centre is read and written once, not once per report. The index sees each placement
+        at once so later reports can join themes opened earlier in the batch; the caller
+        reloads it if the transaction fails."""
+        self._add_to_index(await store.themes_after(session, self.last_seen_id))
+        sums: dict[int, NDArray[np.float32]] = {}
+        grown: dict[int, int] = {}
+        placements = []
+        for analysis in analyses:
+            placement = await self._place_in_batch(session, analysis, sums)
+            if not placement.is_new:
+                grown[placement.theme_id] = grown.get(placement.theme_id, 0) + 1
+            placements.append(placement)
+        for theme_id, count in grown.items():
+            await store.grow_theme(session, theme_id, vector_to_bytes(sums[theme_id]), count)
+        return placements
+
+    async def _place_in_batch(
+        self, session: AsyncSession, analysis: Analysis, sums: dict[int, NDArray[np.float32]]
+    ) -> Placement:
+        theme_id, similarity = self.index.nearest(analysis.vector)
+        if theme_id is not None and similarity >= self.threshold and theme_id not in sums:
+            current = await store.lock_centroid(session, theme_id)
+            if current:
+                sums[theme_id] = vector_from_bytes(current)
+            else:
+                self.index.remove(theme_id)  # retired by another process's re-clustering
+                return await self._place_in_batch(session, analysis, sums)
+        if theme_id is not None and similarity >= self.threshold:
+            sums[theme_id] = sums[theme_id] + analysis.vector
+            self.index.set_sum(theme_id, sums[theme_id])
+            return Placement(theme_id, similarity, False, sums[theme_id])
+        label = label_themes({0: [analysis.phrases]}).get(0, "unlabelled")
+        theme = await store.create_theme(session, label, vector_to_bytes(analysis.vector))
+        placement = Placement(theme.id, 1.0, True, analysis.vector)
+        self.commit_placement(placement)
+        return placement
+
     def commit_placement(self, placement: Placement) -> None:
         """After the transaction commits, let the index see the change."""
         if placement.theme_id not in self.index.ids:
