@@ -79,12 +79,8 @@ async def report_for(app: App, row: Row, people: dict[str, int]) -> Report:
     """The same reporter value is the same person (set up once per import)."""
     place = resolve_place(row.place) if row.place else None
     if row.reporter not in people:
-        service = app.services.people
         incoming = Incoming(platform=IMPORT_PLATFORM, chat_id="import", user_id=row.reporter)
-        people[row.reporter] = await service.ensure_person(incoming)
-        if place is not None:
-            await service.set_place(people[row.reporter], place.name, place.key, place.region)
-        await service.finish_onboarding(people[row.reporter], "imported")
+        people[row.reporter] = await app.services.people.imported(incoming, place)
     report = Report(
         person_id=people[row.reporter],
         text=row.text,

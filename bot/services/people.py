@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Caller
 from bot.messages import Incoming
+from bot.places_lookup import PlaceAnswer
 from bot.roles import Role
 from config.settings import Settings
 from storage import circles as circle_store
@@ -83,6 +84,20 @@ class PeopleService:
                 person = await store.create_person(
                     session, incoming.platform, incoming.user_id, incoming.user_handle
                 )
+            return person.id
+
+    async def imported(self, incoming: Incoming, place: PlaceAnswer | None) -> int:
+        """A reporter from a CSV import, set up in one transaction (one commit, not three)."""
+        async with self.db.transaction() as session:
+            person = await store.find_person(session, incoming.platform, incoming.user_id)
+            if person is None:
+                person = await store.create_person(
+                    session, incoming.platform, incoming.user_id, incoming.user_handle
+                )
+            if place is not None:
+                person.place, person.place_key, person.region = place.name, place.key, place.region
+            person.work_area = person.work_area or "imported"
+            person.onboarded = True
             return person.id
 
     async def consent(self, person_id: int) -> None:
