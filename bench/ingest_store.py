@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.common import load
 from bot.app import App
-from bot.batch import Row, report_for
+from bot.batch import Row, report_for, set_up_reporters
 from config.settings import load_settings
 from nlp.model import load_model
 
@@ -39,7 +39,8 @@ async def store_rate(nlp, texts: list[str], folder: Path, run: int) -> float:  #
         for first in range(0, len(rows), 256):
             chunk = rows[first : first + 256]
             analyses = await app.services.nlp.analyse([r.text for r in chunk])
-            reports = [await report_for(app, row, people) for row in chunk]
+            await set_up_reporters(app, chunk, people)
+            reports = [report_for(row, people) for row in chunk]
             await app.services.reports.store_many(list(zip(reports, analyses, strict=True)))
         return len(rows) / (time.perf_counter() - start)
     finally:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.app import App
 from bot.messages import Incoming
-from bot.places_lookup import resolve_place
+from bot.places_lookup import PlaceAnswer, resolve_place
 from bot.services.reports import ReportRejected, check_text
 from storage import reports as report_store
 from storage.models import Report
@@ -67,7 +67,8 @@ async def import_csv(
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
         analyses = await app.services.nlp.analyse([r.text for r in chunk])
-        reports = [await report_for(app, row, people) for row in chunk]
+        await set_up_reporters(app, chunk, people)
+        reports = [report_for(row, people) for row in chunk]
         await app.services.reports.store_many(list(zip(reports, analyses, strict=True)))
         result.imported += len(chunk)
         if progress is not None:
@@ -75,12 +76,26 @@ async def import_csv(
     return result
 
 
-async def report_for(app: App, row: Row, people: dict[str, int]) -> Report:
-    """The same reporter value is the same person (set up once per import)."""
-    place = resolve_place(row.place) if row.place else None
-    if row.reporter not in people:
-        incoming = Incoming(platform=IMPORT_PLATFORM, chat_id="import", user_id=row.reporter)
-        people[row.reporter] = await app.services.people.imported(incoming, place)
+async def set_up_reporters(app: App, rows: list[Row], people: dict[str, int]) -> None:
+    """The same reporter value is the same person; new ones are set up a batch at a time."""
+    new: dict[str, Row] = {}
+    for row in rows:
+        if row.reporter not in people:
+            new.setdefault(row.reporter, row)
+    reporters = [
+        (Incoming(platform=IMPORT_PLATFORM, chat_id="import", user_id=name), place_of(row))
+        for name, row in new.items()
+    ]
+    ids = await app.services.people.imported(reporters)
+    people.update(zip(new, ids, strict=True))
+
+
+def place_of(row: Row) -> PlaceAnswer | None:
+    return resolve_place(row.place) if row.place else None
+
+
+def report_for(row: Row, people: dict[str, int]) -> Report:
+    place = place_of(row)
     report = Report(
         person_id=people[row.reporter],
         text=row.text,

@@ -86,19 +86,10 @@ class PeopleService:
                 )
             return person.id
 
-    async def imported(self, incoming: Incoming, place: PlaceAnswer | None) -> int:
-        """A reporter from a CSV import, set up in one transaction (one commit, not three)."""
+    async def imported(self, reporters: list[tuple[Incoming, PlaceAnswer | None]]) -> list[int]:
+        """Reporters from a CSV import, set up together in one transaction."""
         async with self.db.transaction() as session:
-            person = await store.find_person(session, incoming.platform, incoming.user_id)
-            if person is None:
-                person = await store.create_person(
-                    session, incoming.platform, incoming.user_id, incoming.user_handle
-                )
-            if place is not None:
-                person.place, person.place_key, person.region = place.name, place.key, place.region
-            person.work_area = person.work_area or "imported"
-            person.onboarded = True
-            return person.id
+            return [await _imported_person(session, i, place) for i, place in reporters]
 
     async def consent(self, person_id: int) -> None:
         async with self.db.transaction() as session:
@@ -163,3 +154,18 @@ async def _collect(session: AsyncSession, person_id: int) -> dict[str, Any]:
         rows = await session.scalars(select(table).where(column == person_id))
         data[name] = [store.row_as_dict(row) for row in rows]
     return data
+
+
+async def _imported_person(
+    session: AsyncSession, incoming: Incoming, place: PlaceAnswer | None
+) -> int:
+    person = await store.find_person(session, incoming.platform, incoming.user_id)
+    if person is None:
+        person = await store.create_person(
+            session, incoming.platform, incoming.user_id, incoming.user_handle
+        )
+    if place is not None:
+        person.place, person.place_key, person.region = place.name, place.key, place.region
+    person.work_area = person.work_area or "imported"
+    person.onboarded = True
+    return person.id
