@@ -73,6 +73,8 @@ async def work_area_answer(ctx: Context) -> list[Reply]:
     if person_id is None or ctx.state != "work_area":
         return [Reply("Please send /start to begin.")]
     area = (ctx.incoming.button_data or "area:Other").split(":", 1)[1]
+    if area not in WORK_AREAS:
+        area = "Other"  # button data can be forged; only the offered answers are kept
     await ctx.services.people.finish_onboarding(person_id, area)
     join_note = await _join_from_link(ctx, person_id)
     await clear_state(ctx)
