@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Endorsement, Person, Report, ReportTheme, Theme
+from storage.models import Endorsement, Report, ReportTheme, Theme
 
 
 async def add_report(
@@ -93,10 +93,6 @@ async def reports_for_export(
     if since is not None:
         query = query.where(Report.created_at >= since)
     return [(r, t) for r, t in (await session.execute(query)).all()]
-
-
-async def person_place(session: AsyncSession, person_id: int) -> str | None:
-    return await session.scalar(select(Person.place_key).where(Person.id == person_id))
 
 
 async def theme_phrases(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -81,13 +81,6 @@ async def replace_assignments(
     ]
     if rows:
         await session.execute(insert(ReportTheme), rows)
-
-
-async def retire_themes(session: AsyncSession, theme_ids: Sequence[int], into: int | None) -> None:
-    if theme_ids:
-        await session.execute(
-            update(Theme).where(Theme.id.in_(theme_ids)).values(merged_into=into or -1)
-        )
 
 
 async def move_endorsements(session: AsyncSession, moves: Mapping[int, int]) -> None:

@@ -118,17 +118,6 @@ class PeopleService:
         async with self.db.transaction() as session:
             await store.delete_person(session, person_id)
 
-    async def handle_of(
-        self, person_id: int, platform: str | None = None
-    ) -> tuple[str, str] | None:
-        """(platform, handle) of a person, preferring the given platform."""
-        async with self.db.transaction() as session:
-            members = await store.identities(session, person_id)
-        members.sort(key=lambda m: m.platform != platform)
-        for member in members:
-            return member.platform, member.handle or f"user {member.platform_user_id}"
-        return None
-
     async def export(self, person_id: int) -> dict[str, Any]:
         """Everything stored about the person, one list per table."""
         async with self.db.transaction() as session:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.context import Caller
 from bot.messages import Incoming
 from bot.nlp_worker import NlpWorker
-from bot.services.themes import ThemeService, group_phrases
+from bot.services.themes import Placement, ThemeService, group_phrases
 from config.settings import Settings
 from nlp.analysis import Analysis, vector_to_bytes
 from nlp.labels import label_themes
@@ -84,16 +84,8 @@ class ReportService:
 
     async def store(self, report: Report, analysis: Analysis, reach: bool = True) -> ReportOutcome:
         """Place an analysed report in a theme and commit both together."""
-        report.vector = vector_to_bytes(analysis.vector)
-        report.phrases = list(analysis.phrases)
         try:
-            async with self.themes.lock:
-                async with self.db.transaction() as session:
-                    placement = await self.themes.place(session, analysis)
-                    await store.add_report(
-                        session, report, placement.theme_id, placement.similarity
-                    )
-                self.themes.commit_placement(placement)
+            [placement] = await self.store_many([(report, analysis)])
         except IntegrityError:
             already = await self._already_stored(report)
             if already is None:
@@ -103,9 +95,10 @@ class ReportService:
             return ReportOutcome(report.id, placement.theme_id, "", 0, 0, placement.is_new)
         return await self._outcome(report.id, placement.theme_id, placement.is_new)
 
-    async def store_many(self, pairs: list[tuple[Report, Analysis]]) -> None:
-        """A batch (the CSV import) in one transaction: one commit, not one per report.
-        If it fails nothing is kept, and the theme index is reloaded from the database."""
+    async def store_many(self, pairs: list[tuple[Report, Analysis]]) -> list[Placement]:
+        """Reports with their themes in one transaction: one commit for a whole batch (the
+        CSV import) or for one chat report. If it fails nothing is kept, and the theme index
+        (which saw the placements as they were made) is reloaded from the database."""
         for report, analysis in pairs:
             report.vector = vector_to_bytes(analysis.vector)
             report.phrases = list(analysis.phrases)
@@ -113,16 +106,13 @@ class ReportService:
             try:
                 async with self.db.transaction() as session:
                     placements = await self.themes.place_batch(session, [a for _, a in pairs])
-                    await store.add_reports(
-                        session,
-                        [
-                            (report, p.theme_id, p.similarity)
-                            for (report, _), p in zip(pairs, placements, strict=True)
-                        ],
-                    )
+                    placed = zip(pairs, placements, strict=True)
+                    rows = [(report, p.theme_id, p.similarity) for (report, _), p in placed]
+                    await store.add_reports(session, rows)
             except Exception:
                 await self.themes.load()
                 raise
+        return placements
 
     async def _already_stored(self, message: Incoming | Report) -> ReportOutcome | None:
         """Idempotency: the same platform message, re-sent after a crash or redelivered,

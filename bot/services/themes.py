@@ -72,29 +72,10 @@ class ThemeService:
                 "%d themes were made with another model; run `groundswell recluster`", stale
             )
 
-    async def place(self, session: AsyncSession, analysis: Analysis) -> Placement:
-        """Join the nearest theme when close enough, else open a new one (caller holds lock).
-
-        Other processes may share the database, so their new themes are picked up first and
-        the chosen theme's centroid is read (row-locked) from the database, not from memory.
-        """
-        self._add_to_index(await store.themes_after(session, self.last_seen_id))
-        theme_id, similarity = self.index.nearest(analysis.vector)
-        if theme_id is not None and similarity >= self.threshold:
-            current = await store.lock_centroid(session, theme_id)
-            if current:
-                new_sum = vector_from_bytes(current) + analysis.vector
-                await store.grow_theme(session, theme_id, vector_to_bytes(new_sum))
-                return Placement(theme_id, similarity, False, new_sum)
-            self.index.remove(theme_id)  # retired by another process's re-clustering
-            return await self.place(session, analysis)
-        label = label_themes({0: [analysis.phrases]}).get(0, "unlabelled")
-        theme = await store.create_theme(session, label, vector_to_bytes(analysis.vector))
-        return Placement(theme.id, 1.0, True, analysis.vector)
-
     async def place_batch(self, session: AsyncSession, analyses: list[Analysis]) -> list[Placement]:
-        """Place a batch in one transaction (caller holds the lock): each touched theme's
-        centre is read and written once, not once per report. The index sees each placement
+        """Place reports in one transaction (caller holds the lock). Other processes may share
+        the database: their new themes are picked up first, and each touched theme's centre
+        is read (row-locked) and written once, not once per report. The index sees each placement
         at once so later reports can join themes opened earlier in the batch; the caller
         reloads it if the transaction fails."""
         self._add_to_index(await store.themes_after(session, self.last_seen_id))
