@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.common import load
 from bot.app import App
-from bot.batch import Row, report_for, set_up_reporters
+from bot.batch import Row, import_rows
 from config.settings import load_settings
 from nlp.model import load_model
 
@@ -33,15 +33,9 @@ async def store_rate(nlp, texts: list[str], folder: Path, run: int) -> float:  #
     url = f"sqlite+aiosqlite:///{folder / f'ingest-{run}.db'}"
     app = await App.create(load_settings(_env_file=None, database_url=url), nlp=nlp)
     rows = [Row(n, t, "Leeds", f"r{n % 200}", None) for n, t in enumerate(texts)]
-    people: dict[str, int] = {}
     try:
         start = time.perf_counter()
-        for first in range(0, len(rows), 256):
-            chunk = rows[first : first + 256]
-            analyses = await app.services.nlp.analyse([r.text for r in chunk])
-            await set_up_reporters(app, chunk, people)
-            reports = [report_for(row, people) for row in chunk]
-            await app.services.reports.store_many(list(zip(reports, analyses, strict=True)))
+        await import_rows(app, rows)
         return len(rows) / (time.perf_counter() - start)
     finally:
         await app.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -11,9 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import App
-from bot.messages import Incoming
 from bot.places_lookup import PlaceAnswer, resolve_place
 from bot.services.reports import ReportRejected, check_text
+from nlp.analysis import Analysis
 from storage import reports as report_store
 from storage.models import Report
 
@@ -63,17 +64,46 @@ async def import_csv(
     """Bad rows are reported with line numbers; good rows are kept, a batch per commit."""
     result = ImportResult()
     rows = list(read_rows(path, app.settings.max_report_chars, result))
-    people: dict[str, int] = {}
-    for start in range(0, len(rows), batch):
-        chunk = rows[start : start + batch]
-        analyses = await app.services.nlp.analyse([r.text for r in chunk])
-        await set_up_reporters(app, chunk, people)
-        reports = [report_for(row, people) for row in chunk]
-        await app.services.reports.store_many(list(zip(reports, analyses, strict=True)))
-        result.imported += len(chunk)
-        if progress is not None:
-            progress(len(chunk))
+    result.imported = await import_rows(app, rows, progress, batch)
     return result
+
+
+async def import_rows(
+    app: App, rows: list[Row], progress: Callable[[int], None] | None = None, batch: int = 256
+) -> int:
+    """Store rows a batch per commit, while spaCy (on its own thread) already analyses the
+    next batch: the database work hides behind the embedding instead of adding to it."""
+    chunks = [rows[start : start + batch] for start in range(0, len(rows), batch)]
+    people: dict[str, int] = {}
+    stored = 0
+    upcoming = _analyse_soon(app, chunks, 0)
+    try:
+        for number, chunk in enumerate(chunks):
+            analyses = await upcoming
+            upcoming = _analyse_soon(app, chunks, number + 1)
+            await _store_chunk(app, chunk, analyses, people)
+            stored += len(chunk)
+            if progress is not None:
+                progress(len(chunk))
+    finally:
+        upcoming.cancel()
+    return stored
+
+
+def _analyse_soon(app: App, chunks: list[list[Row]], number: int) -> asyncio.Future[list[Analysis]]:
+    if number >= len(chunks):
+        done: asyncio.Future[list[Analysis]] = asyncio.get_running_loop().create_future()
+        done.set_result([])
+        return done
+    return asyncio.ensure_future(app.services.nlp.analyse([r.text for r in chunks[number]]))
+
+
+async def _store_chunk(
+    app: App, chunk: list[Row], analyses: list[Analysis], people: dict[str, int]
+) -> None:
+    await set_up_reporters(app, chunk, people)
+    reports = [report_for(row, people) for row in chunk]
+    await app.services.reports.store_many(list(zip(reports, analyses, strict=True)))
 
 
 async def set_up_reporters(app: App, rows: list[Row], people: dict[str, int]) -> None:
@@ -82,11 +112,8 @@ async def set_up_reporters(app: App, rows: list[Row], people: dict[str, int]) ->
     for row in rows:
         if row.reporter not in people:
             new.setdefault(row.reporter, row)
-    reporters = [
-        (Incoming(platform=IMPORT_PLATFORM, chat_id="import", user_id=name), place_of(row))
-        for name, row in new.items()
-    ]
-    ids = await app.services.people.imported(reporters)
+    reporters = [(name, place_of(row)) for name, row in new.items()]
+    ids = await app.services.people.imported(IMPORT_PLATFORM, reporters)
     people.update(zip(new, ids, strict=True))
 
 

@@ -22,14 +22,35 @@ async def find_person(session: AsyncSession, platform: str, user_id: str) -> Per
 async def create_person(
     session: AsyncSession, platform: str, user_id: str, handle: str | None
 ) -> Person:
-    person = Person()
-    session.add(person)
+    [person] = await create_people(session, platform, [(user_id, handle)])
+    return person
+
+
+async def create_people(
+    session: AsyncSession, platform: str, identities: list[tuple[str, str | None]]
+) -> list[Person]:
+    """New people with one identity each, in two multi-row inserts however many there are."""
+    people = [Person() for _ in identities]
+    session.add_all(people)
     await session.flush()
-    session.add(
+    session.add_all(
         Member(person_id=person.id, platform=platform, platform_user_id=user_id, handle=handle)
+        for person, (user_id, handle) in zip(people, identities, strict=True)
     )
     await session.flush()
-    return person
+    return people
+
+
+async def people_by_identity(
+    session: AsyncSession, platform: str, user_ids: list[str]
+) -> dict[str, Person]:
+    """Known people among many identities, in one query (the CSV import's reporters)."""
+    query = (
+        select(Member.platform_user_id, Person)
+        .join(Person, Member.person_id == Person.id)
+        .where(Member.platform == platform, Member.platform_user_id.in_(user_ids))
+    )
+    return {user_id: person for user_id, person in (await session.execute(query)).all()}
 
 
 async def record_consent(session: AsyncSession, person_id: int, scope: str, version: str) -> None:

@@ -86,10 +86,20 @@ class PeopleService:
                 )
             return person.id
 
-    async def imported(self, reporters: list[tuple[Incoming, PlaceAnswer | None]]) -> list[int]:
-        """Reporters from a CSV import, set up together in one transaction."""
+    async def imported(
+        self, platform: str, reporters: list[tuple[str, PlaceAnswer | None]]
+    ) -> list[int]:
+        """Reporters from a CSV import, set up together in one transaction with a few
+        multi-row statements: an import without a reporter column has a new person per row."""
+        user_ids = [user_id for user_id, _ in reporters]
         async with self.db.transaction() as session:
-            return [await _imported_person(session, i, place) for i, place in reporters]
+            known = await store.people_by_identity(session, platform, user_ids)
+            new_ids = [u for u in dict.fromkeys(user_ids) if u not in known]
+            created = await store.create_people(session, platform, [(u, None) for u in new_ids])
+            known.update(zip(new_ids, created, strict=True))
+            for user_id, place in reporters:
+                _mark_imported(known[user_id], place)
+            return [known[user_id].id for user_id in user_ids]
 
     async def consent(self, person_id: int) -> None:
         async with self.db.transaction() as session:
@@ -145,16 +155,8 @@ async def _collect(session: AsyncSession, person_id: int) -> dict[str, Any]:
     return data
 
 
-async def _imported_person(
-    session: AsyncSession, incoming: Incoming, place: PlaceAnswer | None
-) -> int:
-    person = await store.find_person(session, incoming.platform, incoming.user_id)
-    if person is None:
-        person = await store.create_person(
-            session, incoming.platform, incoming.user_id, incoming.user_handle
-        )
+def _mark_imported(person: Person, place: PlaceAnswer | None) -> None:
     if place is not None:
         person.place, person.place_key, person.region = place.name, place.key, place.region
     person.work_area = person.work_area or "imported"
     person.onboarded = True
-    return person.id
