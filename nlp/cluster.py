@@ -100,6 +100,13 @@ class ThemeIndex:
         if self._matrix is not None and self._matrix.shape[0] == len(self.ids):
             self._matrix[position] = normalise(self.sums[position])
 
+    def rename(self, old_id: int, new_id: int) -> None:
+        """A provisional id becomes the id the database gave the theme."""
+        position = self.position(old_id)
+        self.ids[position] = new_id
+        del self._positions[old_id]
+        self._positions[new_id] = position
+
     def remove(self, theme_id: int) -> None:
         if theme_id in self.ids:
             position = self.position(theme_id)

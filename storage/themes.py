@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Endorsement, ReportTheme, Theme
@@ -21,14 +22,19 @@ async def themes_after(session: AsyncSession, last_id: int) -> list[Theme]:
     return list(await session.scalars(query))
 
 
-async def lock_centroid(session: AsyncSession, theme_id: int) -> bytes | None:
-    """The live theme's current centroid sum, row-locked on PostgreSQL until commit."""
+async def lock_centroids(session: AsyncSession, theme_ids: list[int]) -> dict[int, bytes]:
+    """Current centroid sums of those themes still live, row-locked on PostgreSQL until
+    commit, in one query. A theme missing from the answer was retired by re-clustering."""
+    if not theme_ids:
+        return {}
     query = (
-        select(Theme.centroid)
-        .where(Theme.id == theme_id, Theme.merged_into.is_(None))
+        select(Theme.id, Theme.centroid)
+        .where(Theme.id.in_(theme_ids), Theme.merged_into.is_(None))
+        .order_by(Theme.id)
         .with_for_update()
     )
-    return await session.scalar(query)
+    rows = (await session.execute(query)).all()
+    return {theme_id: centroid for theme_id, centroid in rows if centroid}
 
 
 async def get_theme(session: AsyncSession, theme_id: int) -> Theme | None:
@@ -45,10 +51,26 @@ async def create_theme(session: AsyncSession, label: str, centroid: bytes) -> Th
     return theme
 
 
-async def grow_theme(session: AsyncSession, theme_id: int, centroid: bytes, by: int = 1) -> None:
-    await session.execute(
-        update(Theme).where(Theme.id == theme_id).values(centroid=centroid, size=Theme.size + by)
+async def create_themes(session: AsyncSession, rows: list[tuple[str, bytes, int]]) -> list[int]:
+    """New themes (label, centroid sum, size) in one multi-row insert; their ids in order."""
+    themes = [Theme(label=label, centroid=centroid, size=size) for label, centroid, size in rows]
+    session.add_all(themes)
+    await session.flush()
+    return [theme.id for theme in themes]
+
+
+async def grow_themes(session: AsyncSession, rows: list[tuple[int, bytes, int]]) -> None:
+    """New centroid sums and added sizes (theme id, centroid, by) in one executemany."""
+    if not rows:
+        return
+    table = cast(Table, Theme.__table__)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("theme_id"))
+        .values(centroid=bindparam("new_centroid"), size=table.c.size + bindparam("grown_by"))
     )
+    params = [{"theme_id": t, "new_centroid": c, "grown_by": by} for t, c, by in rows]
+    await session.execute(statement, params)
 
 
 async def shrink_theme(session: AsyncSession, theme_id: int) -> None:

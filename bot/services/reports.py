@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.context import Caller
 from bot.messages import Incoming
 from bot.nlp_worker import NlpWorker
-from bot.services.themes import Placement, ThemeService, group_phrases
+from bot.services.themes import Placement, ThemeService, ThemesRetired, group_phrases
 from config.settings import Settings
 from nlp.analysis import Analysis, vector_to_bytes
 from nlp.labels import label_themes
@@ -104,14 +104,20 @@ class ReportService:
             report.phrases = list(analysis.phrases)
         async with self.themes.lock:
             try:
-                async with self.db.transaction() as session:
-                    placements = await self.themes.place_batch(session, [a for _, a in pairs])
-                    placed = zip(pairs, placements, strict=True)
-                    rows = [(report, p.theme_id, p.similarity) for (report, _), p in placed]
-                    await store.add_reports(session, rows)
-            except Exception:
-                await self.themes.load()
-                raise
+                return await self._place_and_add(pairs)
+            except ThemesRetired:  # another process re-clustered: place among its themes
+                return await self._place_and_add(pairs)
+
+    async def _place_and_add(self, pairs: list[tuple[Report, Analysis]]) -> list[Placement]:
+        try:
+            async with self.db.transaction() as session:
+                placements = await self.themes.place_batch(session, [a for _, a in pairs])
+                placed = zip(pairs, placements, strict=True)
+                rows = [(report, p.theme_id, p.similarity) for (report, _), p in placed]
+                await store.add_reports(session, rows)
+        except Exception:
+            await self.themes.load()  # the index saw placements that were rolled back
+            raise
         return placements
 
     async def _already_stored(self, message: Incoming | Report) -> ReportOutcome | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,7 +31,28 @@ class Placement:
     theme_id: int
     similarity: float
     is_new: bool
-    vector_sum: NDArray[np.float32]
+
+
+@dataclass
+class BatchPlan:
+    """Where a batch's reports go, before the database has seen any of it."""
+
+    chosen: list[tuple[int, float]] = field(default_factory=list)
+    opened: list[int] = field(default_factory=list)  # provisional ids of new themes
+    added: dict[int, NDArray[np.float32]] = field(default_factory=dict)  # vectors per theme
+    counts: dict[int, int] = field(default_factory=dict)
+    phrases: dict[int, list[list[str]]] = field(default_factory=dict)
+
+    def add(self, theme_id: int, similarity: float, analysis: Analysis) -> None:
+        self.chosen.append((theme_id, similarity))
+        before = self.added.get(theme_id)
+        self.added[theme_id] = analysis.vector if before is None else before + analysis.vector
+        self.counts[theme_id] = self.counts.get(theme_id, 0) + 1
+        self.phrases.setdefault(theme_id, []).append(list(analysis.phrases))
+
+
+class ThemesRetired(Exception):
+    """Another process re-clustered while this one placed reports: reload and try again."""
 
 
 class ThemeService:
@@ -73,52 +94,62 @@ class ThemeService:
             )
 
     async def place_batch(self, session: AsyncSession, analyses: list[Analysis]) -> list[Placement]:
-        """Place reports in one transaction (caller holds the lock). Other processes may share
-        the database: their new themes are picked up first, and each touched theme's centre
-        is read (row-locked) and written once, not once per report. The index sees each placement
-        at once so later reports can join themes opened earlier in the batch; the caller
-        reloads it if the transaction fails."""
+        """Place reports in one transaction (caller holds the lock), in a fixed handful of
+        statements however large the batch. Other processes may share the database: their
+        new themes are picked up first, and every touched theme's centre is read (row-locked)
+        and written once. The index sees each placement at once so later reports can join
+        themes opened earlier in the batch; the caller reloads it if the transaction fails."""
         self._add_to_index(await store.themes_after(session, self.last_seen_id))
-        sums: dict[int, NDArray[np.float32]] = {}
-        grown: dict[int, int] = {}
-        placements = []
+        batch = self._assign(analyses)
+        await self._grow_existing(session, batch)
+        real_ids = await self._open_new(session, batch)
+        return [
+            Placement(real_ids.get(theme_id, theme_id), similarity, theme_id < 0)
+            for theme_id, similarity in batch.chosen
+        ]
+
+    def _assign(self, analyses: list[Analysis]) -> BatchPlan:
+        """Nearest theme for each report in memory; new themes get provisional ids below 0."""
+        batch = BatchPlan()
         for analysis in analyses:
-            placement = await self._place_in_batch(session, analysis, sums)
-            if not placement.is_new:
-                grown[placement.theme_id] = grown.get(placement.theme_id, 0) + 1
-            placements.append(placement)
-        for theme_id, count in grown.items():
-            await store.grow_theme(session, theme_id, vector_to_bytes(sums[theme_id]), count)
-        return placements
-
-    async def _place_in_batch(
-        self, session: AsyncSession, analysis: Analysis, sums: dict[int, NDArray[np.float32]]
-    ) -> Placement:
-        theme_id, similarity = self.index.nearest(analysis.vector)
-        if theme_id is not None and similarity >= self.threshold and theme_id not in sums:
-            current = await store.lock_centroid(session, theme_id)
-            if current:
-                sums[theme_id] = vector_from_bytes(current)
+            theme_id, similarity = self.index.nearest(analysis.vector)
+            if theme_id is None or similarity < self.threshold:
+                theme_id, similarity = -1 - len(batch.opened), 1.0
+                batch.opened.append(theme_id)
+                self.index.add(theme_id, analysis.vector)
             else:
-                self.index.remove(theme_id)  # retired by another process's re-clustering
-                return await self._place_in_batch(session, analysis, sums)
-        if theme_id is not None and similarity >= self.threshold:
-            sums[theme_id] = sums[theme_id] + analysis.vector
-            self.index.set_sum(theme_id, sums[theme_id])
-            return Placement(theme_id, similarity, False, sums[theme_id])
-        label = label_themes({0: [analysis.phrases]}).get(0, "unlabelled")
-        theme = await store.create_theme(session, label, vector_to_bytes(analysis.vector))
-        placement = Placement(theme.id, 1.0, True, analysis.vector)
-        self.commit_placement(placement)
-        return placement
+                self.index.absorb(theme_id, analysis.vector)
+            batch.add(theme_id, similarity, analysis)
+        return batch
 
-    def commit_placement(self, placement: Placement) -> None:
-        """After the transaction commits, let the index see the change."""
-        if placement.theme_id not in self.index.ids:
-            self.last_seen_id = max(self.last_seen_id, placement.theme_id)
-            self.index.add(placement.theme_id, placement.vector_sum)
-            return
-        self.index.set_sum(placement.theme_id, placement.vector_sum)
+    async def _grow_existing(self, session: AsyncSession, batch: BatchPlan) -> None:
+        joined = [theme_id for theme_id in batch.added if theme_id > 0]
+        current = await store.lock_centroids(session, joined)
+        if len(current) < len(joined):
+            raise ThemesRetired(sorted(set(joined) - current.keys()))
+        grown = []
+        for theme_id in joined:
+            vector_sum = vector_from_bytes(current[theme_id]) + batch.added[theme_id]
+            self.index.set_sum(theme_id, vector_sum)
+            grown.append((theme_id, vector_to_bytes(vector_sum), batch.counts[theme_id]))
+        await store.grow_themes(session, grown)
+
+    async def _open_new(self, session: AsyncSession, batch: BatchPlan) -> dict[int, int]:
+        """Insert the batch's new themes together and give them their real ids."""
+        rows = [
+            (
+                label_themes({0: batch.phrases[t]}).get(0, "unlabelled"),
+                vector_to_bytes(batch.added[t]),
+                batch.counts[t],
+            )
+            for t in batch.opened
+        ]
+        created = await store.create_themes(session, rows)
+        real_ids = dict(zip(batch.opened, created, strict=True))
+        for provisional, real in real_ids.items():
+            self.index.rename(provisional, real)
+            self.last_seen_id = max(self.last_seen_id, real)
+        return real_ids
 
     async def get(self, theme_id: int) -> Theme | None:
         async with self.db.transaction() as session:
