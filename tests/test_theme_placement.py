@@ -26,7 +26,8 @@ PARKING = [
 
 
 def rows_of(texts: list[str], first_line: int = 2) -> list[Row]:
-    return [Row(first_line + n, t, "Leeds", f"p{first_line + n}", None) for n, t in enumerate(texts)]
+    numbered = enumerate(texts, start=first_line)
+    return [Row(line, text, "Leeds", f"p{line}", None) for line, text in numbered]
 
 
 async def stored_themes(app: App) -> dict[int, tuple[int, list[int], bytes | None]]:
