@@ -160,15 +160,26 @@ async def place_people(
     return [(int(t), str(p), int(n)) for t, p, n in (await session.execute(query)).all()]
 
 
+@dataclass(frozen=True)
+class QuoteCandidate:
+    theme_id: int
+    report_id: int
+    text: str
+    person_id: int
+    place_key: str | None
+    vector: bytes | None
+
+
 async def quote_candidates(
     session: AsyncSession,
     scope: Scope,
     theme_ids: list[int],
     start: datetime,
     end: datetime,
-    per_theme: int = 6,
-) -> list[tuple[int, int, str, int, str | None]]:
-    """(theme, report, text, person, place) nearest each theme's centre first."""
+    per_theme: int = 8,
+) -> list[QuoteCandidate]:
+    """A theme's reports nearest its centre when they joined it, best first: the pool that
+    quotes are picked from (by today's centre, across people and places)."""
     candidates = (
         select(
             ReportTheme.theme_id,
@@ -176,6 +187,7 @@ async def quote_candidates(
             Report.text,
             Report.person_id,
             Report.place_key,
+            Report.vector,
             func.row_number()
             .over(
                 partition_by=ReportTheme.theme_id,
@@ -192,13 +204,19 @@ async def quote_candidates(
         )
     )
     ranked = _in_scope(candidates, scope).subquery()
-    query = select(
-        ranked.c.theme_id, ranked.c.id, ranked.c.text, ranked.c.person_id, ranked.c.place_key
-    ).where(ranked.c.rank <= per_theme)
-    return [
-        (int(a), int(b), str(c), int(d), e)
-        for a, b, c, d, e in (await session.execute(query)).all()
-    ]
+    query = (
+        select(
+            ranked.c.theme_id,
+            ranked.c.id,
+            ranked.c.text,
+            ranked.c.person_id,
+            ranked.c.place_key,
+            ranked.c.vector,
+        )
+        .where(ranked.c.rank <= per_theme)
+        .order_by(ranked.c.theme_id, ranked.c.rank)
+    )
+    return [QuoteCandidate(*row) for row in (await session.execute(query)).all()]
 
 
 async def themes_by_id(session: AsyncSession, theme_ids: list[int]) -> dict[int, Theme]:

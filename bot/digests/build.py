@@ -7,15 +7,38 @@ import hashlib
 from collections import OrderedDict, defaultdict
 from datetime import datetime
 
+import numpy as np
+from numpy.typing import NDArray
+
 from bot.digests.model import Digest, DigestTheme, NamedPlace
 from bot.nlp_worker import NlpWorker
+from nlp.analysis import vector_from_bytes
+from nlp.cluster import normalise
+from nlp.quotes import pick_quotes
 from storage import digests as store
 from storage.db import Database
-from storage.digests import Scope, ThemeCounts
+from storage.digests import QuoteCandidate, Scope, ThemeCounts
 from storage.models import Theme
 
 RISING, FALLING = 1.2, 0.8
 SCRUB_CACHE = 4096
+QUOTES_PER_THEME = 2
+
+
+def quote_space(
+    pool: list[QuoteCandidate], theme: Theme
+) -> tuple[NDArray[np.float32], NDArray[np.float32], list[int], list[str | None]]:
+    """Vectors and centre for pick_quotes. Where a vector is missing or from another model
+    (before `groundswell recluster`), every score is 0 and the pool's own order stands."""
+    vectors = [vector_from_bytes(c.vector) if c.vector else None for c in pool]
+    centre = vector_from_bytes(theme.centroid) if theme.centroid else None
+    if centre is None or any(v is None or len(v) != len(centre) for v in vectors):
+        flat = np.zeros((len(pool), 1), dtype=np.float32)
+        centre, matrix = np.zeros(1, dtype=np.float32), flat
+    else:
+        matrix = np.vstack([normalise(v) for v in vectors if v is not None])
+        centre = normalise(centre)
+    return matrix, centre, [c.person_id for c in pool], [c.place_key for c in pool]
 
 
 def trend_of(current: int, previous: int, min_people: int) -> str:
@@ -57,7 +80,7 @@ class DigestBuilder:
             themes = await store.themes_by_id(session, ids)
             places = await store.place_people(session, scope, ids, start, end)
             candidates = await store.quote_candidates(session, scope, ids, start, end)
-        quotes = await self._quotes(candidates)
+        quotes = await self._quotes(candidates, themes)
         named = self._named_places(places)
         items = tuple(
             self._item(c, themes[c.theme_id], before.get(c.theme_id, 0), named, quotes)
@@ -74,21 +97,22 @@ class DigestBuilder:
         return named
 
     async def _quotes(
-        self, rows: list[tuple[int, int, str, int, str | None]]
+        self, candidates: list[QuoteCandidate], themes: dict[int, Theme]
     ) -> dict[int, list[str]]:
-        """Up to two quotes a theme, from different people (and places where possible)."""
-        chosen: dict[int, list[tuple[int, str, int, str | None]]] = defaultdict(list)
-        for theme_id, report, text, person, place in rows:
-            picked = chosen[theme_id]
-            if len(picked) < 2 and all(
-                p != person and (pl != place or place is None) for _, _, p, pl in picked
-            ):
-                picked.append((report, text, person, place))
-        flat = [(t, report, text) for t, items in chosen.items() for report, text, _, _ in items]
-        scrubbed = await self.scrubbed([(report, text) for _, report, text in flat])
+        """Up to two quotes a theme: near its centre, from different people and places where
+        there are any, never two near-identical ones (nlp.quotes.pick_quotes)."""
+        pools: dict[int, list[QuoteCandidate]] = defaultdict(list)
+        for candidate in candidates:
+            pools[candidate.theme_id].append(candidate)
+        chosen = [
+            pool[row]
+            for theme_id, pool in pools.items()
+            for row in pick_quotes(*quote_space(pool, themes[theme_id]), n=QUOTES_PER_THEME)
+        ]
+        scrubbed = await self.scrubbed([(c.report_id, c.text) for c in chosen])
         out: dict[int, list[str]] = defaultdict(list)
-        for (theme_id, _, _), clean in zip(flat, scrubbed, strict=True):
-            out[theme_id].append(clean)
+        for candidate, clean in zip(chosen, scrubbed, strict=True):
+            out[candidate.theme_id].append(clean)
         return out
 
     async def scrubbed(self, reports: list[tuple[int, str]]) -> list[str]:

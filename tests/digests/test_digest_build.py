@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from digest_seed import NOW, Seeded, cur
+from digest_seed import NOW, REPORTS, Seeded, cur
 
 from bot.app import App
 from bot.digests.build import trend_of
@@ -89,6 +89,23 @@ async def test_quotes_are_scrubbed_and_from_different_people(app: App, seeded: S
             assert "@example.org" not in quote
     quotes = " ".join(items[seeded.themes["A"]].quotes)
     assert "jo.bloggs" not in quotes
+
+
+async def test_quotes_come_from_different_people_and_places(app: App, seeded: Seeded) -> None:
+    """Theme A's reporters this period: p1 twice, p2 and p3 in Leeds, p4 in York, p5 in Hull."""
+    items = by_id(await build(app))
+    author = {text: (who, place) for _, who, place, _, _, text in REPORTS}
+    quoted = [author[q] for q in items[seeded.themes["A"]].quotes if q in author]
+    assert len(quoted) == 2
+    assert len({who for who, _ in quoted}) == 2 and len({place for _, place in quoted}) == 2
+
+
+async def test_one_place_still_gets_two_people_quoted(app: App, seeded: Seeded) -> None:
+    """Theme B's reporters this period are p6, p7 and p8, all in Bradford."""
+    items = by_id(await build(app))
+    author = {text: who for _, who, _, _, _, text in REPORTS}
+    quoted = [author[q] for q in items[seeded.themes["B"]].quotes]
+    assert len(quoted) == 2 and len(set(quoted)) == 2
 
 
 @pytest.mark.parametrize(
