@@ -7,7 +7,6 @@ chosen once on CLINC150 (see bench/README.md).
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
@@ -19,7 +18,8 @@ from spacy.language import Language
 
 from bench.cluster_quality import evaluate, theme_sample
 from bench.common import DATA_DIR, DATA_SETS, load
-from bench.speed import ingest_rate, raw_pipe_rate, scale_run
+from bench.ingest_store import measure
+from bench.speed import scale_run
 from nlp.model import load_model
 from nlp.vectors import representation
 
@@ -65,26 +65,8 @@ def quality(
     return rows, np.vstack(vectors), samples
 
 
-def throughput(nlp: Language, args: argparse.Namespace, texts: list[str]) -> dict[str, object]:
-    raw_pipe_rate(nlp, texts[:200])  # warm-up: first batches pay for lazy loading
-    raw, ours = [], []
-    for run in range(args.runs):  # interleaved, alternating which goes first: the machine's
-        if run % 2:  # load changes minute to minute, so each ratio compares neighbours
-            ours.append(ingest_rate(nlp, texts))
-            raw.append(raw_pipe_rate(nlp, texts))
-        else:
-            raw.append(raw_pipe_rate(nlp, texts))
-            ours.append(ingest_rate(nlp, texts))
-    return {
-        "texts": len(texts),
-        "raw nlp.pipe /s": statistics.median(raw),
-        "embed+assign /s": statistics.median(ours),
-        "ratio": statistics.median(o / r for o, r in zip(ours, raw, strict=True)),
-    }
-
-
 QUALITY_COLUMNS = ["data", "method", "k", "NMI", "ARI", "ACC", "themes", "themes >=3", "cluster_s"]
-SPEED_COLUMNS = ["texts", "raw nlp.pipe /s", "embed+assign /s", "ratio"]
+SPEED_COLUMNS = ["texts", "raw nlp.pipe /s", "embed+assign+store /s", "ratio"]
 SCALE_COLUMNS = ["reports", "recluster_s", "peak_mb", "themes", "assign_median_ms", "assign_p99_ms"]
 
 
@@ -119,7 +101,8 @@ def main() -> None:
         table(rows, QUALITY_COLUMNS),
     )
     texts = load("stackoverflow", args.data_dir, 1000 if args.quick else 4000, seed=1).texts
-    section("Ingest throughput (no database)", table([throughput(nlp, args, texts)], SPEED_COLUMNS))
+    ingest = measure(nlp, texts, args.runs)
+    section("Ingest throughput (embed + assign + store on SQLite)", table([ingest], SPEED_COLUMNS))
     scale_section(vectors, args.quick, args.runs)
     section("Themes as an organiser sees them (quotes scrubbed)", "\n".join(samples))
     print(f"\n(total {time.perf_counter() - started:.0f} s)")

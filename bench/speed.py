@@ -1,5 +1,5 @@
-"""Ingest throughput (embed + assign) beside raw ``nlp.pipe`` with the same components, and
-incremental assignment latency and re-clustering time and peak memory at scale."""
+"""Raw ``nlp.pipe`` throughput (the ingest baseline, see ingest_store.py), incremental
+assignment latency, and re-clustering time and peak memory at scale."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ import numpy as np
 from numpy.typing import NDArray
 from spacy.language import Language
 
-from nlp.analysis import analyse
 from nlp.cluster import ThemeIndex, cluster_vectors, similarity_threshold
 from nlp.recluster import unit_rows
 
@@ -36,16 +35,6 @@ def place(index: ThemeIndex, vector: NDArray[np.float32], threshold: float, next
         return next_id
     index.add(next_id, vector)
     return next_id + 1
-
-
-def ingest_rate(nlp: Language, texts: Sequence[str]) -> float:
-    """Reports a second through analyse() and incremental assignment (no database)."""
-    index, next_id, threshold = ThemeIndex(dim=0), 0, similarity_threshold(1.0)
-    start = time.perf_counter()
-    for result in analyse(nlp, texts):
-        if not result.is_empty:
-            next_id = place(index, result.vector, threshold, next_id)
-    return len(texts) / (time.perf_counter() - start)
 
 
 def resample(vectors: NDArray[np.float32], n: int, seed: int) -> NDArray[np.float32]:
