@@ -146,9 +146,17 @@ async def _pending(ctx: Context) -> list[Reply]:
     return [Reply("\n".join(lines))]
 
 
+UNLINKED_ANNOUNCE = (
+    "This chat isn't linked to a circle, so there is no one to announce to from here. "
+    "Link it with /link NAME, or send /announce NAME TEXT to me privately."
+)
+
+
 async def announce(ctx: Context) -> list[Reply]:
     """A coordinator's message to every chat linked to the circle, on every platform."""
     target = await _announce_target(ctx)
+    if target is None and ctx.caller.is_organiser and not ctx.incoming.is_private:
+        return [Reply(UNLINKED_ANNOUNCE)]
     if target is None:
         return [Reply(REFUSAL)]
     found, text = target

@@ -67,10 +67,10 @@ def _link(actor: str, chat: str) -> str | None:
     return None if chat == PRIVATE or actor in (ORG, HERE) else "refused"
 
 
-def _announce(actor: str, chat: str) -> str | None:
-    """Its coordinators, from private or its own chat; an unlinked group has no circle to
-    announce to, so even an organiser is refused there."""
-    return None if actor in (ORG, HERE) and chat != UNLINKED else "refused"
+def _announce(actor: str, _chat: str) -> str | None:
+    """Its coordinators, from private or its own chat (the role gate refuses them elsewhere);
+    in an unlinked group an organiser is told how to link it or announce privately."""
+    return None if actor in (ORG, HERE) else "refused"
 
 
 def _digest(actor: str, chat: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from circle_support import onboard_on
 
 from adapters.testing import BotHarness
+from bot.handlers.circles import UNLINKED_ANNOUNCE
 
 
 async def _two_linked_chats(duo: BotHarness) -> None:
@@ -62,3 +63,11 @@ async def test_announce_without_linked_chats_says_how_to_link(bot: BotHarness) -
     await bot.push("olive", "/circle new York Circle place York")
     reply = await bot.push("olive", "/announce York Circle hello")
     assert reply[-1].text.startswith("York Circle has no linked chats yet")
+
+
+async def test_an_organiser_in_an_unlinked_group_is_told_how(bot: BotHarness) -> None:
+    await bot.onboard("olive", "York")
+    await bot.push("olive", "/circle new York Circle place York")
+    reply = await bot.push("olive", "/announce York Circle hello", group="unlinked-group")
+    assert [r.text for r in reply] == [UNLINKED_ANNOUNCE]
+    assert "/link NAME" in reply[0].text and "privately" in reply[0].text
