@@ -5,20 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from adapters.testing import BotHarness
+from barrier_texts import PROCUREMENT_A, PROCUREMENT_B, RISK
 
-PROCUREMENT_A = (
-    "Procurement rules mean we can't buy from the local social enterprise that runs our "
-    "befriending service; the tender framework only lets big contractors bid."
-)
-PROCUREMENT_B = (
-    "The council's procurement framework shuts out small local providers: the tender "
-    "process is too heavy for a social enterprise to bid for contracts."
-)
-RISK = (
-    "Our risk policy forbids us from letting a patient go home with family support even "
-    "when that is clearly in her interest; the risk assessment always says no."
-)
+from adapters.testing import BotHarness
 
 
 def theme_number(text: str) -> int:

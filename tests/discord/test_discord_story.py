@@ -8,6 +8,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
+from barrier_texts import PROCUREMENT_A, PROCUREMENT_B, PROCUREMENT_C, RISK
 from discord_world import Person, World, text_of
 from fake_discord import (
     APP_ID,
@@ -29,22 +30,6 @@ from bot.messages import Button
 from bot.runtime import Runtime
 from config.settings import Settings
 
-PROCUREMENT_A = (
-    "Procurement rules mean we can't buy from the local social enterprise that runs our "
-    "befriending service; the tender framework only lets big contractors bid."
-)
-PROCUREMENT_B = (
-    "The council's procurement framework shuts out small local providers: the tender "
-    "process is too heavy for a social enterprise to bid for contracts."
-)
-PROCUREMENT_C = (
-    "Tender rules and procurement frameworks stop us commissioning small local charities "
-    "and social enterprises; only large contractors can bid."
-)
-RISK = (
-    "Our risk policy forbids us from letting a patient go home with family support even "
-    "when that is clearly in her interest; the risk assessment always says no."
-)
 IN_CIRCLE = Place(CIRCLE_CHANNEL, GUILD_ID)
 
 

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 import tg_updates as tg
+from barrier_texts import PROCUREMENT_A, PROCUREMENT_B
 from fake_bot_api import BOT_USER, TOKEN, FakeBotApi
 from spacy.language import Language
 from tg_support import TelegramWorld, free_port, post_update
@@ -26,15 +27,6 @@ BEN = tg.user(702, None, "Ben")
 CHLOE = tg.user(703, "chloe", "Chloe")
 GROUP = tg.group_chat(-100500, "Leeds carers chat")
 BOT_NAME = BOT_USER["username"]
-
-PROCUREMENT_A = (
-    "Procurement rules mean we can't buy from the local social enterprise that runs our "
-    "befriending service; the tender framework only lets big contractors bid."
-)
-PROCUREMENT_B = (
-    "The council's procurement framework shuts out small local providers: the tender "
-    "process is too heavy for a social enterprise to bid for contracts."
-)
 
 
 def telegram_adapter(settings: Settings, runtime: Runtime) -> TelegramAdapter:
