@@ -30,7 +30,6 @@ class ReportOutcome:
     theme_label: str
     people: int
     places: int
-    is_new_theme: bool
 
 
 RELABEL_AT = frozenset({2, 3, 5, 8, 13, 21, 34, 55, 89})
@@ -92,8 +91,8 @@ class ReportService:
                 raise
             return already  # another process stored this very message a moment ago
         if not reach:
-            return ReportOutcome(report.id, placement.theme_id, "", 0, 0, placement.is_new)
-        return await self._outcome(report.id, placement.theme_id, placement.is_new)
+            return ReportOutcome(report.id, placement.theme_id, "", 0, 0)
+        return await self._outcome(report.id, placement.theme_id)
 
     async def store_many(self, pairs: list[tuple[Report, Analysis]]) -> list[Placement]:
         """Reports with their themes in one transaction: one commit for a whole batch (the
@@ -131,9 +130,9 @@ class ReportService:
             )
         if found is None:
             return None
-        return await self._outcome(found[0], found[1] or 0, False)
+        return await self._outcome(found[0], found[1] or 0)
 
-    async def _outcome(self, report_id: int, theme_id: int, is_new: bool) -> ReportOutcome:
+    async def _outcome(self, report_id: int, theme_id: int) -> ReportOutcome:
         async with self.db.transaction() as session:
             people, places = await store.theme_reach(session, theme_id)
             theme = await theme_store.get_theme(session, theme_id)
@@ -141,7 +140,7 @@ class ReportService:
                 rows = await store.theme_phrases(session, [theme_id])
                 theme.label = label_themes(group_phrases(rows)).get(theme_id, theme.label)
             label = (theme.name or theme.label) if theme else ""
-        return ReportOutcome(report_id, theme_id, label, people, places, is_new)
+        return ReportOutcome(report_id, theme_id, label, people, places)
 
     async def mine(self, person_id: int) -> list[tuple[Report, int | None]]:
         async with self.db.transaction() as session:

@@ -30,7 +30,6 @@ log = logging.getLogger("groundswell.themes")
 class Placement:
     theme_id: int
     similarity: float
-    is_new: bool
 
 
 @dataclass
@@ -104,7 +103,7 @@ class ThemeService:
         await self._grow_existing(session, batch)
         real_ids = await self._open_new(session, batch)
         return [
-            Placement(real_ids.get(theme_id, theme_id), similarity, theme_id < 0)
+            Placement(real_ids.get(theme_id, theme_id), similarity)
             for theme_id, similarity in batch.chosen
         ]
 
