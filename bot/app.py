@@ -52,7 +52,7 @@ class App:
     async def context(self, incoming: Incoming) -> Context:
         caller = await self.services.people.caller(incoming)
         key = StateKey(incoming.platform, incoming.chat_id, incoming.user_id)
-        async with self.services.db.transaction() as session:
+        async with self.services.db.reading() as session:
             row = await state_store.get_state(session, key)
         parsed = _split_args(incoming.text)
         return Context(

@@ -43,11 +43,17 @@ def _sqlite_no_implicit_begin(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN itself
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
-    """Take the write lock when the transaction starts. A deferred transaction that reads
-    and then writes fails at once with "database is locked" when another connection wrote
-    in between (the busy timeout cannot help an upgrade); waiting up front is safe."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+READS_ONLY = {"groundswell_reads_only": True, "postgresql_readonly": True}
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """Writers take the write lock when the transaction starts. A deferred transaction that
+    reads and then writes fails at once with "database is locked" when another connection
+    wrote in between (the busy timeout cannot help an upgrade); waiting up front is safe.
+    Readers (Database.reading) begin deferred: in WAL mode they read a snapshot and never
+    queue behind a writer."""
+    reads_only = connection.get_execution_options().get("groundswell_reads_only", False)
+    connection.exec_driver_sql("BEGIN DEFERRED" if reads_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -61,7 +67,7 @@ def make_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_no_implicit_begin)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(
         url,
@@ -121,6 +127,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        readers = self.engine.execution_options(**READS_ONLY)
+        self.reader_sessions = async_sessionmaker(readers, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -139,6 +147,13 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """Commit on success: callers acknowledge only after this block exits."""
         async with self.sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A transaction that only reads: on SQLite it does not wait for the write lock, on
+        PostgreSQL it is READ ONLY, so a write slipped in fails in the tests on PostgreSQL."""
+        async with self.reader_sessions() as session, session.begin():
             yield session
 
     async def close(self) -> None:

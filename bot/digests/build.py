@@ -73,7 +73,7 @@ class DigestBuilder:
         self, scope: Scope, scope_label: str, start: datetime, end: datetime, limit: int = 20
     ) -> Digest:
         previous_start = start - (end - start)
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             current, before = await store.period_counts(session, scope, previous_start, start, end)
             shown = sorted((c for c in current if c.people >= self.min_people), key=rank_key)
             ids = [c.theme_id for c in shown[:limit]]

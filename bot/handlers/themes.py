@@ -20,7 +20,7 @@ async def themes(ctx: Context) -> list[Reply]:
     """Themes shared by two or more people; exact counts only from ``min_people`` up."""
     k = ctx.services.settings.min_people
     end = datetime.now(UTC) + timedelta(days=1)
-    async with ctx.services.db.transaction() as session:
+    async with ctx.services.db.reading() as session:
         counts = [c for c in await digest_store.theme_counts(session, Scope(), ALL_TIME, end)]
         shared = [c for c in counts if c.people >= 2]
         titles = await digest_store.themes_by_id(session, [c.theme_id for c in shared])

@@ -22,15 +22,15 @@ class CircleService:
         self.db = db
 
     async def all(self) -> list[Circle]:
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             return await store.list_circles(session)
 
     async def find(self, name: str) -> Circle | None:
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             return await store.circle_by_key(session, circle_key(name))
 
     async def by_id(self, circle_id: int) -> Circle | None:
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             return await store.circle_by_id(session, circle_id)
 
     async def create(
@@ -68,7 +68,7 @@ class CircleService:
             return await store.leave(session, circle_id, person_id)
 
     async def mine(self, person_id: int) -> list[tuple[Circle, str]]:
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             return await store.circles_of(session, person_id)
 
     async def link(self, circle_id: int, platform: str, chat_id: str, title: str | None) -> None:
@@ -76,11 +76,11 @@ class CircleService:
             await store.link_chat(session, circle_id, platform, chat_id, title)
 
     async def chats(self, circle_id: int) -> list[CircleChat]:
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             return await store.chats_of(session, circle_id)
 
     async def pending(self) -> list[Circle]:
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             return await store.pending_circles(session)
 
     async def approve(self, circle_id: int) -> Circle | None:
@@ -99,12 +99,12 @@ class CircleService:
             await store.set_role(session, circle_id, person_id, role)
 
     async def role_of(self, circle_id: int, person_id: int) -> str | None:
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             row = await store.membership(session, circle_id, person_id)
             return row.role if row else None
 
     async def coordinators(self, circle_id: int) -> list[int]:
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             return await store.people_with_role(session, circle_id, COORDINATOR)
 
     async def linked_chats(self, circle_id: int) -> list[tuple[str, str]]:
@@ -113,7 +113,7 @@ class CircleService:
         return [(c.platform, c.chat_id) for c in await self.chats(circle_id)]
 
     async def theme_strength(self, theme_id: int) -> dict[int, int]:
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             return await store.theme_strength(session, theme_id)
 
     async def find_leading(self, text: str) -> tuple[Circle, str] | None:

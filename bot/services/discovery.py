@@ -49,7 +49,7 @@ class DiscoveryService:
 
     async def suggest(self, person_id: int, theme_id: int | None = None) -> list[Suggestion]:
         """Approved circles the person has not joined, best first, at most a few."""
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             person = await session.get(Person, person_id)
         if person is None:
             return []

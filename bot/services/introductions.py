@@ -69,7 +69,7 @@ class IntroductionService:
 
     async def contact(self, person_id: int, prefer: str | None = None) -> Contact | None:
         """The person's identity on ``prefer`` when they have one, else their first one."""
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             members = await store.identities(session, person_id)
         members.sort(key=lambda m: (m.platform != prefer, m.private_chat_id is None, m.id))
         return _contact(members[0]) if members else None
@@ -104,7 +104,7 @@ class IntroductionService:
 
     async def shared_circle_chats(self, a: int, b: int) -> list[tuple[str, list[str]]]:
         """Circles both people belong to that have linked chats: (name, platforms)."""
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             theirs = {c.id for c, _ in await circle_store.circles_of(session, b)}
             shared = [c for c, _ in await circle_store.circles_of(session, a) if c.id in theirs]
             found = []
@@ -120,7 +120,7 @@ class IntroductionService:
 
     async def people_by_handle(self, handle: str) -> list[int]:
         """Onboarded people known by this handle, user id, or "platform:user_id"."""
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             return await store.people_by_handle(session, handle)
 
 

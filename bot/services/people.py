@@ -36,7 +36,7 @@ class PeopleService:
         self.settings = settings
 
     async def caller(self, incoming: Incoming) -> Caller:
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             person = await store.find_person(session, incoming.platform, incoming.user_id)
             chat_circle = await circle_store.circle_for_chat(
                 session, incoming.platform, incoming.chat_id
@@ -130,7 +130,7 @@ class PeopleService:
 
     async def export(self, person_id: int) -> dict[str, Any]:
         """Everything stored about the person, one list per table."""
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             return await _collect(session, person_id)
 
 

@@ -124,7 +124,7 @@ class ReportService:
         gets the first report's acknowledgement again instead of a second report."""
         if message.message_id is None:
             return None
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             found = await store.find_by_message(
                 session, message.platform, message.chat_id, message.message_id
             )
@@ -133,17 +133,26 @@ class ReportService:
         return await self._outcome(found[0], found[1] or 0)
 
     async def _outcome(self, report_id: int, theme_id: int) -> ReportOutcome:
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             people, places = await store.theme_reach(session, theme_id)
             theme = await theme_store.get_theme(session, theme_id)
-            if theme is not None and theme.size in RELABEL_AT:
-                rows = await store.theme_phrases(session, [theme_id])
-                theme.label = label_themes(group_phrases(rows)).get(theme_id, theme.label)
-            label = (theme.name or theme.label) if theme else ""
+        if theme is not None and theme.size in RELABEL_AT:
+            theme.label = await self._relabel(theme_id, theme.label)
+        label = (theme.name or theme.label) if theme else ""
         return ReportOutcome(report_id, theme_id, label, people, places)
 
-    async def mine(self, person_id: int) -> list[tuple[Report, int | None]]:
+    async def _relabel(self, theme_id: int, label: str) -> str:
+        """A young theme's label is redone from all its reports as it grows."""
         async with self.db.transaction() as session:
+            rows = await store.theme_phrases(session, [theme_id])
+            label = label_themes(group_phrases(rows)).get(theme_id, label)
+            theme = await theme_store.get_theme(session, theme_id)
+            if theme is not None:
+                theme.label = label
+        return label
+
+    async def mine(self, person_id: int) -> list[tuple[Report, int | None]]:
+        async with self.db.reading() as session:
             return await store.reports_of(session, person_id)
 
     async def withdraw(self, person_id: int, report_id: int) -> bool:

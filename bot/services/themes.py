@@ -68,7 +68,7 @@ class ThemeService:
         return similarity_threshold(self.settings.theme_granularity)
 
     async def load(self) -> None:
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             themes = await store.live_themes(session)
         self.index.clear()
         self.last_seen_id = 0
@@ -151,7 +151,7 @@ class ThemeService:
         return real_ids
 
     async def get(self, theme_id: int) -> Theme | None:
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             return await store.get_theme(session, theme_id)
 
     async def endorse(self, theme_id: int, person_id: int, place_key: str | None) -> bool:
