@@ -45,7 +45,13 @@ class NlpWorker:
 
     async def _drain(self) -> None:
         while self._waiting:
-            await self._analyse_together(self._take_batch())
+            batch = self._take_batch()
+            try:
+                await self._analyse_together(batch)
+            except asyncio.CancelledError:  # closing: nobody is left to answer them
+                for _, future in batch:
+                    future.cancel()
+                raise
 
     def _take_batch(self) -> list[Request]:
         taken, size = 0, 0
@@ -82,5 +88,8 @@ class NlpWorker:
     def close(self) -> None:
         if self._drainer is not None:
             self._drainer.cancel()
+        for _, future in self._waiting:
+            future.cancel()
+        self._waiting.clear()
         self._executor.shutdown(wait=False, cancel_futures=True)
 

@@ -83,3 +83,14 @@ async def test_batches_stay_within_the_limit(nlp: Language, batches: list[list[s
         worker.close()
     assert [len(r) for r in results] == [1, MAX_BATCH_TEXTS, 1]
     assert all(len(batch) <= MAX_BATCH_TEXTS for batch in batches)
+
+
+async def test_closing_answers_every_waiting_request(nlp: Language) -> None:
+    """Nobody awaits forever: requests still queued, or in the batch being analysed, end
+    cancelled when the worker closes (the bot is shutting down)."""
+    worker = NlpWorker(nlp)
+    asked = [asyncio.create_task(worker.analyse([t])) for t in TEXTS]
+    await asyncio.sleep(0)  # the first batch is on the spaCy thread, the rest wait
+    worker.close()
+    outcomes = await asyncio.wait_for(asyncio.gather(*asked, return_exceptions=True), 10)
+    assert all(isinstance(o, asyncio.CancelledError) for o in outcomes)
