@@ -89,8 +89,10 @@ async def test_closing_answers_every_waiting_request(nlp: Language) -> None:
     """Nobody awaits forever: requests still queued, or in the batch being analysed, end
     cancelled when the worker closes (the bot is shutting down)."""
     worker = NlpWorker(nlp)
-    asked = [asyncio.create_task(worker.analyse([t])) for t in TEXTS]
-    await asyncio.sleep(0)  # the first batch is on the spaCy thread, the rest wait
+    first = asyncio.create_task(worker.analyse(TEXTS * 60))  # about a second of spaCy
+    await asyncio.sleep(0.1)  # the first batch is on the spaCy thread...
+    asked = [first, *(asyncio.create_task(worker.analyse([t])) for t in TEXTS)]
+    await asyncio.sleep(0)  # ...and the rest wait for it
     worker.close()
     outcomes = await asyncio.wait_for(asyncio.gather(*asked, return_exceptions=True), 10)
     assert all(isinstance(o, asyncio.CancelledError) for o in outcomes)
