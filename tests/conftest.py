@@ -13,6 +13,7 @@ from adapters.testing import BotHarness
 from bot.app import App
 from config.settings import Settings, load_settings
 from nlp.model import load_model
+from storage.db import Database
 
 pytest_plugins = ["db_backends"]  # `database_url`: every DB test runs on SQLite and PostgreSQL
 
@@ -20,6 +21,15 @@ pytest_plugins = ["db_backends"]  # `database_url`: every DB test runs on SQLite
 @pytest.fixture(scope="session")
 def nlp() -> Language:
     return load_model("auto")
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """A migrated database of its own, for tests of the storage layer without an App."""
+    db = Database(database_url)
+    await db.migrate()
+    yield db
+    await db.close()
 
 
 @pytest.fixture

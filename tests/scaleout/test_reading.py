@@ -5,7 +5,6 @@ into a reading transaction is refused on PostgreSQL, so the test runs there catc
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
@@ -13,14 +12,6 @@ from sqlalchemy.exc import DBAPIError
 
 from storage.db import Database
 from storage.models import Person
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    db = Database(database_url)
-    await db.migrate()
-    yield db
-    await db.close()
 
 
 async def count_people(db: Database) -> int:

@@ -19,14 +19,6 @@ ALICE = tg.user(601, "alice", "Alice")
 SECRET = "s3cret-token_1"
 
 
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    db = Database(database_url)
-    await db.migrate()
-    yield db
-    await db.close()
-
-
 async def run_once(settings: Settings, db: Database) -> EchoCore:
     """One adapter lifetime: start, take one event, stop (as a process restart would)."""
     core = EchoCore()

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from storage.db import Database
 from storage.models import SeenUpdate, utcnow
 from storage.updates import forget_seen_before, mark_seen, seen_in
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    db = Database(database_url)
-    await db.migrate()
-    yield db
-    await db.close()
 
 
 async def test_first_sighting_is_new_then_duplicate(database: Database) -> None:
