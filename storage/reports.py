@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Endorsement, Report, ReportTheme, Theme
-
-
-async def add_report(
-    session: AsyncSession, report: Report, theme_id: int, similarity: float
-) -> Report:
-    session.add(report)
-    await session.flush()
-    session.add(ReportTheme(report_id=report.id, theme_id=theme_id, similarity=similarity))
-    await session.flush()
-    return report
 
 
 async def add_reports(session: AsyncSession, placed: Sequence[tuple[Report, int, float]]) -> None:
@@ -132,6 +123,15 @@ async def report_texts(session: AsyncSession, report_ids: Sequence[int]) -> dict
 
 
 async def set_vectors(session: AsyncSession, vectors: dict[int, bytes]) -> None:
-    """Re-embedded reports keep their new vectors, so a representation change costs once."""
-    for report_id, vector in vectors.items():
-        await session.execute(update(Report).where(Report.id == report_id).values(vector=vector))
+    """Re-embedded reports keep their new vectors, so a representation change costs once;
+    one executemany, since after a model change that is every report."""
+    if not vectors:
+        return
+    table = cast(Table, Report.__table__)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("report_id"))
+        .values(vector=bindparam("new_vector"))
+    )
+    params = [{"report_id": r, "new_vector": v} for r, v in vectors.items()]
+    await session.execute(statement, params)

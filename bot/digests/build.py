@@ -30,15 +30,13 @@ def quote_space(
 ) -> tuple[NDArray[np.float32], NDArray[np.float32], list[int], list[str | None]]:
     """Vectors and centre for pick_quotes. Where a vector is missing or from another model
     (before `groundswell recluster`), every score is 0 and the pool's own order stands."""
+    people, places = [c.person_id for c in pool], [c.place_key for c in pool]
+    centre = vector_from_bytes(theme.centroid) if theme.centroid else np.zeros(0, np.float32)
     vectors = [vector_from_bytes(c.vector) if c.vector else None for c in pool]
-    centre = vector_from_bytes(theme.centroid) if theme.centroid else None
-    if centre is None or any(v is None or len(v) != len(centre) for v in vectors):
-        flat = np.zeros((len(pool), 1), dtype=np.float32)
-        centre, matrix = np.zeros(1, dtype=np.float32), flat
-    else:
-        matrix = np.vstack([normalise(v) for v in vectors if v is not None])
-        centre = normalise(centre)
-    return matrix, centre, [c.person_id for c in pool], [c.place_key for c in pool]
+    if len(centre) == 0 or any(v is None or len(v) != len(centre) for v in vectors):
+        return np.zeros((len(pool), 1), np.float32), np.zeros(1, np.float32), people, places
+    matrix = np.vstack([normalise(v) for v in vectors if v is not None])
+    return matrix, normalise(centre), people, places
 
 
 def trend_of(current: int, previous: int, min_people: int) -> str:

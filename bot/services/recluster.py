@@ -82,7 +82,7 @@ class Reclusterer:
         stale = [i for i, v in enumerate(vectors) if len(v) != self.themes.dim]
         if stale:
             ids = [rows[i][0] for i in stale]
-            async with self.db.transaction() as session:
+            async with self.db.reading() as session:
                 texts = await report_store.report_texts(session, ids)
             fresh = await self.nlp.analyse([texts[r] for r in ids])
             for position, analysis in zip(stale, fresh, strict=True):
