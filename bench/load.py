@@ -185,10 +185,7 @@ async def load_run(
                       percentile(latencies, 0.95))  # fmt: skip
 
 
-HEADER = (
-    "| backend | people | seconds | reports/s | p50 ms | p95 ms |\n"
-    "|---|---|---|---|---|---|"
-)
+HEADER = "| backend | people | seconds | reports/s | p50 ms | p95 ms |\n|---|---|---|---|---|---|"
 
 
 async def main(args: argparse.Namespace) -> None:

@@ -92,4 +92,3 @@ class NlpWorker:
             future.cancel()
         self._waiting.clear()
         self._executor.shutdown(wait=False, cancel_futures=True)
-

@@ -32,8 +32,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
 # About the person, so answered in their DM even when used in a guild channel.
-PERSONAL = frozenset({"start", "mine", "withdraw", "metoo", "join", "leave", "mydata",
-                      "forget"})
+PERSONAL = frozenset({"start", "mine", "withdraw", "metoo", "join", "leave", "mydata", "forget"})
 # Answered in the channel but seen only by the sender: a report stays in the channel's
 # context (so the core can credit the circle linked there) yet nobody else sees it.
 QUIET_IN_GUILD = frozenset({"help", "report"})
@@ -49,8 +48,9 @@ class Client(discord.Client):
         intents = discord.Intents.none()
         intents.guilds = True  # channel names and guild state for linked channels
         intents.dm_messages = True  # free text in DMs; DMs need no message-content intent
-        super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none(),
-                         **options)
+        super().__init__(
+            intents=intents, allowed_mentions=discord.AllowedMentions.none(), **options
+        )
         self.adapter = adapter
         self.tree: app_commands.CommandTree[Client] = app_commands.CommandTree(self)
         self.tree.error(adapter.on_tree_error)
@@ -67,10 +67,16 @@ class Client(discord.Client):
 class DiscordAdapter:
     platform = PLATFORM
 
-    def __init__(self, settings: Settings, submit: Submit, *,
-                 commands: Sequence[slash.CoreCommand] | None = None,
-                 lookup: StorageLookup | slash.Lookup | None = None, reconnect: bool = True,
-                 client_options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        submit: Submit,
+        *,
+        commands: Sequence[slash.CoreCommand] | None = None,
+        lookup: StorageLookup | slash.Lookup | None = None,
+        reconnect: bool = True,
+        client_options: dict[str, Any] | None = None,
+    ) -> None:
         self.settings = settings
         self.submit = submit
         self.commands = commands if commands is not None else _core_commands()
@@ -111,8 +117,9 @@ class DiscordAdapter:
             await tree.sync(guild=guild)
 
     # ------------------------------------------------------------------ events in
-    async def run_command(self, interaction: discord.Interaction[Any], name: str,
-                          words: list[str]) -> None:
+    async def run_command(
+        self, interaction: discord.Interaction[Any], name: str, words: list[str]
+    ) -> None:
         text = " ".join([f"/{name}", *words])
         if interaction.guild_id is not None and name in PERSONAL:
             await self._move_to_dm(interaction, text=text)
@@ -153,12 +160,21 @@ class DiscordAdapter:
         self.pending.supersede(chat_id)
         text = message.content
         kind = EventKind.TEXT if text.strip() else EventKind.UNSUPPORTED
-        await self.submit(Incoming(
-            platform=PLATFORM, chat_id=chat_id, user_id=str(message.author.id), text=text,
-            kind=kind, user_handle=f"@{message.author.name}", message_id=str(message.id)))
+        await self.submit(
+            Incoming(
+                platform=PLATFORM,
+                chat_id=chat_id,
+                user_id=str(message.author.id),
+                text=text,
+                kind=kind,
+                user_handle=f"@{message.author.name}",
+                message_id=str(message.id),
+            )
+        )
 
-    async def on_tree_error(self, interaction: discord.Interaction[Any],
-                            error: app_commands.AppCommandError) -> None:
+    async def on_tree_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
         log.exception("slash command failed", exc_info=error)
         await self._answer_error(interaction)
 
@@ -173,16 +189,25 @@ class DiscordAdapter:
         except discord.HTTPException:
             log.warning("could not tell the user about the failure")
 
-    async def _move_to_dm(self, interaction: discord.Interaction[Any], text: str = "",
-                          button_data: str | None = None) -> None:
+    async def _move_to_dm(
+        self, interaction: discord.Interaction[Any], text: str = "", button_data: str | None = None
+    ) -> None:
         await interaction.response.send_message(MOVED, ephemeral=True)
         dm = await interaction.user.create_dm()
         self.pending.supersede(str(dm.id))
         kind = EventKind.BUTTON if button_data is not None else EventKind.TEXT
-        await self.submit(Incoming(
-            platform=PLATFORM, chat_id=str(dm.id), user_id=str(interaction.user.id),
-            text=text, kind=kind, button_data=button_data,
-            user_handle=f"@{interaction.user.name}", message_id=str(interaction.id)))
+        await self.submit(
+            Incoming(
+                platform=PLATFORM,
+                chat_id=str(dm.id),
+                user_id=str(interaction.user.id),
+                text=text,
+                kind=kind,
+                button_data=button_data,
+                user_handle=f"@{interaction.user.name}",
+                message_id=str(interaction.id),
+            )
+        )
 
     def _incoming(self, interaction: discord.Interaction[Any], **fields: Any) -> Incoming:
         guild = interaction.guild
@@ -191,11 +216,16 @@ class DiscordAdapter:
         if guild is not None:
             title = f"{guild.name} #{getattr(channel, 'name', '') or interaction.channel_id}"
         return Incoming(
-            platform=PLATFORM, chat_id=str(interaction.channel_id),
-            user_id=str(interaction.user.id), user_handle=f"@{interaction.user.name}",
+            platform=PLATFORM,
+            chat_id=str(interaction.channel_id),
+            user_id=str(interaction.user.id),
+            user_handle=f"@{interaction.user.name}",
             chat_kind=ChatKind.PRIVATE if guild is None else ChatKind.GROUP,
-            message_id=str(interaction.id), chat_title=title,
-            manages_chat=guild is not None and interaction.permissions.manage_guild, **fields)
+            message_id=str(interaction.id),
+            chat_title=title,
+            manages_chat=guild is not None and interaction.permissions.manage_guild,
+            **fields,
+        )
 
     # ------------------------------------------------------------------ replies out
     async def send(self, message: Outgoing) -> None:
@@ -211,8 +241,10 @@ class DiscordAdapter:
         """To the chat itself; never a reply meant for one person into a shared channel."""
         shared = isinstance(self.client.get_channel(int(message.chat_id)), discord.abc.GuildChannel)
         if message.reply.ephemeral and shared:
-            log.warning("a private reply for channel %s had no interaction left; not posted",
-                        message.chat_id)
+            log.warning(
+                "a private reply for channel %s had no interaction left; not posted",
+                message.chat_id,
+            )
             return
         channel = self.client.get_partial_messageable(int(message.chat_id))
         await channel.send(**_fields(part))

@@ -44,8 +44,9 @@ class Lookup(Protocol):
     async def theme_choices(self) -> list[tuple[int, str]]: ...
 
 
-def build_command(command: CoreCommand, run: Run,
-                  lookup: Lookup | None) -> app_commands.Command[Any, ..., None]:
+def build_command(
+    command: CoreCommand, run: Run, lookup: Lookup | None
+) -> app_commands.Command[Any, ..., None]:
     shape = shape_for(command.name, command.usage, command.summary)
     options = shape.options
 
@@ -54,11 +55,11 @@ def build_command(command: CoreCommand, run: Run,
 
     # discord.py reads options from the callback's signature; ours is built, not written
     callback.__signature__ = _signature(options)  # type: ignore[attr-defined]
-    app_commands.describe(**{o.name: o.description[:DESCRIPTION_LIMIT] for o in options})(
-        callback)
+    app_commands.describe(**{o.name: o.description[:DESCRIPTION_LIMIT] for o in options})(callback)
     description = (command.summary or command.name)[:DESCRIPTION_LIMIT]
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
-        name=command.name, callback=callback, description=description)
+        name=command.name, callback=callback, description=description
+    )
     for option in options:
         if option.complete is not None:
             slash.autocomplete(option.name)(_completer(option.complete, lookup))  # type: ignore[arg-type]
@@ -66,19 +67,27 @@ def build_command(command: CoreCommand, run: Run,
 
 
 def _signature(options: tuple[Option, ...]) -> inspect.Signature:
-    first = inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                              annotation=discord.Interaction)
-    rest = [inspect.Parameter(o.name, inspect.Parameter.KEYWORD_ONLY, annotation=o.kind,
-                              default=inspect.Parameter.empty if o.required else None)
-            for o in options]
+    first = inspect.Parameter(
+        "interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction
+    )
+    rest = [
+        inspect.Parameter(
+            o.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=o.kind,
+            default=inspect.Parameter.empty if o.required else None,
+        )
+        for o in options
+    ]
     return inspect.Signature([first, *rest])
 
 
 ChoiceList = list[app_commands.Choice[Any]]
 
 
-def _completer(kind: str, lookup: Lookup | None
-               ) -> Callable[[discord.Interaction[Any], str], Awaitable[ChoiceList]]:
+def _completer(
+    kind: str, lookup: Lookup | None
+) -> Callable[[discord.Interaction[Any], str], Awaitable[ChoiceList]]:
     async def complete(interaction: discord.Interaction[Any], current: str) -> ChoiceList:
         """Suggestions are a convenience: a failure offers none rather than an error."""
         try:
@@ -97,17 +106,26 @@ async def choices(kind: str, current: str, lookup: Lookup | None) -> ChoiceList:
     if kind == "since":
         found = [app_commands.Choice(name=s, value=s) for s in SINCE_CHOICES if needle in s]
     elif kind == "circle" and lookup is not None:
-        found = [app_commands.Choice(name=n[:DESCRIPTION_LIMIT], value=n[:DESCRIPTION_LIMIT])
-                 for n in await lookup.circle_names() if needle in n.lower()]
+        found = [
+            app_commands.Choice(name=n[:DESCRIPTION_LIMIT], value=n[:DESCRIPTION_LIMIT])
+            for n in await lookup.circle_names()
+            if needle in n.lower()
+        ]
     elif kind == "theme" and lookup is not None:
-        found = [app_commands.Choice(name=f"{number}: {label}"[:DESCRIPTION_LIMIT], value=number)
-                 for number, label in await lookup.theme_choices()
-                 if needle in f"{number} {label}".lower()]
+        found = [
+            app_commands.Choice(name=f"{number}: {label}"[:DESCRIPTION_LIMIT], value=number)
+            for number, label in await lookup.theme_choices()
+            if needle in f"{number} {label}".lower()
+        ]
     return found[:CHOICE_LIMIT]
 
 
-def install(tree: app_commands.CommandTree[Any], commands: Sequence[CoreCommand], run: Run,
-            lookup: Lookup | None) -> None:
+def install(
+    tree: app_commands.CommandTree[Any],
+    commands: Sequence[CoreCommand],
+    run: Run,
+    lookup: Lookup | None,
+) -> None:
     """A command Discord cannot name (upper case, too long) is skipped, not fatal."""
     for command in commands:
         try:

@@ -44,5 +44,8 @@ class StorageLookup:
             counts = await digest_store.theme_counts(session, Scope(), ALL_TIME, end)
             shared = [c.theme_id for c in counts if c.people >= self.min_people]
             themes = await digest_store.themes_by_id(session, shared)
-        return [(n, themes[n].name or themes[n].label) for n in sorted(shared)
-                if n in themes and not themes[n].hidden]
+        return [
+            (n, themes[n].name or themes[n].label)
+            for n in sorted(shared)
+            if n in themes and not themes[n].hidden
+        ]

@@ -47,8 +47,9 @@ class PendingReplies:
         self._by_chat: dict[str, list[Pending]] = {}
         self._turns: dict[str, asyncio.Lock] = {}
 
-    async def admit(self, interaction: discord.Interaction[Any], ephemeral: bool,
-                    command: str | None = None) -> None:
+    async def admit(
+        self, interaction: discord.Interaction[Any], ephemeral: bool, command: str | None = None
+    ) -> None:
         """Remember an acknowledged interaction; in a guild channel, wait for its turn."""
         chat_id = str(interaction.channel_id)
         if interaction.guild_id is None:

@@ -111,8 +111,9 @@ def _embed_parts(title: str | None, text: str) -> list[Part]:
         embed = discord.Embed(description=chunk, colour=COLOUR)
         if title and not parts and not embeds:
             embed.title = title
-        if embeds and (sum(map(len, embeds)) + len(embed) > TOTAL_LIMIT
-                       or len(embeds) == MAX_EMBEDS):
+        if embeds and (
+            sum(map(len, embeds)) + len(embed) > TOTAL_LIMIT or len(embeds) == MAX_EMBEDS
+        ):
             parts.append(Part(embeds=tuple(embeds)))
             embeds = []
         embeds.append(embed)
@@ -120,21 +121,22 @@ def _embed_parts(title: str | None, text: str) -> list[Part]:
     return parts
 
 
-def _attach(bodies: list[Part], files: tuple[OutFile, ...],
-            buttons: tuple[Button, ...]) -> list[Part]:
-    file_groups = [files[i:i + MAX_FILES] for i in range(0, len(files), MAX_FILES)]
+def _attach(
+    bodies: list[Part], files: tuple[OutFile, ...], buttons: tuple[Button, ...]
+) -> list[Part]:
+    file_groups = [files[i : i + MAX_FILES] for i in range(0, len(files), MAX_FILES)]
     if not bodies and not file_groups and not buttons:
         return []
     last = bodies.pop() if bodies else Part()
     first_files = file_groups.pop(0) if file_groups else ()
-    bodies.append(Part(last.content, _show_image(last.embeds, first_files), first_files,
-                       buttons))
+    bodies.append(Part(last.content, _show_image(last.embeds, first_files), first_files, buttons))
     bodies.extend(Part(files=group) for group in file_groups)
     return bodies
 
 
-def _show_image(embeds: tuple[discord.Embed, ...],
-                files: tuple[OutFile, ...]) -> tuple[discord.Embed, ...]:
+def _show_image(
+    embeds: tuple[discord.Embed, ...], files: tuple[OutFile, ...]
+) -> tuple[discord.Embed, ...]:
     """A chart sent with an embed is shown inside it rather than below it."""
     image = next((f for f in files if f.is_image), None)
     if not embeds or image is None:

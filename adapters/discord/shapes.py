@@ -70,33 +70,43 @@ SHAPES: dict[str, Shape] = {
     "report": Shape((Option("text", "the barrier, in your own words", required=True),)),
     "withdraw": Shape((Option("number", "the report's number (see /mine)", int, True),)),
     "metoo": Shape((THEME,)),
-    "digest": Shape((
-        Option("circle", "only this circle", keyword=True, complete="circle"),
-        Option("place", "only this place", keyword=True),
-        Option("since", "7d, 30d, 90d or a date (YYYY-MM-DD)", keyword=True, complete="since"),
-        Option("export", "send the digest as files and a chart", bool),
-    )),
-    "circle": Shape((
-        Option("action", "new, approve or pending", Literal["new", "approve", "pending"], True),
-        Option("name", "the circle's name", complete="circle"),
-        Option("place", "where it meets (for new)", keyword=True),
-        Option("focus", "what it is about (for new, optional)", keyword=True),
-    )),
-    "theme": Shape((
-        Option("action", "what to do", Literal["name", "demand", "merge", "split", "hide"],
-               True),
-        THEME,
-        Option("text", "the new name or campaign demand"),
-        Option("other", "for merge: the theme folded into the first", int, complete="theme"),
-    ), _theme_words),
+    "digest": Shape(
+        (
+            Option("circle", "only this circle", keyword=True, complete="circle"),
+            Option("place", "only this place", keyword=True),
+            Option("since", "7d, 30d, 90d or a date (YYYY-MM-DD)", keyword=True, complete="since"),
+            Option("export", "send the digest as files and a chart", bool),
+        )
+    ),
+    "circle": Shape(
+        (
+            Option("action", "new, approve or pending", Literal["new", "approve", "pending"], True),
+            Option("name", "the circle's name", complete="circle"),
+            Option("place", "where it meets (for new)", keyword=True),
+            Option("focus", "what it is about (for new, optional)", keyword=True),
+        )
+    ),
+    "theme": Shape(
+        (
+            Option(
+                "action", "what to do", Literal["name", "demand", "merge", "split", "hide"], True
+            ),
+            THEME,
+            Option("text", "the new name or campaign demand"),
+            Option("other", "for merge: the theme folded into the first", int, complete="theme"),
+        ),
+        _theme_words,
+    ),
     "appoint": Shape((CIRCLE, MEMBER)),
     "unappoint": Shape((CIRCLE, MEMBER)),
     "offers": Shape((Option("setting", "introduction offers", Literal["on", "off"], True),)),
-    "schedule": Shape((
-        Option("every", "how often", Literal["daily", "weekly", "off"], True),
-        Option("day", "for weekly: the day", DAYS),
-        Option("time", "HH:MM, in the bot's time zone"),
-    )),
+    "schedule": Shape(
+        (
+            Option("every", "how often", Literal["daily", "weekly", "off"], True),
+            Option("day", "for weekly: the day", DAYS),
+            Option("time", "HH:MM, in the bot's time zone"),
+        )
+    ),
 }
 USAGE_WORDS: dict[str, Option] = {
     "TEXT": TEXT,

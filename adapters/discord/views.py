@@ -26,19 +26,33 @@ PER_ROW = 5
 Press = Callable[[discord.Interaction[Any], str], Awaitable[None]]
 
 
-class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                 template=re.compile(re.escape(PREFIX) + r"(?P<data>.+)", re.DOTALL)):
+class CoreButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=re.compile(re.escape(PREFIX) + r"(?P<data>.+)", re.DOTALL),
+):
     """Any button the core asked for; its data comes back whatever process sent it."""
 
-    def __init__(self, data: str, label: str = "…", row: int | None = None,
-                 style: discord.ButtonStyle = discord.ButtonStyle.secondary) -> None:
-        super().__init__(discord.ui.Button(label=label[:LABEL_LIMIT] or "…", style=style,
-                                           custom_id=PREFIX + data, row=row))
+    def __init__(
+        self,
+        data: str,
+        label: str = "…",
+        row: int | None = None,
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:LABEL_LIMIT] or "…", style=style, custom_id=PREFIX + data, row=row
+            )
+        )
         self.data = data
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction[Any],  # type: ignore[override]
-                             item: discord.ui.Button[Any], match: re.Match[str]) -> CoreButton:
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],  # type: ignore[override]
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> CoreButton:
         return cls(match["data"], item.label or "…")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
@@ -51,8 +65,10 @@ def build_view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
     """A timeout-free view; buttons whose data is too long for a custom_id are skipped."""
     fitting = [b for b in buttons if len(PREFIX + b.data) <= CUSTOM_ID_LIMIT]
     if len(fitting) < len(buttons):
-        log.warning("skipped %d button(s) whose data exceeds Discord's custom_id limit",
-                    len(buttons) - len(fitting))
+        log.warning(
+            "skipped %d button(s) whose data exceeds Discord's custom_id limit",
+            len(buttons) - len(fitting),
+        )
     if not fitting:
         return None
     view = discord.ui.View(timeout=None)

@@ -34,12 +34,20 @@ def no_discord_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
 
 @pytest.fixture
 async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord([Guild(GUILD_ID, "Leeds Workers",
-                                {CIRCLE_CHANNEL: "procurement-circle", OTHER_CHANNEL: "general"})])
+    server = FakeDiscord(
+        [
+            Guild(
+                GUILD_ID,
+                "Leeds Workers",
+                {CIRCLE_CHANNEL: "procurement-circle", OTHER_CHANNEL: "general"},
+            )
+        ]
+    )
     await server.start()
     monkeypatch.setattr(discord.http.Route, "BASE", server.api_base)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY",
-                        yarl.URL(server.gateway_url))
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway_url)
+    )
     yield server
     await server.stop()
 
@@ -48,8 +56,11 @@ async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
 def dc_settings(tmp_path: Path) -> Settings:
     return load_settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'groundswell.db'}",
-        discord_token="fake-token", discord_guilds=[GUILD_ID],
-        organisers=["discord:500"], _env_file=None)
+        discord_token="fake-token",
+        discord_guilds=[GUILD_ID],
+        organisers=["discord:500"],
+        _env_file=None,
+    )
 
 
 Submit = Callable[[Any], Awaitable[None]]
@@ -62,8 +73,13 @@ async def start_adapter(fake: FakeDiscord) -> AsyncIterator[Starter]:
     started: list[DiscordAdapter] = []
 
     async def start(settings: Settings, submit: Submit, **kwargs: Any) -> DiscordAdapter:
-        adapter = DiscordAdapter(settings, submit, reconnect=False,
-                                 client_options={"guild_ready_timeout": 0.05}, **kwargs)
+        adapter = DiscordAdapter(
+            settings,
+            submit,
+            reconnect=False,
+            client_options={"guild_ready_timeout": 0.05},
+            **kwargs,
+        )
         started.append(adapter)
         await adapter.start()
         await asyncio.wait_for(adapter.wait_until_ready(), 10)

@@ -56,8 +56,9 @@ class World:
             self.submitted += 1
             self.arrived.notify_all()
 
-    async def act(self, event: str, payload: dict[str, Any], expect_core: bool = True
-                  ) -> list[Recorded]:
+    async def act(
+        self, event: str, payload: dict[str, Any], expect_core: bool = True
+    ) -> list[Recorded]:
         mark, before = len(self.fake.requests), self.submitted
         await self.fake.dispatch(event, payload)
         if expect_core:
@@ -82,8 +83,9 @@ class Person:
     def dm(self) -> Place:
         return Place(self.id + 1)  # the fake's DM channel for this user
 
-    async def slash(self, command: str, at: Place | None = None, perms: int = 0, /,
-                    **options: Any) -> str:
+    async def slash(
+        self, command: str, at: Place | None = None, perms: int = 0, /, **options: Any
+    ) -> str:
         """``at`` a guild channel (with permission bits ``perms``) or, by default, the DM."""
         event = slash(command, options, self.user, at or self.dm, perms)
         return self._seen(await self.world.act("INTERACTION_CREATE", event))

@@ -17,8 +17,9 @@ def echo(incoming: Incoming) -> list[Reply]:
 
 
 class EchoCore:
-    def __init__(self, answer: Answer = echo,
-                 delay: float | Callable[[Incoming], float] = 0.0) -> None:
+    def __init__(
+        self, answer: Answer = echo, delay: float | Callable[[Incoming], float] = 0.0
+    ) -> None:
         self.answer = answer
         self.delay = delay
         self.seen: list[Incoming] = []

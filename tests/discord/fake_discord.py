@@ -35,8 +35,14 @@ def snowflake() -> str:
 
 
 def user_payload(user_id: int | str, name: str, bot: bool = False) -> dict[str, Any]:
-    return {"id": str(user_id), "username": name, "global_name": name, "discriminator": "0",
-            "avatar": None, "bot": bot}
+    return {
+        "id": str(user_id),
+        "username": name,
+        "global_name": name,
+        "discriminator": "0",
+        "avatar": None,
+        "bot": bot,
+    }
 
 
 @dataclass
@@ -122,18 +128,23 @@ class FakeDiscord:
             await ws.send_bytes(comp.compress(data) + comp.flush(zlib.Z_SYNC_FLUSH))
 
     async def _ready(self, entry: Socket) -> None:
-        await self._dispatch_to(entry, "READY", {
-            "v": 10, "user": user_payload(BOT_ID, "groundswell", bot=True),
-            "guilds": [{"id": str(g.id), "unavailable": True} for g in self.guilds],
-            "session_id": "fake-session", "resume_gateway_url": self.gateway_url,
-            "application": {"id": str(APP_ID), "flags": 0},
-        })
+        await self._dispatch_to(
+            entry,
+            "READY",
+            {
+                "v": 10,
+                "user": user_payload(BOT_ID, "groundswell", bot=True),
+                "guilds": [{"id": str(g.id), "unavailable": True} for g in self.guilds],
+                "session_id": "fake-session",
+                "resume_gateway_url": self.gateway_url,
+                "application": {"id": str(APP_ID), "flags": 0},
+            },
+        )
         for guild in self.guilds:
             await self._dispatch_to(entry, "GUILD_CREATE", self.guild_payload(guild))
         self.identified.set()
 
-    async def _dispatch_to(self, entry: Socket, name: str,
-                           data: dict[str, Any]) -> None:
+    async def _dispatch_to(self, entry: Socket, name: str, data: dict[str, Any]) -> None:
         self._seq += 1
         await self._send(entry, {"op": 0, "t": name, "s": self._seq, "d": data})
 
@@ -143,15 +154,42 @@ class FakeDiscord:
             await self._dispatch_to(entry, name, data)
 
     def guild_payload(self, guild: Guild) -> dict[str, Any]:
-        channels = [{"id": str(cid), "type": 0, "name": name, "guild_id": str(guild.id),
-                     "position": i, "permission_overwrites": []}
-                    for i, (cid, name) in enumerate(guild.channels.items())]
-        return {"id": str(guild.id), "name": guild.name, "owner_id": "1", "channels": channels,
-                "roles": [{"id": str(guild.id), "name": "@everyone", "permissions": "0",
-                           "position": 0, "color": 0, "hoist": False, "managed": False,
-                           "mentionable": False}],
-                "members": [], "member_count": 1, "large": False, "features": [],
-                "threads": [], "emojis": [], "stickers": []}
+        channels = [
+            {
+                "id": str(cid),
+                "type": 0,
+                "name": name,
+                "guild_id": str(guild.id),
+                "position": i,
+                "permission_overwrites": [],
+            }
+            for i, (cid, name) in enumerate(guild.channels.items())
+        ]
+        return {
+            "id": str(guild.id),
+            "name": guild.name,
+            "owner_id": "1",
+            "channels": channels,
+            "roles": [
+                {
+                    "id": str(guild.id),
+                    "name": "@everyone",
+                    "permissions": "0",
+                    "position": 0,
+                    "color": 0,
+                    "hoist": False,
+                    "managed": False,
+                    "mentionable": False,
+                }
+            ],
+            "members": [],
+            "member_count": 1,
+            "large": False,
+            "features": [],
+            "threads": [],
+            "emojis": [],
+            "stickers": [],
+        }
 
     # ----------------------------------------------------------------- REST
     async def _rest(self, request: web.Request) -> web.Response:
@@ -162,15 +200,19 @@ class FakeDiscord:
             self._changed.notify_all()
         token = re.fullmatch(r"/webhooks/\d+/([^/]+).*", path)
         if token and token.group(1) in self.expired_tokens:  # tokens live 15 minutes
-            return web.Response(status=404, headers=JSON_HEADERS,
-                                body=b'{"message": "Unknown Webhook", "code": 10015}')
+            return web.Response(
+                status=404,
+                headers=JSON_HEADERS,
+                body=b'{"message": "Unknown Webhook", "code": 10015}',
+            )
         for method, pattern, handler in self._routes():
             match = re.fullmatch(pattern, path)
             if match and method == request.method:
                 result = handler(body, *match.groups())
                 return web.Response(body=json.dumps(result).encode(), headers=JSON_HEADERS)
-        return web.Response(status=404, body=b'{"message": "Unknown", "code": 0}',
-                            headers=JSON_HEADERS)
+        return web.Response(
+            status=404, body=b'{"message": "Unknown", "code": 0}', headers=JSON_HEADERS
+        )
 
     def _routes(self) -> list[tuple[str, str, Callable[..., Any]]]:
         return [
@@ -186,48 +228,87 @@ class FakeDiscord:
         ]
 
     def _app_info(self) -> dict[str, Any]:
-        return {"id": str(APP_ID), "name": "Groundswell", "icon": None, "description": "",
-                "bot_public": True, "bot_require_code_grant": False, "flags": 0,
-                "verify_key": "0" * 64, "team": None,
-                "owner": user_payload(1, "owner"), "summary": ""}
+        return {
+            "id": str(APP_ID),
+            "name": "Groundswell",
+            "icon": None,
+            "description": "",
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "flags": 0,
+            "verify_key": "0" * 64,
+            "team": None,
+            "owner": user_payload(1, "owner"),
+            "summary": "",
+        }
 
     def _commands(self, body: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{**cmd, "id": snowflake(), "application_id": str(APP_ID), "version": "1",
-                 "default_member_permissions": None, "type": cmd.get("type", 1)}
-                for cmd in body]
+        return [
+            {
+                **cmd,
+                "id": snowflake(),
+                "application_id": str(APP_ID),
+                "version": "1",
+                "default_member_permissions": None,
+                "type": cmd.get("type", 1),
+            }
+            for cmd in body
+        ]
 
     def _callback(self, body: dict[str, Any], interaction_id: str) -> dict[str, Any]:
-        return {"interaction": {"id": interaction_id, "type": 2,
-                                "response_message_loading": body["type"] == 5,
-                                "response_message_ephemeral": bool(
-                                    (body.get("data") or {}).get("flags", 0) & 64)},
-                "resource": {"type": body["type"]}}
+        return {
+            "interaction": {
+                "id": interaction_id,
+                "type": 2,
+                "response_message_loading": body["type"] == 5,
+                "response_message_ephemeral": bool((body.get("data") or {}).get("flags", 0) & 64),
+            },
+            "resource": {"type": body["type"]},
+        }
 
     @staticmethod
     def _message(body: dict[str, Any] | None, channel_id: str) -> dict[str, Any]:
         body = body or {}
-        return {"id": snowflake(), "channel_id": channel_id, "type": 0,
-                "author": user_payload(BOT_ID, "groundswell", bot=True),
-                "content": body.get("content") or "", "timestamp": "2026-01-01T00:00:00+00:00",
-                "edited_timestamp": None, "tts": False, "mention_everyone": False,
-                "mentions": [], "mention_roles": [], "attachments": [],
-                "embeds": body.get("embeds") or [], "pinned": False,
-                "components": body.get("components") or [], "flags": body.get("flags", 0)}
+        return {
+            "id": snowflake(),
+            "channel_id": channel_id,
+            "type": 0,
+            "author": user_payload(BOT_ID, "groundswell", bot=True),
+            "content": body.get("content") or "",
+            "timestamp": "2026-01-01T00:00:00+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "pinned": False,
+            "components": body.get("components") or [],
+            "flags": body.get("flags", 0),
+        }
 
     def _dm_channel(self, body: dict[str, Any]) -> dict[str, Any]:
         recipient = body["recipient_id"]
-        return {"id": str(int(recipient) + 1), "type": 1, "last_message_id": None,
-                "recipients": [user_payload(recipient, f"user{recipient}")]}
+        return {
+            "id": str(int(recipient) + 1),
+            "type": 1,
+            "last_message_id": None,
+            "recipients": [user_payload(recipient, f"user{recipient}")],
+        }
 
     # ----------------------------------------------------------------- test helpers
-    async def wait_for(self, predicate: Callable[[Recorded], bool], count: int = 1,
-                       within: float = 10.0) -> list[Recorded]:
+    async def wait_for(
+        self, predicate: Callable[[Recorded], bool], count: int = 1, within: float = 10.0
+    ) -> list[Recorded]:
         """Wait until ``count`` recorded requests match; they are returned in order."""
+
         async def matches() -> list[Recorded]:
             async with self._changed:
                 while len(found := [r for r in self.requests if predicate(r)]) < count:
                     await self._changed.wait()
                 return found
+
         return await asyncio.wait_for(matches(), within)
 
     def matching(self, predicate: Callable[[Recorded], bool]) -> list[Recorded]:
@@ -265,25 +346,56 @@ class Place:
     def channel(self) -> dict[str, Any]:
         if self.guild_id is None:
             return {"id": str(self.channel_id), "type": 1}
-        return {"id": str(self.channel_id), "type": 0, "guild_id": str(self.guild_id),
-                "name": "circle", "position": 0, "permission_overwrites": []}
+        return {
+            "id": str(self.channel_id),
+            "type": 0,
+            "guild_id": str(self.guild_id),
+            "name": "circle",
+            "position": 0,
+            "permission_overwrites": [],
+        }
 
 
-def _interaction(kind: int, data: dict[str, Any], user: dict[str, Any], place: Place,
-                 permissions: int, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def _interaction(
+    kind: int,
+    data: dict[str, Any],
+    user: dict[str, Any],
+    place: Place,
+    permissions: int,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     payload: dict[str, Any] = {
-        "id": snowflake(), "application_id": str(APP_ID), "type": kind, "token": "tok-" +
-        snowflake(), "version": 1, "data": data, "channel_id": str(place.channel_id),
-        "channel": place.channel(), "locale": "en-GB", "attachment_size_limit": 8_388_608,
-        "app_permissions": "0", "entitlements": [], "context": 0 if place.guild_id else 1,
+        "id": snowflake(),
+        "application_id": str(APP_ID),
+        "type": kind,
+        "token": "tok-" + snowflake(),
+        "version": 1,
+        "data": data,
+        "channel_id": str(place.channel_id),
+        "channel": place.channel(),
+        "locale": "en-GB",
+        "attachment_size_limit": 8_388_608,
+        "app_permissions": "0",
+        "entitlements": [],
+        "context": 0 if place.guild_id else 1,
         **(extra or {}),
     }
     if place.guild_id is None:
         payload["user"] = user
     else:
-        payload.update(guild_id=str(place.guild_id), guild_locale="en-GB", member={
-            "user": user, "roles": [], "permissions": str(permissions), "joined_at":
-            "2026-01-01T00:00:00+00:00", "deaf": False, "mute": False, "flags": 0})
+        payload.update(
+            guild_id=str(place.guild_id),
+            guild_locale="en-GB",
+            member={
+                "user": user,
+                "roles": [],
+                "permissions": str(permissions),
+                "joined_at": "2026-01-01T00:00:00+00:00",
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+            },
+        )
     return payload
 
 
@@ -296,11 +408,24 @@ def _option_type(value: Any) -> int:
     return 4 if isinstance(value, int) else 3
 
 
-def slash(name: str, options: dict[str, Any], user: dict[str, Any], place: Place,
-          permissions: int = 0, focused: str | None = None) -> dict[str, Any]:
+def slash(
+    name: str,
+    options: dict[str, Any],
+    user: dict[str, Any],
+    place: Place,
+    permissions: int = 0,
+    focused: str | None = None,
+) -> dict[str, Any]:
     """A slash command (or, with ``focused``, an autocomplete request) as the gateway sends it."""
-    opts = [{"name": k, "type": _option_type(v), "value": v["id"] if isinstance(v, dict) else v,
-             **({"focused": True} if k == focused else {})} for k, v in options.items()]
+    opts = [
+        {
+            "name": k,
+            "type": _option_type(v),
+            "value": v["id"] if isinstance(v, dict) else v,
+            **({"focused": True} if k == focused else {}),
+        }
+        for k, v in options.items()
+    ]
     data: dict[str, Any] = {"id": snowflake(), "name": name, "type": 1, "options": opts}
     users = {v["id"]: v for v in options.values() if isinstance(v, dict)}
     if users:
@@ -310,14 +435,17 @@ def slash(name: str, options: dict[str, Any], user: dict[str, Any], place: Place
     return _interaction(4 if focused else 2, data, user, place, permissions)
 
 
-def button(custom_id: str, user: dict[str, Any], place: Place,
-           components: list[dict[str, Any]]) -> dict[str, Any]:
+def button(
+    custom_id: str, user: dict[str, Any], place: Place, components: list[dict[str, Any]]
+) -> dict[str, Any]:
     """A press on a button of a message the bot sent earlier (perhaps before a restart);
     ``components`` are that message's, as Discord echoes them back with the press."""
-    message = FakeDiscord._message({"content": "earlier", "components": components},
-                                   str(place.channel_id))
-    return _interaction(3, {"custom_id": custom_id, "component_type": 2}, user, place, 0,
-                        {"message": message})
+    message = FakeDiscord._message(
+        {"content": "earlier", "components": components}, str(place.channel_id)
+    )
+    return _interaction(
+        3, {"custom_id": custom_id, "component_type": 2}, user, place, 0, {"message": message}
+    )
 
 
 def dm_message(text: str, user: dict[str, Any], channel_id: int) -> dict[str, Any]:

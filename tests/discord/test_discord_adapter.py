@@ -53,13 +53,15 @@ def to_channel(channel_id: int):  # type: ignore[no-untyped-def]
     return lambda r: r.method == "POST" and r.path == f"/channels/{channel_id}/messages"
 
 
-async def started(start_adapter: StartAdapter, settings: Settings, core: EchoCore,
-                  **kwargs: object) -> None:
+async def started(
+    start_adapter: StartAdapter, settings: Settings, core: EchoCore, **kwargs: object
+) -> None:
     core.adapter = await start_adapter(settings, core.submit, **kwargs)
 
 
 async def test_commands_are_synced_to_the_listed_guild(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
     await started(start_adapter, dc_settings, EchoCore())
     [put] = fake.matching(lambda r: r.method == "PUT")
     assert put.path == f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
@@ -75,32 +77,43 @@ async def test_commands_are_synced_to_the_listed_guild(
 
 
 async def test_commands_are_synced_globally_without_guilds(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
-    await started(start_adapter, dc_settings.model_copy(update={"discord_guilds": []}),
-                  EchoCore())
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
+    await started(start_adapter, dc_settings.model_copy(update={"discord_guilds": []}), EchoCore())
     [put] = fake.matching(lambda r: r.method == "PUT")
     assert put.path == f"/applications/{APP_ID}/commands"
 
 
 async def test_dm_slash_command_is_deferred_then_followed_up(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
     core = EchoCore(delay=0.3)
     await started(start_adapter, dc_settings, core)
-    await fake.dispatch("INTERACTION_CREATE",
-                        slash_event("report", {"text": "the *procurement* rules"}, ALICE, DM))
+    await fake.dispatch(
+        "INTERACTION_CREATE", slash_event("report", {"text": "the *procurement* rules"}, ALICE, DM)
+    )
     [ack] = await fake.wait_for(callback)
     assert ack.body["type"] == 5  # deferred: answered at once, the reply comes later
     [reply] = await fake.wait_for(followup)
     [embed] = reply.body["embeds"]  # answers to /report are embeds
     assert embed["description"] == "echo: /report the \\*procurement\\* rules"
     assert reply.body["allowed_mentions"]["parse"] == []
-    assert core.seen == [Incoming(
-        platform="discord", chat_id="601", user_id="501", text="/report the *procurement* rules",
-        chat_kind=ChatKind.PRIVATE, user_handle="@alice", message_id=core.seen[0].message_id)]
+    assert core.seen == [
+        Incoming(
+            platform="discord",
+            chat_id="601",
+            user_id="501",
+            text="/report the *procurement* rules",
+            chat_kind=ChatKind.PRIVATE,
+            user_handle="@alice",
+            message_id=core.seen[0].message_id,
+        )
+    ]
 
 
 async def test_a_reply_after_the_token_expired_goes_to_the_chat(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
     core = EchoCore(delay=0.3)
     await started(start_adapter, dc_settings, core)
     event = slash_event("themes", {}, ALICE, DM)
@@ -112,8 +125,11 @@ async def test_a_reply_after_the_token_expired_goes_to_the_chat(
 
 
 async def test_a_private_reply_is_never_posted_publicly(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings,
-        caplog: pytest.LogCaptureFixture) -> None:
+    fake: FakeDiscord,
+    start_adapter: StartAdapter,
+    dc_settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     adapter = await start_adapter(dc_settings, EchoCore().submit)
     await adapter.send(Outgoing("discord", str(CIRCLE_CHANNEL), Reply("yours", ephemeral=True)))
     await adapter.send(Outgoing("discord", str(CIRCLE_CHANNEL), Reply("everyone's")))
@@ -122,11 +138,13 @@ async def test_a_private_reply_is_never_posted_publicly(
 
 
 async def test_personal_command_in_a_guild_moves_to_a_dm(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
     core = EchoCore()
     await started(start_adapter, dc_settings, core)
-    await fake.dispatch("INTERACTION_CREATE", slash_event("withdraw", {"number": 4}, ALICE,
-                                                          IN_CIRCLE))
+    await fake.dispatch(
+        "INTERACTION_CREATE", slash_event("withdraw", {"number": 4}, ALICE, IN_CIRCLE)
+    )
     [ack] = await fake.wait_for(callback)
     assert ack.body["type"] == 4 and ack.body["data"]["flags"] & 64  # ephemeral
     [dm_open] = await fake.wait_for(lambda r: r.path == "/users/@me/channels")
@@ -138,14 +156,16 @@ async def test_personal_command_in_a_guild_moves_to_a_dm(
 
 
 async def test_report_in_a_guild_channel_is_seen_only_by_its_sender(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
     def answer(incoming: Incoming) -> list[Reply]:
         return [Reply("saved"), Reply("Tip: message me privately next time.")]
 
     core = EchoCore(answer)
     await started(start_adapter, dc_settings, core)
-    await fake.dispatch("INTERACTION_CREATE",
-                        slash_event("report", {"text": "my manager"}, ALICE, IN_CIRCLE))
+    await fake.dispatch(
+        "INTERACTION_CREATE", slash_event("report", {"text": "my manager"}, ALICE, IN_CIRCLE)
+    )
     [ack] = await fake.wait_for(callback)
     assert ack.body["type"] == 5 and ack.body["data"]["flags"] & 64
     replies = await fake.wait_for(followup, count=2)
@@ -157,7 +177,8 @@ async def test_report_in_a_guild_channel_is_seen_only_by_its_sender(
 
 
 async def test_digest_in_a_guild_channel_is_public_and_split_into_embeds(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
     digest = "\n".join(f"{n}. theme {n}: " + "evidence " * 60 for n in range(1, 40))
 
     def answer(incoming: Incoming) -> list[Reply]:
@@ -165,8 +186,12 @@ async def test_digest_in_a_guild_channel_is_public_and_split_into_embeds(
 
     core = EchoCore(answer, delay=0.2)
     await started(start_adapter, dc_settings, core)
-    await fake.dispatch("INTERACTION_CREATE", slash_event(
-        "digest", {"circle": "Leeds North", "since": "7d"}, ALICE, IN_CIRCLE, MANAGE_GUILD))
+    await fake.dispatch(
+        "INTERACTION_CREATE",
+        slash_event(
+            "digest", {"circle": "Leeds North", "since": "7d"}, ALICE, IN_CIRCLE, MANAGE_GUILD
+        ),
+    )
     [ack] = await fake.wait_for(callback)
     assert ack.body["type"] == 5 and not (ack.body.get("data") or {}).get("flags", 0) & 64
     await asyncio.wait_for(core.arrived.wait(), 5)
@@ -185,7 +210,8 @@ async def test_digest_in_a_guild_channel_is_public_and_split_into_embeds(
 
 
 async def test_button_press_in_a_dm_reaches_the_core_even_after_a_restart(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
     def answer(incoming: Incoming) -> list[Reply]:
         if incoming.kind is EventKind.BUTTON:
             return [Reply(f"counted {incoming.button_data}")]
@@ -201,8 +227,9 @@ async def test_button_press_in_a_dm_reaches_the_core_even_after_a_restart(
 
     second = EchoCore(answer)
     await started(start_adapter, dc_settings, second)
-    await fake.dispatch("INTERACTION_CREATE", button(PREFIX + "metoo:3", ALICE, DM,
-                                                             offer.body["components"]))
+    await fake.dispatch(
+        "INTERACTION_CREATE", button(PREFIX + "metoo:3", ALICE, DM, offer.body["components"])
+    )
     acks = await fake.wait_for(callback, count=2)
     assert acks[1].body["type"] == 7 and acks[1].body["data"]["components"] == []
     replies = await fake.wait_for(followup, count=2)
@@ -212,7 +239,8 @@ async def test_button_press_in_a_dm_reaches_the_core_even_after_a_restart(
 
 
 async def test_free_text_in_a_dm_is_a_text_event(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
     core = EchoCore()
     await started(start_adapter, dc_settings, core)
     await fake.dispatch("MESSAGE_CREATE", dm_message("Leeds", ALICE, 601))
@@ -222,9 +250,11 @@ async def test_free_text_in_a_dm_is_a_text_event(
 
 
 async def test_files_are_uploaded_as_multipart(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
-    files = tuple(OutFile(f"digest-{n}.csv", f"theme,people\n{n},3\n".encode(), "text/csv")
-                  for n in range(12))
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
+    files = tuple(
+        OutFile(f"digest-{n}.csv", f"theme,people\n{n},3\n".encode(), "text/csv") for n in range(12)
+    )
 
     def answer(incoming: Incoming) -> list[Reply]:
         return [Reply("Your export", files=files)]
@@ -239,16 +269,25 @@ async def test_files_are_uploaded_as_multipart(
 
 
 async def test_autocomplete_offers_circle_names_and_theme_numbers(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
     await started(start_adapter, dc_settings, EchoCore(), lookup=Names())
-    await fake.dispatch("INTERACTION_CREATE", slash_event(
-        "join", {"circle": "leeds"}, ALICE, DM, focused="circle"))
-    await fake.dispatch("INTERACTION_CREATE", slash_event(
-        "metoo", {"theme": "proc"}, ALICE, DM, focused="theme"))
+    await fake.dispatch(
+        "INTERACTION_CREATE", slash_event("join", {"circle": "leeds"}, ALICE, DM, focused="circle")
+    )
+    await fake.dispatch(
+        "INTERACTION_CREATE", slash_event("metoo", {"theme": "proc"}, ALICE, DM, focused="theme")
+    )
     circles, themes = await fake.wait_for(callback, count=2)
-    assert circles.body == {"type": 8, "data": {"choices": [
-        {"name": "Leeds North", "value": "Leeds North"},
-        {"name": "Leeds South", "value": "Leeds South"}]}}
+    assert circles.body == {
+        "type": 8,
+        "data": {
+            "choices": [
+                {"name": "Leeds North", "value": "Leeds North"},
+                {"name": "Leeds South", "value": "Leeds South"},
+            ]
+        },
+    }
     assert themes.body["data"]["choices"] == [{"name": "3: procurement rules", "value": 3}]
 
 
@@ -261,30 +300,51 @@ class Cmd:
     usage: str = ""
 
 
-SHAPED = [Cmd("appoint", "make a coordinator", "NAME @handle"),
-          Cmd("theme", "curate a theme"), Cmd("circle", "circles", "new NAME place PLACE"),
-          Cmd("digest", "digest"), Cmd("offers", "offers", "on|off"),
-          Cmd("announce", "tell the circle", "TEXT"), Cmd("hide", "hide a report", "REPORT_ID"),
-          Cmd("odd", "something new", "WHEN [HOW]"), Cmd("Not A Name", "skipped")]
+SHAPED = [
+    Cmd("appoint", "make a coordinator", "NAME @handle"),
+    Cmd("theme", "curate a theme"),
+    Cmd("circle", "circles", "new NAME place PLACE"),
+    Cmd("digest", "digest"),
+    Cmd("offers", "offers", "on|off"),
+    Cmd("announce", "tell the circle", "TEXT"),
+    Cmd("hide", "hide a report", "REPORT_ID"),
+    Cmd("odd", "something new", "WHEN [HOW]"),
+    Cmd("Not A Name", "skipped"),
+]
 BOB = user_payload(502, "bob")
 
 
-@pytest.mark.parametrize(("command", "options", "text"), [
-    ("appoint", {"circle": "Leeds Carers", "member": BOB}, "/appoint Leeds Carers @bob"),
-    ("theme", {"action": "merge", "theme": 3, "other": 5}, "/theme merge 3 5"),
-    ("theme", {"action": "name", "theme": 3, "text": "Local buying"}, "/theme 3 name Local buying"),
-    ("theme", {"action": "hide", "theme": 3}, "/theme hide 3"),
-    ("circle", {"action": "new", "name": "Leeds Carers", "place": "Leeds", "focus": "care"},
-     "/circle new Leeds Carers place Leeds focus care"),
-    ("digest", {"export": True, "place": "Leeds"}, "/digest place Leeds export"),
-    ("offers", {"setting": "off"}, "/offers off"),
-    ("announce", {"text": "Meeting on Monday"}, "/announce Meeting on Monday"),
-    ("hide", {"report": 12}, "/hide 12"),
-    ("odd", {"arguments": "today fast"}, "/odd today fast"),
-])
+@pytest.mark.parametrize(
+    ("command", "options", "text"),
+    [
+        ("appoint", {"circle": "Leeds Carers", "member": BOB}, "/appoint Leeds Carers @bob"),
+        ("theme", {"action": "merge", "theme": 3, "other": 5}, "/theme merge 3 5"),
+        (
+            "theme",
+            {"action": "name", "theme": 3, "text": "Local buying"},
+            "/theme 3 name Local buying",
+        ),
+        ("theme", {"action": "hide", "theme": 3}, "/theme hide 3"),
+        (
+            "circle",
+            {"action": "new", "name": "Leeds Carers", "place": "Leeds", "focus": "care"},
+            "/circle new Leeds Carers place Leeds focus care",
+        ),
+        ("digest", {"export": True, "place": "Leeds"}, "/digest place Leeds export"),
+        ("offers", {"setting": "off"}, "/offers off"),
+        ("announce", {"text": "Meeting on Monday"}, "/announce Meeting on Monday"),
+        ("hide", {"report": 12}, "/hide 12"),
+        ("odd", {"arguments": "today fast"}, "/odd today fast"),
+    ],
+)
 async def test_options_become_the_text_the_core_parses(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings, command: str,
-        options: dict[str, object], text: str) -> None:
+    fake: FakeDiscord,
+    start_adapter: StartAdapter,
+    dc_settings: Settings,
+    command: str,
+    options: dict[str, object],
+    text: str,
+) -> None:
     core = EchoCore()
     await started(start_adapter, dc_settings, core, commands=SHAPED)
     await fake.dispatch("INTERACTION_CREATE", slash_event(command, options, ALICE, DM))
@@ -293,7 +353,8 @@ async def test_options_become_the_text_the_core_parses(
 
 
 async def test_shaped_options_are_typed_with_choices(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
     await started(start_adapter, dc_settings, EchoCore(), commands=SHAPED)
     [put] = fake.matching(lambda r: r.method == "PUT")
     options = {c["name"]: {o["name"]: o for o in c.get("options", [])} for c in put.body}
@@ -305,7 +366,8 @@ async def test_shaped_options_are_typed_with_choices(
 
 
 async def test_a_failing_event_is_answered_and_the_next_goes_on(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
     core = EchoCore()
     calls = 0
 
@@ -325,31 +387,64 @@ async def test_a_failing_event_is_answered_and_the_next_goes_on(
     replies = await fake.wait_for(followup, count=2)
     assert replies[1].body["content"] == "echo: /circles"
     assert replies[1].path.endswith(second["token"])  # not the failed interaction's
-    await fake.dispatch("INTERACTION_CREATE", button(PREFIX + "consent:yes", ALICE, DM, [
-        {"type": 1, "components": [{"type": 2, "style": 1, "label": "Yes",
-                                    "custom_id": PREFIX + "consent:yes"}]}]))
+    await fake.dispatch(
+        "INTERACTION_CREATE",
+        button(
+            PREFIX + "consent:yes",
+            ALICE,
+            DM,
+            [
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 2, "style": 1, "label": "Yes", "custom_id": PREFIX + "consent:yes"}
+                    ],
+                }
+            ],
+        ),
+    )
     replies = await fake.wait_for(followup, count=3)
     assert replies[2].body["content"] == "echo: consent:yes"
 
 
-@pytest.mark.parametrize("event", [
-    slash_event("digest", {}, ALICE, DM),
-    slash_event("digest", {}, ALICE, IN_CIRCLE),
-    slash_event("report", {"text": "x"}, ALICE, IN_CIRCLE),
-    slash_event("mine", {}, ALICE, IN_CIRCLE),
-    button(PREFIX + "metoo:1", ALICE, DM, [{"type": 1, "components": [
-        {"type": 2, "style": 1, "label": "Me too", "custom_id": PREFIX + "metoo:1"}]}]),
-], ids=["dm-command", "channel-command", "channel-report", "moved-to-dm", "dm-button"])
+@pytest.mark.parametrize(
+    "event",
+    [
+        slash_event("digest", {}, ALICE, DM),
+        slash_event("digest", {}, ALICE, IN_CIRCLE),
+        slash_event("report", {"text": "x"}, ALICE, IN_CIRCLE),
+        slash_event("mine", {}, ALICE, IN_CIRCLE),
+        button(
+            PREFIX + "metoo:1",
+            ALICE,
+            DM,
+            [
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 2, "style": 1, "label": "Me too", "custom_id": PREFIX + "metoo:1"}
+                    ],
+                }
+            ],
+        ),
+    ],
+    ids=["dm-command", "channel-command", "channel-report", "moved-to-dm", "dm-button"],
+)
 async def test_every_interaction_is_acknowledged_before_the_core_runs(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings,
-        event: dict[str, object]) -> None:
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings, event: dict[str, object]
+) -> None:
     """Discord allows 3 seconds; the core (a digest, the NLP) may take longer."""
     acked: list[bool] = []
     core = EchoCore()
 
     async def submit(incoming: Incoming) -> None:
-        acked.append(bool(fake.matching(
-            lambda r: callback(r) and r.path.startswith(f"/interactions/{event['id']}/"))))
+        acked.append(
+            bool(
+                fake.matching(
+                    lambda r: callback(r) and r.path.startswith(f"/interactions/{event['id']}/")
+                )
+            )
+        )
         await core.submit(incoming)
 
     core.adapter = await start_adapter(dc_settings, submit)
@@ -359,7 +454,8 @@ async def test_every_interaction_is_acknowledged_before_the_core_runs(
 
 
 async def test_a_quick_private_reply_never_goes_through_a_slow_public_command(
-        fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings) -> None:
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
     """In a shared channel the core sees commands in turn, so a report's answer, however
     quick, cannot take the place of an earlier, slower digest's public answer."""
     core = EchoCore(delay=lambda i: 0.6 if i.text.startswith("/digest") else 0.0)

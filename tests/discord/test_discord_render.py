@@ -22,8 +22,9 @@ from adapters.discord.views import CUSTOM_ID_LIMIT, PREFIX, build_view
 from bot.messages import Button, OutFile, Reply
 
 words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
-texts = st.lists(st.one_of(words, st.text(alphabet="ab *_`\\", min_size=50, max_size=3000)),
-                 max_size=60).map("\n".join)
+texts = st.lists(
+    st.one_of(words, st.text(alphabet="ab *_`\\", min_size=50, max_size=3000)), max_size=60
+).map("\n".join)
 
 
 @settings(max_examples=150, deadline=None)
@@ -51,8 +52,10 @@ def test_every_message_fits_discord(text: str, embed: bool) -> None:
         assert len(part.embeds) <= MAX_EMBEDS
         assert sum(len(e) for e in part.embeds) <= TOTAL_LIMIT
         assert all(len(e.description or "") <= DESCRIPTION_LIMIT for e in part.embeds)
-    shown = "".join((p.content or "") + "".join((e.title or "") + (e.description or "")
-                                                for e in p.embeds) for p in parts)
+    shown = "".join(
+        (p.content or "") + "".join((e.title or "") + (e.description or "") for e in p.embeds)
+        for p in parts
+    )
     assert "".join(shown.split()) == "".join(escape(text).split())
 
 
@@ -64,8 +67,10 @@ def test_markup_in_user_text_is_shown_literally() -> None:
 def test_a_digest_embed_takes_its_first_line_as_title() -> None:
     [part] = render(Reply("Shared-demand digest: everywhere\n\n1. procurement"), embed=True)
     [embed] = part.embeds
-    assert (embed.title, embed.description) == ("Shared-demand digest: everywhere",
-                                                "1. procurement")
+    assert (embed.title, embed.description) == (
+        "Shared-demand digest: everywhere",
+        "1. procurement",
+    )
 
 
 def test_files_ride_on_the_last_message_ten_at_a_time_with_the_chart_inside() -> None:
@@ -77,7 +82,8 @@ def test_files_ride_on_the_last_message_ten_at_a_time_with_the_chart_inside() ->
 
 
 async def test_buttons_are_laid_out_five_a_row_and_overlong_ids_skipped(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     buttons = tuple(Button(f"B{n}", f"pick:{n}") for n in range(7))
     too_long = Button("long", "x" * CUSTOM_ID_LIMIT)
     with caplog.at_level(logging.WARNING):

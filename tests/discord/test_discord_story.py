@@ -34,17 +34,27 @@ IN_CIRCLE = Place(CIRCLE_CHANNEL, GUILD_ID)
 
 
 @pytest.fixture
-async def world(fake: FakeDiscord, make_settings: Callable[..., Settings], nlp: Language,
-                start_adapter: Callable[..., Awaitable[DiscordAdapter]]
-                ) -> AsyncIterator[World]:
-    settings = make_settings(discord_token="fake-token", discord_guilds=[GUILD_ID],
-                             organisers=["discord:500"])
+async def world(
+    fake: FakeDiscord,
+    make_settings: Callable[..., Settings],
+    nlp: Language,
+    start_adapter: Callable[..., Awaitable[DiscordAdapter]],
+) -> AsyncIterator[World]:
+    settings = make_settings(
+        discord_token="fake-token", discord_guilds=[GUILD_ID], organisers=["discord:500"]
+    )
     app = await App.create(settings, nlp=nlp)
     runtime = Runtime(app)
     built = World(fake, runtime)
     await runtime.dispatcher.start()
-    runtime.add(await start_adapter(settings, built.submit, commands=app.router.commands,
-                                    lookup=StorageLookup(app.services.db, settings.min_people)))
+    runtime.add(
+        await start_adapter(
+            settings,
+            built.submit,
+            commands=app.router.commands,
+            lookup=StorageLookup(app.services.db, settings.min_people),
+        )
+    )
     yield built
     await runtime.dispatcher.stop()
     await app.close()
@@ -80,16 +90,16 @@ async def test_a_dm_report_gets_its_reply_as_a_follow_up(world: World) -> None:
 
 async def shared_barrier(world: World, circle: str | None = None) -> tuple[int, list[Person]]:
     """Three people in two places report one barrier, in ``circle``'s channel if named."""
-    people = [person(world, 501, "amira"), person(world, 502, "ben"),
-              person(world, 503, "chloe")]
+    people = [person(world, 501, "amira"), person(world, 502, "ben"), person(world, 503, "chloe")]
     for someone, place in zip(people, ("Leeds", "Bradford", "Leeds"), strict=True):
         await someone.onboard(place)
         if circle is not None:
             assert "Welcome" in await someone.slash("join", IN_CIRCLE, circle=circle)
     at = IN_CIRCLE if circle is not None else None
-    numbers = [theme_number(await p.slash("report", at, text=t))
-               for p, t in zip(people, (PROCUREMENT_A, PROCUREMENT_B, PROCUREMENT_C),
-                               strict=True)]
+    numbers = [
+        theme_number(await p.slash("report", at, text=t))
+        for p, t in zip(people, (PROCUREMENT_A, PROCUREMENT_B, PROCUREMENT_C), strict=True)
+    ]
     assert len(set(numbers)) == 1, numbers
     if circle is not None:  # reported in the shared channel, yet seen by the reporter only
         for someone in people:
@@ -119,8 +129,9 @@ async def test_me_too_button_in_a_circle_channel_is_answered_in_a_dm(world: Worl
     await dev.onboard("York")
     view = build_view((Button("Me too", f"metoo:{theme}"),))  # as on a digest in the channel
     assert view is not None
-    posted = Recorded("POST", f"/channels/{CIRCLE_CHANNEL}/messages", {},
-                      {"components": view.to_components()})
+    posted = Recorded(
+        "POST", f"/channels/{CIRCLE_CHANNEL}/messages", {}, {"components": view.to_components()}
+    )
     dev.history.append(posted)
     answer = await dev.press("Me too", IN_CIRCLE)
     assert f"counted on #{theme}" in answer
@@ -168,8 +179,13 @@ async def test_export_is_uploaded_as_files(world: World) -> None:
     uploads = {name: data for r in sent for name, data in r.files.values()}
     suffixes = sorted(name.rsplit(".", 1)[1] for name in uploads)
     assert suffixes == ["csv", "html", "json", "md", "png"], list(uploads)
-    rows = list(csv.DictReader(io.StringIO(next(
-        data for name, data in uploads.items() if name.endswith(".csv")).decode())))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                next(data for name, data in uploads.items() if name.endswith(".csv")).decode()
+            )
+        )
+    )
     assert rows and all(int(row["people"]) >= 3 for row in rows), rows
     assert uploads[next(n for n in uploads if n.endswith(".png"))].startswith(b"\x89PNG")
     chart = next(n for n in uploads if n.endswith(".png"))
@@ -178,7 +194,8 @@ async def test_export_is_uploaded_as_files(world: World) -> None:
 
 
 async def test_autocomplete_reads_names_from_the_database(
-        world: World, start_adapter: Callable[..., Awaitable[DiscordAdapter]]) -> None:
+    world: World, start_adapter: Callable[..., Awaitable[DiscordAdapter]]
+) -> None:
     theme, _ = await shared_barrier(world)
     dev = person(world, 504, "dev")
     await dev.onboard("York")
@@ -192,11 +209,17 @@ async def test_autocomplete_reads_names_from_the_database(
     await adapter.stop()  # one bot on the fake gateway at a time
     plain = await start_adapter(adapter.settings, world.submit)
     assert isinstance(plain.lookup, StorageLookup) and plain.lookup.owned
-    for event in (slash("join", {"circle": "carers"}, olive.user, olive.dm, focused="circle"),
-                  slash("metoo", {"theme": ""}, olive.user, olive.dm, focused="theme")):
+    for event in (
+        slash("join", {"circle": "carers"}, olive.user, olive.dm, focused="circle"),
+        slash("metoo", {"theme": ""}, olive.user, olive.dm, focused="theme"),
+    ):
         await world.fake.dispatch("INTERACTION_CREATE", event)
-    answers = [r.body["data"]["choices"] for r in await world.fake.wait_for(
-        lambda r: r.path.endswith("/callback") and r.body["type"] == 8, count=2)]
+    answers = [
+        r.body["data"]["choices"]
+        for r in await world.fake.wait_for(
+            lambda r: r.path.endswith("/callback") and r.body["type"] == 8, count=2
+        )
+    ]
     # the two lookups run concurrently, so tell the answers apart by what they hold
     [circles] = [a for a in answers if all(isinstance(c["value"], str) for c in a)]
     [themes] = [a for a in answers if a is not circles]

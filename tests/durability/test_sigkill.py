@@ -162,9 +162,7 @@ async def stored(url: str) -> list[tuple[int, str, str | None]]:
         await db.close()
 
 
-async def check_nothing_lost(
-    url: str, texts: list[str], make_runs: Callable[[], Any]
-) -> list[Run]:
+async def check_nothing_lost(url: str, texts: list[str], make_runs: Callable[[], Any]) -> list[Run]:
     runs: list[Run] = await make_runs()
     rows = await stored(url)
     by_id = {report_id: (text, message_id) for report_id, text, message_id in rows}

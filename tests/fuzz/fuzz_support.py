@@ -15,7 +15,7 @@ from bot.messages import ChatKind, EventKind, Incoming, Reply
 GROUP = "fuzz-group"
 NASTY = (
     "'; DROP TABLE reports; --",
-    "\" OR 1=1 --",
+    '" OR 1=1 --',
     "Robert'); DELETE FROM people WHERE ('1'='1",
     "<b>bold</b> <script>alert(1)</script> &amp; &lt;",
     "</code></pre><a href='tg://user?id=1'>x</a>",

@@ -83,9 +83,7 @@ def every_input_anywhere(running: Running, examples: int) -> None:
         text=st.one_of(texts, huge),
         group=st.booleans(),
     )
-    def one(
-        situation: str, shape: str, command: str, button: str, text: str, group: bool
-    ) -> None:
+    def one(situation: str, shape: str, command: str, button: str, text: str, group: bool) -> None:
         failures.records.clear()
         user = runner.run(talk.enter(situation))
         if shape == "command":
