@@ -3,6 +3,7 @@ stays fast and small."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,10 @@ class Scope:
 
 @dataclass(frozen=True)
 class ThemeCounts:
+    """One theme's activity in a scope and period. ``reporters`` decides visibility
+    (bot.visibility); ``people`` adds endorsers; places and circles are the reporters' own,
+    so an endorsement can never add a place."""
+
     theme_id: int
     people: int
     places: int
@@ -28,6 +33,7 @@ class ThemeCounts:
     reports: int
     me_too: int
     latest: datetime | None
+    reporters: int
 
 
 def _activity(
@@ -62,29 +68,48 @@ def _activity(
     return reports.union_all(endorsements)  # type: ignore[return-value]
 
 
+def _reported(column: Any, is_report: Any) -> Any:
+    return case((is_report == 1, column), else_=None)
+
+
 async def theme_counts(
-    session: AsyncSession, scope: Scope, start: datetime, end: datetime
+    session: AsyncSession,
+    scope: Scope,
+    start: datetime,
+    end: datetime,
+    theme_ids: Sequence[int] | None = None,
 ) -> list[ThemeCounts]:
+    """Every theme's counts in the scope and period, or only those of ``theme_ids``."""
     activity = _activity(scope, start, end).subquery()
     c = activity.c
     query = (
         select(
             c.theme_id,
             func.count(func.distinct(c.person_id)),
-            func.count(func.distinct(c.place_key)),
+            func.count(func.distinct(_reported(c.place_key, c.is_report))),
             func.count(func.distinct(c.circle_id)),
             func.sum(c.is_report),
             func.count() - func.sum(c.is_report),
             func.max(c.created_at),
+            func.count(func.distinct(_reported(c.person_id, c.is_report))),
         )
         .join(Theme, Theme.id == c.theme_id)
         .where(Theme.hidden.is_(False), Theme.merged_into.is_(None))
         .group_by(c.theme_id)
     )
+    if theme_ids is not None:
+        query = query.where(c.theme_id.in_(list(theme_ids)))
     rows = (await session.execute(query)).all()
     return [
         ThemeCounts(
-            int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4] or 0), int(r[5] or 0), r[6]
+            int(r[0]),
+            int(r[1]),
+            int(r[2]),
+            int(r[3]),
+            int(r[4] or 0),
+            int(r[5] or 0),
+            r[6],
+            int(r[7]),
         )
         for r in rows
     ]
@@ -102,7 +127,7 @@ def _in_scope[SelectT: Select[*tuple[Any, ...]]](query: SelectT, scope: Scope) -
 async def period_counts(
     session: AsyncSession, scope: Scope, previous_start: datetime, start: datetime, end: datetime
 ) -> tuple[list[ThemeCounts], dict[int, int]]:
-    """This period's counts and the previous period's people, in one pass over both."""
+    """This period's counts and the previous period's reporters, in one pass over both."""
     activity = _activity(scope, previous_start, end).subquery()
     c = activity.c
     now = c.created_at >= start
@@ -110,16 +135,20 @@ async def period_counts(
     def this(column: Any) -> Any:
         return case((now, column), else_=None)
 
+    def reported_now(column: Any) -> Any:
+        return case((now & (c.is_report == 1), column), else_=None)
+
     query = (
         select(
             c.theme_id,
             func.count(func.distinct(this(c.person_id))),
-            func.count(func.distinct(this(c.place_key))),
+            func.count(func.distinct(reported_now(c.place_key))),
             func.count(func.distinct(this(c.circle_id))),
             func.sum(case((now, c.is_report), else_=0)),
             func.sum(case((now, 1 - c.is_report), else_=0)),
             func.max(this(c.created_at)),
-            func.count(func.distinct(case((now, None), else_=c.person_id))),
+            func.count(func.distinct(reported_now(c.person_id))),
+            func.count(func.distinct(case((~now & (c.is_report == 1), c.person_id), else_=None))),
         )
         .join(Theme, Theme.id == c.theme_id)
         .where(Theme.hidden.is_(False), Theme.merged_into.is_(None))
@@ -128,24 +157,30 @@ async def period_counts(
     rows = (await session.execute(query)).all()
     current = [
         ThemeCounts(
-            int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4] or 0), int(r[5] or 0), r[6]
+            int(r[0]),
+            int(r[1]),
+            int(r[2]),
+            int(r[3]),
+            int(r[4] or 0),
+            int(r[5] or 0),
+            r[6],
+            int(r[7]),
         )
         for r in rows
         if r[1]
     ]
-    return current, {int(r[0]): int(r[7]) for r in rows}
+    return current, {int(r[0]): int(r[8]) for r in rows}
 
 
-async def place_people(
+async def place_reporters(
     session: AsyncSession, scope: Scope, theme_ids: list[int], start: datetime, end: datetime
 ) -> list[tuple[int, str, int]]:
-    """(theme, place, distinct people) for naming places that pass k-anonymity."""
+    """(theme, place key, person) once per reporter and place: what naming places counts.
+
+    Keys, never the text people typed: a place is named by the gazetteer (bot.digests.naming),
+    so one person's spelling of their town never appears."""
     query = (
-        select(
-            ReportTheme.theme_id,
-            func.min(Report.place),
-            func.count(func.distinct(Report.person_id)),
-        )
+        select(ReportTheme.theme_id, Report.place_key, Report.person_id)
         .join(Report, Report.id == ReportTheme.report_id)
         .where(
             ReportTheme.theme_id.in_(theme_ids),
@@ -154,10 +189,10 @@ async def place_people(
             Report.created_at >= start,
             Report.created_at < end,
         )
-        .group_by(ReportTheme.theme_id, Report.place_key)
+        .distinct()
     )
     query = _in_scope(query, scope)
-    return [(int(t), str(p), int(n)) for t, p, n in (await session.execute(query)).all()]
+    return [(int(t), str(k), int(p)) for t, k, p in (await session.execute(query)).all()]
 
 
 @dataclass(frozen=True)
@@ -230,3 +265,15 @@ async def count_reports(session: AsyncSession, start: datetime, end: datetime) -
         Report.created_at >= start, Report.created_at < end, Report.hidden.is_(False)
     )
     return int(await session.scalar(query) or 0)
+
+
+async def theme_reporter_ids(session: AsyncSession, theme_id: int) -> list[int]:
+    """The people whose visible reports are in a theme: told when it becomes shown."""
+    query = (
+        select(Report.person_id)
+        .join(ReportTheme, ReportTheme.report_id == Report.id)
+        .where(ReportTheme.theme_id == theme_id, Report.hidden.is_(False))
+        .distinct()
+        .order_by(Report.person_id)
+    )
+    return [int(p) for p in await session.scalars(query)]

@@ -122,16 +122,16 @@ async def create_offer(
     return intro
 
 
-async def open_offers(session: AsyncSession, person_id: int, theme_id: int) -> list[Introduction]:
-    """This person's unanswered offers for a theme."""
+async def open_offer(session: AsyncSession, person_id: int, offer_id: int) -> Introduction | None:
+    """This person's offer with this id, if they have not answered it yet."""
     query = select(Introduction).where(
-        Introduction.theme_id == theme_id,
+        Introduction.id == offer_id,
         or_(
             (Introduction.person_low == person_id) & Introduction.low_answer.is_(None),
             (Introduction.person_high == person_id) & Introduction.high_answer.is_(None),
         ),
     )
-    return list(await session.scalars(query.order_by(Introduction.id)))
+    return await session.scalar(query)
 
 
 def record_answer(intro: Introduction, person_id: int, answer: str) -> bool:

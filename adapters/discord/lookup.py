@@ -7,15 +7,10 @@ theme the digest would hide.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
+from bot.services.visible import VisibleThemes
 from config.settings import Settings
 from storage import circles as circle_store
-from storage import digests as digest_store
 from storage.db import Database
-from storage.digests import Scope
-
-ALL_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class StorageLookup:
@@ -38,14 +33,6 @@ class StorageLookup:
             return [c.name for c in await circle_store.list_circles(session)]
 
     async def theme_choices(self) -> list[tuple[int, str]]:
-        """Counted in distinct people, as /themes and digests count them."""
-        end = datetime.now(UTC) + timedelta(days=1)
-        async with self.db.transaction() as session:
-            counts = await digest_store.theme_counts(session, Scope(), ALL_TIME, end)
-            shared = [c.theme_id for c in counts if c.people >= self.min_people]
-            themes = await digest_store.themes_by_id(session, shared)
-        return [
-            (n, themes[n].name or themes[n].label)
-            for n in sorted(shared)
-            if n in themes and not themes[n].hidden
-        ]
+        """Exactly the themes /themes shows (bot.visibility's rule), by number."""
+        shown = await VisibleThemes(self.db, self.min_people).all()
+        return [(v.theme_id, v.title) for v in sorted(shown, key=lambda v: v.theme_id)]

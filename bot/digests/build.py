@@ -11,7 +11,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bot.digests.model import Digest, DigestTheme, NamedPlace
+from bot.digests.naming import name_places
 from bot.nlp_worker import NlpWorker
+from bot.visibility import Cell, Visibility
 from nlp.analysis import vector_from_bytes
 from nlp.cluster import normalise
 from nlp.quotes import pick_quotes
@@ -51,13 +53,15 @@ def trend_of(current: int, previous: int, min_people: int) -> str:
     return "steady"
 
 
-def rank_key(counts: ThemeCounts) -> tuple[int, int, int, float, int]:
+def cell_of(counts: ThemeCounts) -> Cell:
+    return Cell(counts.reporters, counts.people, counts.me_too)
+
+
+def rank_key(rule: Visibility, counts: ThemeCounts) -> tuple[int, int, int, float, int]:
+    """Ranked by the people count shown, so the order itself says nothing more."""
     latest = counts.latest.timestamp() if counts.latest else 0.0
-    return (-counts.people, -counts.places, -counts.circles, -latest, counts.theme_id)
-
-
-def at_least(value: int, min_people: int) -> int | None:
-    return value if value >= min_people else None
+    people = rule.people(cell_of(counts)) or 0
+    return (-people, -counts.places, -counts.circles, -latest, counts.theme_id)
 
 
 class DigestBuilder:
@@ -65,6 +69,7 @@ class DigestBuilder:
         self.db = db
         self.nlp = nlp
         self.min_people = min_people
+        self.rule = Visibility(min_people)
         self._scrubbed: OrderedDict[tuple[int, bytes], str] = OrderedDict()
 
     async def build(
@@ -73,26 +78,19 @@ class DigestBuilder:
         previous_start = start - (end - start)
         async with self.db.reading() as session:
             current, before = await store.period_counts(session, scope, previous_start, start, end)
-            shown = sorted((c for c in current if c.people >= self.min_people), key=rank_key)
-            ids = [c.theme_id for c in shown[:limit]]
+            visible = (c for c in current if self.rule.shows(c.reporters))
+            shown = sorted(visible, key=lambda c: rank_key(self.rule, c))[:limit]
+            ids = [c.theme_id for c in shown]
             themes = await store.themes_by_id(session, ids)
-            places = await store.place_people(session, scope, ids, start, end)
+            places = await store.place_reporters(session, scope, ids, start, end)
             candidates = await store.quote_candidates(session, scope, ids, start, end)
         quotes = await self._quotes(candidates, themes)
-        named = self._named_places(places)
+        named = name_places(places, self.rule)
         items = tuple(
             self._item(c, themes[c.theme_id], before.get(c.theme_id, 0), named, quotes)
-            for c in shown[:limit]
+            for c in shown
         )
-        withheld = sum(1 for c in current if c.people < self.min_people)
-        return Digest(scope_label, start, end, self.min_people, items, withheld)
-
-    def _named_places(self, rows: list[tuple[int, str, int]]) -> dict[int, list[NamedPlace]]:
-        named: dict[int, list[NamedPlace]] = defaultdict(list)
-        for theme_id, place, people in sorted(rows, key=lambda r: (-r[2], r[1])):
-            if people >= self.min_people:
-                named[theme_id].append(NamedPlace(place, people))
-        return named
+        return Digest(scope_label, start, end, self.min_people, items)
 
     async def _quotes(
         self, candidates: list[QuoteCandidate], themes: dict[int, Theme]
@@ -136,20 +134,21 @@ class DigestBuilder:
         named: dict[int, list[NamedPlace]],
         quotes: dict[int, list[str]],
     ) -> DigestTheme:
-        k = self.min_people
+        rule, k = self.rule, self.min_people
+        people = rule.people(cell_of(c)) or c.reporters
         return DigestTheme(
             theme_id=c.theme_id,
-            title=theme.name or theme.label,
+            title=theme.name or theme.label or f"theme #{c.theme_id}",
             label=theme.label,
             demand=theme.demand,
-            people=c.people,
+            people=people,
             places=c.places,
             circles=c.circles,
             reports=c.reports,
-            me_too=at_least(c.me_too, k),
+            me_too=rule.number(c.me_too),
             named_places=tuple(named.get(c.theme_id, [])),
-            trend=trend_of(c.people, previous, k),
-            previous_people=at_least(previous, k),
+            trend=trend_of(people, previous, k),
+            previous_people=rule.number(previous),
             quotes=tuple(quotes.get(c.theme_id, [])),
             latest=c.latest,
         )

@@ -140,7 +140,7 @@ def render_html(digest: Digest, chart: bytes | None = None) -> str:
         chart=base64.b64encode(png).decode("ascii"),
         themes=themes,
         empty=f"No barrier is shared by {k} or more people in this period yet.",
-        withheld=withheld_text(digest) if digest.withheld else "",
+        withheld=withheld_text(digest),
     )
 
 

@@ -48,4 +48,5 @@ class Digest:
     end: datetime
     min_people: int
     themes: tuple[DigestTheme, ...]
-    withheld: int  # themes left out because fewer than min_people share them
+    # No count of the themes left out: "1 more theme" in a place digest would say that
+    # someone there reported something (bot.visibility).

@@ -59,9 +59,11 @@ def header(digest: Digest) -> str:
 
 
 def withheld_text(digest: Digest) -> str:
+    """Said on every digest, whether or not anything was left out: a count (or even the
+    sentence appearing only sometimes) would describe the few people behind it."""
     return (
-        f"{count(digest.withheld, 'more theme')} shared by fewer than {digest.min_people} "
-        "people not shown, to protect those who reported them."
+        f"Barriers shared by fewer than {digest.min_people} people are not shown, "
+        "to protect those who reported them."
     )
 
 
@@ -76,8 +78,7 @@ def render_text(digest: Digest) -> str:
     for rank, item in enumerate(digest.themes, start=1):
         lines.extend(theme_lines(rank, item, digest.min_people))
         lines.append("")
-    if digest.withheld:
-        lines.append(withheld_text(digest))
+    lines.append(withheld_text(digest))
     return "\n".join(lines).strip()
 
 
@@ -110,8 +111,7 @@ def render_markdown(digest: Digest) -> str:
         lines.append(empty_text(digest))
     for rank, item in enumerate(digest.themes, start=1):
         lines.extend(_md_theme(rank, item, digest.min_people))
-    if digest.withheld:
-        lines.append(withheld_text(digest))
+    lines.append(withheld_text(digest))
     return "\n".join(lines).strip() + "\n"
 
 
@@ -120,10 +120,9 @@ def digest_dict(digest: Digest) -> dict[str, Any]:
         "schema": "groundswell.digest",
         "version": SCHEMA_VERSION,
         "scope": digest.scope_label,
-        "start": digest.start.isoformat(),
-        "end": digest.end.isoformat(),
+        "start": digest.start.date().isoformat(),
+        "end": digest.end.date().isoformat(),
         "min_people": digest.min_people,
-        "withheld_themes": digest.withheld,
         "themes": [_theme_dict(rank, item) for rank, item in enumerate(digest.themes, start=1)],
     }
 
@@ -145,7 +144,7 @@ def _theme_dict(rank: int, item: DigestTheme) -> dict[str, Any]:
         "previous_people": item.previous_people,
         "change": item.change,
         "quotes": list(item.quotes),
-        "latest": item.latest.isoformat() if item.latest else None,
+        "latest": item.latest.date().isoformat() if item.latest else None,
     }
 
 

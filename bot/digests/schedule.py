@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 
 from bot.digests.render import render_text
-from bot.digests.scope import DEFAULT_DAYS
+from bot.digests.scope import period
 from bot.messages import Outgoing, Reply
 from storage import schedules as store
 from storage.db import Database
@@ -172,8 +172,8 @@ def digest_poster(services: Services, deliver: Deliver, clock: Clock) -> Post:
                 f"circle {circle.name if circle else ''}",
             )
             targets |= set(await services.circles.linked_chats(schedule.circle_id))
-        start = now - timedelta(days=DEFAULT_DAYS)
-        text = render_text(await services.digests.build(scope, label, start, now))
+        start, end = period(None, now, services.settings.zone)
+        text = render_text(await services.digests.build(scope, label, start, end))
         for platform, chat_id in sorted(targets):
             await deliver(Outgoing(platform, chat_id, Reply(text)))
 

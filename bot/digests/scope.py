@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 
 KEYWORDS = ("circle", "place", "since", "export")
 DEFAULT_DAYS = 30
-MAX_DAYS = 3650
+WINDOWS = {"7d": 7, "30d": 30, "90d": 90}
+MAX_MONTHS = 24
+SINCE_CHOICES = "use 7d, 30d, 90d or the first of a month, like 2026-01 or 2026-01-01"
 USAGE = (
-    "Use /digest [circle NAME] [place NAME] [since 7d|30d|90d|YYYY-MM-DD] [export], "
+    "Use /digest [circle NAME] [place NAME] [since 7d|30d|90d|YYYY-MM] [export], "
     "e.g. /digest circle Leeds Health since 90d"
 )
 
@@ -56,21 +58,39 @@ def parse_request(args: str) -> DigestRequest:
     )
 
 
-def period_start(since: str | None, now: datetime, zone: ZoneInfo) -> datetime:
-    """``Nd`` counts back from now; a date means that day's midnight in the configured zone."""
+Period = tuple[datetime, datetime]
+
+
+def day_end(now: datetime, zone: ZoneInfo) -> datetime:
+    """The next local midnight: every period ends on a whole day, so two digests asked an
+    hour apart cover the same days, and no period edge can be placed between two reports."""
+    today = now.astimezone(zone).date()
+    return datetime.combine(today + timedelta(days=1), time.min, zone)
+
+
+def period(since: str | None, now: datetime, zone: ZoneInfo) -> Period:
+    """(start, end) of a digest period, only ever one of the fixed windows: the last 7, 30
+    or 90 whole days, or since the first day of a calendar month (``2026-01`` or
+    ``2026-01-01``) within the last two years. Any other date is refused: comparing digests
+    that start a day apart isolates whoever reported on that day."""
+    end = day_end(now, zone)
     if since is None:
-        return now - timedelta(days=DEFAULT_DAYS)
-    match = re.fullmatch(r"(\d{1,4})d", since.strip().casefold())
-    if match:
-        days = int(match.group(1))
-        if not 1 <= days <= MAX_DAYS:
-            raise ScopeError(f"“since {since}”: choose between 1d and {MAX_DAYS}d.")
-        return now - timedelta(days=days)
-    try:
-        day = date.fromisoformat(since.strip())
-    except ValueError:
-        raise ScopeError(f"“since {since}”: use 7d, 30d, 90d or a date like 2026-01-31.") from None
-    start = datetime.combine(day, time.min, zone)
-    if start >= now:
-        raise ScopeError(f"“since {since}” is not in the past.")
-    return start
+        return end - timedelta(days=DEFAULT_DAYS), end
+    word = since.strip().casefold()
+    if word in WINDOWS:
+        return end - timedelta(days=WINDOWS[word]), end
+    return _month_start(since, now.astimezone(zone).date(), zone), end
+
+
+def _month_start(since: str, today: date, zone: ZoneInfo) -> datetime:
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})(?:-01)?", since.strip())
+    month = (int(match.group(1)), int(match.group(2))) if match else None
+    if month is None or not 1 <= month[1] <= 12:
+        raise ScopeError(f"“since {since[:40]}”: {SINCE_CHOICES}.")
+    months_back = (today.year - month[0]) * 12 + today.month - month[1]
+    if not 0 <= months_back < MAX_MONTHS:
+        raise ScopeError(
+            f"“since {since[:40]}”: choose a month within the last {MAX_MONTHS} months, "
+            "or 7d, 30d or 90d."
+        )
+    return datetime.combine(date(month[0], month[1], 1), time.min, zone)

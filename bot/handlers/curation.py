@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.digests.curation import CurationError, Curator
+from bot.handlers.args import parse_number
 from bot.messages import Reply
 
 THEME_USAGE = (
@@ -17,8 +18,7 @@ MAX_TEXT = {"name": 200, "demand": 2000}
 
 
 def _number(word: str) -> int | None:
-    word = word.lstrip("#")
-    return int(word) if word.isdigit() else None
+    return parse_number(word)
 
 
 def actor_of(ctx: Context) -> str:

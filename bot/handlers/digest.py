@@ -11,7 +11,7 @@ from bot.context import Caller, Context
 from bot.digests.export import export_files
 from bot.digests.model import Digest
 from bot.digests.render import count, render_text
-from bot.digests.scope import DigestRequest, ScopeError, parse_request, period_start
+from bot.digests.scope import DigestRequest, ScopeError, parse_request, period
 from bot.messages import Reply
 from bot.places_lookup import resolve_place
 from bot.roles import REFUSAL
@@ -73,10 +73,10 @@ async def build_for(ctx: Context, request: DigestRequest, now: datetime) -> Dige
     services = ctx.services
     scope, label = await resolve_scope(services, ctx.caller, request)
     try:
-        start = period_start(request.since, now, services.settings.zone)
+        start, end = period(request.since, now, services.settings.zone)
     except ScopeError as problem:
         raise Refused(str(problem)) from None
-    return await services.digests.build(scope, label, start, now)
+    return await services.digests.build(scope, label, start, end)
 
 
 async def digest(ctx: Context) -> list[Reply]:

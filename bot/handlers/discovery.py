@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.context import Context
+from bot.handlers.args import parse_number
 from bot.messages import Button, Reply
 from bot.services.discovery import Reason, Suggestion
 
@@ -47,7 +48,8 @@ async def join_button(ctx: Context) -> list[Reply]:
     if person_id is None or not ctx.caller.onboarded:
         return [Reply("Please send /start first so I can explain what I keep and why.")]
     number = (ctx.incoming.button_data or "").partition(":")[2]
-    circle = await ctx.services.circles.by_id(int(number)) if number.isdigit() else None
+    circle_id = parse_number(number)
+    circle = await ctx.services.circles.by_id(circle_id) if circle_id is not None else None
     if circle is None or not circle.approved:
         return [Reply("That circle is no longer open. /circles lists the current ones.")]
     if not await ctx.services.circles.join(circle.id, person_id):

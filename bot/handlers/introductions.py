@@ -7,29 +7,28 @@ is silent to the other side; ``/offers off`` stops all offers to that person.
 from __future__ import annotations
 
 from bot.context import Context
+from bot.handlers.args import parse_number
 from bot.handlers.discovery import suggestions
 from bot.messages import Button, Reply
-from bot.services.introductions import PLATFORM_NAMES, Contact
+from bot.services.introductions import PLATFORM_NAMES, Contact, Offer
 from bot.services.reports import ReportOutcome
+from bot.services.visible import ThemeView
 
 ASK = "Would you like to be introduced? I'll only share your handle if you both say yes."
 
 
-def _buttons(theme_id: int) -> tuple[Button, ...]:
+def _buttons(offer_id: int) -> tuple[Button, ...]:
+    """Each offer's own buttons: a "yes" answers that one offer, never every offer of a
+    theme at once."""
     return (
-        Button("Yes, introduce me", f"intro:yes:{theme_id}"),
-        Button("No thanks", f"intro:no:{theme_id}"),
+        Button("Yes, introduce me", f"intro:yes:{offer_id}"),
+        Button("No thanks", f"intro:no:{offer_id}"),
     )
 
 
-def _people_near(count: int) -> str:
-    if count == 1:
-        return "1 person near you faces this too"
-    return f"{count} people near you face this too"
-
-
-async def after_report(ctx: Context, outcome: ReportOutcome) -> list[Reply]:
-    """Follow-ups to a saved report, sent privately: introduction offers, then circles."""
+async def after_report(ctx: Context, outcome: ReportOutcome, view: ThemeView | None) -> list[Reply]:
+    """Follow-ups to a saved report, sent privately: introduction offers (only for a theme
+    that may be shown, and without counting anyone), then circles."""
     person_id = ctx.caller.person_id
     if person_id is None:
         return []
@@ -37,28 +36,52 @@ async def after_report(ctx: Context, outcome: ReportOutcome) -> list[Reply]:
     me = await _private_destination(ctx, person_id)
     if me is None:
         return []
-    others = await ctx.services.introductions.offer(
-        person_id, outcome.theme_id, ctx.caller.place_key
-    )
     replies: list[Reply] = []
-    if others:
-        replies.append(_to(me, f"{_people_near(len(others))} — {ASK}", _buttons(outcome.theme_id)))
-    for other in others:
-        replies += await _offer_to_other(ctx, other, outcome)
+    if view is not None:
+        offers = await ctx.services.introductions.offer(
+            person_id, outcome.theme_id, ctx.caller.place_key
+        )
+        for offer in offers:
+            text = f"Someone near you also faces “{view.title}” (offer #{offer.offer_id}). {ASK}"
+            replies.append(_to(me, text, _buttons(offer.offer_id)))
+            replies += await _offer_to_other(ctx, offer, view)
     text, buttons = await suggestions(ctx, person_id, outcome.theme_id)
     if text:
         replies.append(_to(me, text, buttons))
     return replies
 
 
-async def _offer_to_other(ctx: Context, other: int, outcome: ReportOutcome) -> list[Reply]:
-    contact = await ctx.services.introductions.contact(other)
+async def _offer_to_other(ctx: Context, offer: Offer, view: ThemeView) -> list[Reply]:
+    contact = await ctx.services.introductions.contact(offer.other)
     if contact is None or contact.chat_id is None:
         return []
     text = (
-        f"Someone near you has just reported a barrier you share (“{outcome.theme_label}”). " + ASK
+        f"Someone near you shares a barrier you reported (“{view.title}”, "
+        f"offer #{offer.offer_id}). {ASK}"
     )
-    return [_to(contact, text, _buttons(outcome.theme_id))]
+    return [_to(contact, text, _buttons(offer.offer_id))]
+
+
+async def now_shown(ctx: Context, outcome: ReportOutcome, view: ThemeView | None) -> list[Reply]:
+    """Keeps the promise made while a theme was hidden ("I'll tell you when it is"): the
+    report that brings a theme to ``min_people`` reporters tells the earlier reporters."""
+    person_id = ctx.caller.person_id
+    k = ctx.services.settings.min_people
+    if view is None or view.reporters != k or person_id is None:
+        return []
+    mine = [t for _, t in await ctx.services.reports.mine(person_id) if t == outcome.theme_id]
+    if len(mine) != 1:
+        return []  # the caller was already one of the k: the theme did not just appear
+    text = (
+        f"A barrier you reported is now shared by {k} people, enough to show: theme "
+        f"#{view.theme_id} “{view.title}”. /themes lists it."
+    )
+    replies = []
+    for other in await ctx.services.visible.reporters(outcome.theme_id):
+        contact = await ctx.services.introductions.contact(other)
+        if other != person_id and contact is not None and contact.chat_id is not None:
+            replies.append(_to(contact, text))
+    return replies
 
 
 def _to(contact: Contact, text: str, buttons: tuple[Button, ...] = ()) -> Reply:
@@ -77,38 +100,37 @@ async def _private_destination(ctx: Context, person_id: int) -> Contact | None:
 
 def _parse(data: str) -> tuple[str, int | None]:
     parts = data.split(":")
-    if len(parts) != 3 or not parts[2].isdigit():
+    if len(parts) != 3 or parts[1] not in ("yes", "no"):
         return "", None
-    return parts[1], int(parts[2])
+    return parts[1], parse_number(parts[2])
 
 
 async def answer(ctx: Context) -> list[Reply]:
-    """A tap on an offer's button: ``intro:yes:THEME`` or ``intro:no:THEME``."""
+    """A tap on an offer's button: ``intro:yes:OFFER`` or ``intro:no:OFFER``."""
     person_id = ctx.caller.person_id
-    word, theme_id = _parse(ctx.incoming.button_data or "")
-    if person_id is None or theme_id is None:
+    word, offer_id = _parse(ctx.incoming.button_data or "")
+    if person_id is None or offer_id is None:
         return [Reply("That offer is no longer open.")]
     await ctx.services.introductions.remember_chat(ctx.incoming)
-    result = await ctx.services.introductions.answer(person_id, theme_id, word == "yes")
+    result = await ctx.services.introductions.answer(person_id, offer_id, word == "yes")
+    if result is None:
+        return [Reply("That offer is no longer open.")]
     if word != "yes":
         return [Reply("Okay, I won't share anything about you.")]
-    replies: list[Reply] = []
-    for partner in result.matched:
-        replies += await _introduce(ctx, person_id, partner, theme_id)
-    if result.pending or not replies:
-        replies.append(Reply("Thank you. If they say yes too, I'll introduce you."))
-    return replies
+    if result.matched is None:
+        return [Reply("Thank you. If they say yes too, I'll introduce you.")]
+    return await _introduce(ctx, person_id, result.matched, result.theme_id)
 
 
-async def _introduce(ctx: Context, me: int, partner: int, theme_id: int) -> list[Reply]:
+async def _introduce(ctx: Context, me: int, partner: int, theme_id: int | None) -> list[Reply]:
     """Both said yes: each side gets the other's handle, naming the platform if it differs."""
     intros = ctx.services.introductions
     theirs = await intros.contact(partner)
     if theirs is None:
         return []
     mine = await intros.contact(me, theirs.platform)
-    theme = await ctx.services.themes.get(theme_id)
-    label = (theme.name or theme.label) if theme else "the same barrier"
+    view = await ctx.services.visible.one(theme_id) if theme_id is not None else None
+    label = view.title if view is not None else "the same barrier"
     invite = _invite(await intros.shared_circle_chats(me, partner))
     replies = [Reply(_meet(theirs, ctx.incoming.platform, label) + invite)]
     if mine is not None and theirs.chat_id is not None:

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from bot.context import Context
+from bot.handlers.args import parse_number
 from bot.handlers.conversation import clear_state, set_state
-from bot.handlers.introductions import after_report
+from bot.handlers.introductions import after_report, now_shown
 from bot.messages import Button, Reply
 from bot.services.reports import ReportOutcome, ReportRejected, check_text
+from bot.services.visible import ThemeView
+from bot.visibility import NOT_YET_SHOWN
 
 
-def not_alone(outcome: ReportOutcome, min_people: int) -> str:
+def not_alone(outcome: ReportOutcome, view: ThemeView | None) -> str:
+    """Truthful without a number below the threshold: a hidden theme gets no count, no
+    label and no "you're the first" (which would itself be a count)."""
     head = f"Thank you, your report is saved (#{outcome.report_id})."
-    theme = f"It joined theme #{outcome.theme_id}: “{outcome.theme_label}”."
-    if outcome.people <= 1:
-        return f"{head} {theme} You're the first to raise this; I'll tell you when others do."
-    places = "place" if outcome.places == 1 else "places"
+    if view is None:
+        return f"{head} {NOT_YET_SHOWN}"
+    places = "place" if view.places == 1 else "places"
     return (
-        f"{head} {theme} {outcome.people} people in {outcome.places} {places} share it. "
-        "You're not alone."
+        f"{head} It joined theme #{view.theme_id}: “{view.title}”. {view.people} people in "
+        f"{view.places} {places} share it. You're not alone."
     )
 
 
@@ -26,8 +30,9 @@ async def _store(ctx: Context, text: str) -> list[Reply]:
         outcome = await ctx.services.reports.submit(ctx.caller, ctx.incoming, text)
     except ReportRejected as problem:
         return [Reply(str(problem))]
-    first = Reply(not_alone(outcome, ctx.services.settings.min_people))
-    return [first, *await after_report(ctx, outcome)]
+    view = await ctx.services.visible.one(outcome.theme_id)
+    first = Reply(not_alone(outcome, view))
+    return [first, *await now_shown(ctx, outcome, view), *await after_report(ctx, outcome, view)]
 
 
 async def report(ctx: Context) -> list[Reply]:
@@ -73,9 +78,9 @@ async def mine(ctx: Context) -> list[Reply]:
 
 async def withdraw(ctx: Context) -> list[Reply]:
     assert ctx.caller.person_id is not None
-    number = ctx.args.lstrip("#")
-    if not number.isdigit():
+    number = parse_number(ctx.args)
+    if number is None:
         return [Reply("Which report? Use /withdraw N with a number from /mine.")]
-    if await ctx.services.reports.withdraw(ctx.caller.person_id, int(number)):
+    if await ctx.services.reports.withdraw(ctx.caller.person_id, number):
         return [Reply(f"Report #{number} is withdrawn and deleted.")]
     return [Reply(f"I couldn't find a report #{number} of yours. /mine lists them.")]

@@ -13,6 +13,7 @@ from bot.services.people import PeopleService
 from bot.services.recluster import Reclusterer
 from bot.services.reports import ReportService
 from bot.services.themes import ThemeService
+from bot.services.visible import VisibleThemes
 from config.settings import Settings
 from nlp.vectors import representation
 from storage.db import Database
@@ -31,6 +32,7 @@ class Services:
     reclusterer: Reclusterer
     introductions: IntroductionService
     discovery: DiscoveryService
+    visible: VisibleThemes
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
@@ -47,5 +49,6 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         digests=DigestBuilder(db, nlp, settings.min_people),
         reclusterer=Reclusterer(db, themes, nlp),
         introductions=IntroductionService(db),
-        discovery=DiscoveryService(db, circles),
+        discovery=DiscoveryService(db, circles, settings.min_people),
+        visible=VisibleThemes(db, settings.min_people),
     )

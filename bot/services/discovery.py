@@ -12,11 +12,11 @@ from enum import IntEnum
 
 from bot.places import Closeness
 from bot.services.circles import CircleService
+from bot.visibility import Visibility
 from storage.db import Database
 from storage.models import Circle, Person
 
 MAX_SUGGESTIONS = 3
-STRONG_THEME = 2  # members sharing the theme before a circle counts as strong in it
 
 
 class Reason(IntEnum):
@@ -31,7 +31,7 @@ class Reason(IntEnum):
 class Suggestion:
     circle: Circle
     reason: Reason
-    sharing: int = 0  # members sharing the theme, for THEME suggestions
+    sharing: int = 0  # members sharing the theme, for THEME suggestions (never shown)
 
 
 def _closeness(circle: Circle, person: Person) -> Reason | None:
@@ -43,9 +43,10 @@ def _closeness(circle: Circle, person: Person) -> Reason | None:
 
 
 class DiscoveryService:
-    def __init__(self, db: Database, circles: CircleService) -> None:
+    def __init__(self, db: Database, circles: CircleService, min_people: int) -> None:
         self.db = db
         self.circles = circles
+        self.rule = Visibility(min_people)
 
     async def suggest(self, person_id: int, theme_id: int | None = None) -> list[Suggestion]:
         """Approved circles the person has not joined, best first, at most a few."""
@@ -68,9 +69,11 @@ class DiscoveryService:
     async def _by_theme(
         self, circles: list[Circle], theme_id: int, taken: set[int]
     ) -> list[Suggestion]:
+        """ "Members share this barrier" is a statement about those members: made only
+        when at least ``min_people`` of them reported it (bot.visibility)."""
         strength = await self.circles.theme_strength(theme_id)
         return [
             Suggestion(c, Reason.THEME, strength[c.id])
             for c in circles
-            if c.id not in taken and strength.get(c.id, 0) >= STRONG_THEME
+            if c.id not in taken and self.rule.shows(strength.get(c.id, 0))
         ]

@@ -47,11 +47,19 @@ def _contact(member: Member) -> Contact:
 
 
 @dataclass(frozen=True)
-class Answered:
-    """The outcome of one tap: the partners it completed a mutual yes with."""
+class Offer:
+    """One open offer: who it is with, and its id, which its buttons carry."""
 
-    matched: list[int]
-    pending: int
+    other: int
+    offer_id: int
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The outcome of one tap on one offer: the partner when it completed a mutual yes."""
+
+    matched: int | None
+    theme_id: int | None
 
 
 class IntroductionService:
@@ -74,8 +82,8 @@ class IntroductionService:
         members.sort(key=lambda m: (m.platform != prefer, m.private_chat_id is None, m.id))
         return _contact(members[0]) if members else None
 
-    async def offer(self, person_id: int, theme_id: int, place_key: str | None) -> list[int]:
-        """Open one offer per new pair; returns the others now offered (never twice)."""
+    async def offer(self, person_id: int, theme_id: int, place_key: str | None) -> list[Offer]:
+        """Open one offer per new pair; returns the offers now made (never twice a pair)."""
         async with self.db.transaction() as session:
             person = await session.get(Person, person_id)
             if person is None or not person.offers_ok:
@@ -84,23 +92,24 @@ class IntroductionService:
             others = await store.candidates(
                 session, person_id, theme_id, place_key, circles, MAX_OFFERS_PER_REPORT
             )
-            offered: list[int] = []
+            offered: list[Offer] = []
             for other in others:
-                if await _create(session, person_id, other, theme_id):
-                    offered.append(other)
+                offer_id = await _create(session, person_id, other, theme_id)
+                if offer_id is not None:
+                    offered.append(Offer(other, offer_id))
             return offered
 
-    async def answer(self, person_id: int, theme_id: int, yes: bool) -> Answered:
-        """Record the answer on each of this person's open offers for the theme."""
+    async def answer(self, person_id: int, offer_id: int, yes: bool) -> Answered | None:
+        """Record the answer on the one offer its button names; None when that offer is not
+        this person's or is already answered by them."""
         word = "yes" if yes else "no"
         async with self.db.transaction() as session:
-            offers = await store.open_offers(session, person_id, theme_id)
-            matched = [
-                i.person_high if i.person_low == person_id else i.person_low
-                for i in offers
-                if store.record_answer(i, person_id, word)
-            ]
-        return Answered(matched=matched, pending=len(offers) - len(matched))
+            offer = await store.open_offer(session, person_id, offer_id)
+            if offer is None:
+                return None
+            mutual = store.record_answer(offer, person_id, word)
+            other = offer.person_high if offer.person_low == person_id else offer.person_low
+            return Answered(matched=other if mutual else None, theme_id=offer.theme_id)
 
     async def shared_circle_chats(self, a: int, b: int) -> list[tuple[str, list[str]]]:
         """Circles both people belong to that have linked chats: (name, platforms)."""
@@ -124,10 +133,11 @@ class IntroductionService:
             return await store.people_by_handle(session, handle)
 
 
-async def _create(session: AsyncSession, person_id: int, other: int, theme_id: int) -> bool:
+async def _create(session: AsyncSession, person_id: int, other: int, theme_id: int) -> int | None:
     """A savepoint per pair, so a concurrent duplicate only skips that pair."""
     try:
         async with session.begin_nested():
-            return await store.create_offer(session, person_id, other, theme_id) is not None
+            made = await store.create_offer(session, person_id, other, theme_id)
+            return made.id if made is not None else None
     except IntegrityError:
-        return False
+        return None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
+from spacy.language import Language
 
 from adapters.testing import BotHarness
 from bot.app import App
+from config.settings import Settings
 
 
 @pytest.fixture
@@ -15,3 +17,13 @@ async def duo(app: App) -> AsyncIterator[BotHarness]:
     """The same bot reached from the console and from Telegram."""
     async with BotHarness(app, platforms=("console", "telegram")) as harness:
         yield harness
+
+
+@pytest.fixture
+async def pairs(make_settings: Callable[..., Settings], nlp: Language) -> AsyncIterator[BotHarness]:
+    """min_people 2: introductions are offered only on a theme that may be shown, so stories
+    about a pair need a threshold a pair can reach."""
+    built = await App.create(make_settings(min_people=2), nlp=nlp)
+    async with BotHarness(built, platforms=("console", "telegram")) as harness:
+        yield harness
+    await built.close()

@@ -1,0 +1,60 @@
+"""Naming the places behind a theme: at the level where enough reporters stand, by the
+gazetteer's name.
+
+A district (local authority) is named when at least ``min_people`` distinct reporters there
+share the theme. Reporters in districts too thin to name are pooled by region, and a region
+is named ("elsewhere in Yorkshire and The Humber") when that pool reaches ``min_people``:
+counting the named districts' people in the region too would let a reader subtract them and
+find the one person left over. Places the gazetteer does not know are never named: their
+key is one person's spelling.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from bot.digests.model import NamedPlace
+from bot.places import load_gazetteer
+from bot.visibility import Visibility
+
+Area = tuple[str, str]  # (district name, region): region-level areas have no district
+REGION_ONLY = ""
+
+
+def _area_of(key: str) -> Area | None:
+    """The district's gazetteer name and its region; None for an unknown place."""
+    found = load_gazetteer().lookup(key)
+    if found is None:
+        return None
+    area, _alias = found
+    return (area.name if area.kind == "local authority" else REGION_ONLY), area.region
+
+
+def name_places(
+    rows: Iterable[tuple[int, str, int]], rule: Visibility
+) -> dict[int, list[NamedPlace]]:
+    """Rows are (theme, place key, reporter), once per reporter and place."""
+    people: dict[int, dict[Area, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for theme_id, key, person in rows:
+        area = _area_of(key)
+        if area is not None:
+            people[theme_id][area].add(person)
+    return {theme_id: _theme_places(areas, rule) for theme_id, areas in people.items()}
+
+
+def _theme_places(areas: dict[Area, set[int]], rule: Visibility) -> list[NamedPlace]:
+    shown = {area: who for area, who in areas.items() if area[0] and rule.shows(len(who))}
+    named_people: set[int] = set().union(*shown.values()) if shown else set()
+    pooled: dict[str, set[int]] = defaultdict(set)
+    for area, who in areas.items():
+        if area not in shown:
+            pooled[area[1]] |= who
+    out = [NamedPlace(district, len(who)) for (district, _), who in shown.items()]
+    regions_named = {region for _, region in shown}
+    for region, who in pooled.items():
+        rest = who - named_people
+        if rule.shows(len(rest)):
+            name = f"elsewhere in {region}" if region in regions_named else region
+            out.append(NamedPlace(name, len(rest)))
+    return sorted(out, key=lambda p: (-p.people, p.name))

@@ -1,0 +1,68 @@
+"""Themes as every member-facing path may show them: the lookup /themes, /metoo, the reply
+to a report, introductions, autocomplete and exports go through, so none of them can show a
+theme, a label or a number that ``bot.visibility`` would hide."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.visibility import Cell, Visibility
+from storage import digests as store
+from storage.db import Database
+from storage.digests import Scope, ThemeCounts
+from storage.models import Theme
+
+ALL_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    """A theme that may be shown, with the only numbers that may go with it."""
+
+    theme_id: int
+    title: str
+    people: int
+    places: int
+    reporters: int
+
+
+def title_of(theme: Theme) -> str:
+    """The organiser's name, else the derived label, else just its number: a label is made
+    only from words enough reporters used, so a shown theme may have none yet."""
+    return theme.name or theme.label or f"theme #{theme.id}"
+
+
+class VisibleThemes:
+    def __init__(self, db: Database, min_people: int) -> None:
+        self.db = db
+        self.rule = Visibility(min_people)
+
+    async def all(self) -> list[ThemeView]:
+        """Every shown theme, most people first."""
+        views = await self._views(None)
+        return sorted(views, key=lambda v: (-v.people, v.theme_id))
+
+    async def one(self, theme_id: int) -> ThemeView | None:
+        """The theme as it may be shown, or None: hidden, merged, unknown or too few
+        reporters all look the same, so the answer cannot be used to probe."""
+        views = await self._views([theme_id])
+        return views[0] if views else None
+
+    async def reporters(self, theme_id: int) -> list[int]:
+        async with self.db.reading() as session:
+            return await store.theme_reporter_ids(session, theme_id)
+
+    async def _views(self, theme_ids: Sequence[int] | None) -> list[ThemeView]:
+        end = datetime.now(UTC) + timedelta(days=1)
+        async with self.db.reading() as session:
+            counts = await store.theme_counts(session, Scope(), ALL_TIME, end, theme_ids)
+            shown = [c for c in counts if self.rule.shows(c.reporters)]
+            themes = await store.themes_by_id(session, [c.theme_id for c in shown])
+        return [self._view(c, themes[c.theme_id]) for c in shown if c.theme_id in themes]
+
+    def _view(self, counts: ThemeCounts, theme: Theme) -> ThemeView:
+        cell = Cell(counts.reporters, counts.people, counts.me_too)
+        people = self.rule.people(cell) or counts.reporters
+        return ThemeView(counts.theme_id, title_of(theme), people, counts.places, counts.reporters)
