@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from spacy.language import Language
 
-from adapters.testing import BotHarness
 from bot.app import App
 from config.settings import Settings
+from groundswell.testing import BotHarness
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from circle_support import RISK_A, RISK_B, RISK_C, everything_seen, onboard_on, texts
 
-from adapters.testing import BotHarness
+from groundswell.testing import BotHarness
 
 OFFER = "Someone near you also faces"
 YES, NO = "Yes, introduce me", "No thanks"
