@@ -12,8 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import App
+from bot.digests.naming import name_places, place_name_for
 from bot.places_lookup import PlaceAnswer, resolve_place
 from bot.services.reports import ReportRejected, check_text
+from bot.visibility import Visibility
 from nlp.analysis import Analysis
 from storage import reports as report_store
 from storage.models import Report
@@ -140,18 +142,40 @@ def report_for(row: Row, people: dict[str, int]) -> Report:
 EXPORT_COLUMNS = ("id", "created_at", "place", "theme_id", "theme_label", "text")
 
 
+def _export_places(
+    rows: list[tuple[int, str | None, int]], app: App
+) -> dict[tuple[int, str | None], str]:
+    """(theme, place key) -> the name a report's place may be shown by, if any."""
+    rule = Visibility(app.services.settings.min_people)
+    known = [(t, key, person) for t, key, person in rows if key is not None]
+    named = name_places(known, rule)
+    out: dict[tuple[int, str | None], str] = {}
+    for theme_id, key, _ in known:
+        out[(theme_id, key)] = place_name_for(key, named.get(theme_id, []))
+    return out
+
+
 async def export_reports(app: App, fmt: str) -> str:
-    """One row per report, its text scrubbed: quotes leave the system only that way."""
-    async with app.services.db.transaction() as session:
-        rows = await report_store.reports_for_export(session)
+    """One row per report of a theme that may be shown (bot.visibility), its text scrubbed
+    (quotes leave the system only that way), its day but not its time, and its place only
+    at the level enough of the theme's reporters share (bot.digests.naming): a row of a
+    hidden theme, a timestamp or a typed town would each point at one person."""
+    shown = {view.theme_id: view for view in await app.services.visible.all()}
+    async with app.services.db.reading() as session:
+        rows = [
+            (r, t)
+            for r, t in await report_store.reports_for_export(session)
+            if t is not None and t.id in shown and not r.hidden
+        ]
+    places = _export_places([(t.id, r.place_key, r.person_id) for r, t in rows], app)
     texts = await app.services.nlp.scrub([r.text for r, _ in rows])
     records = [
         {
             "id": r.id,
-            "created_at": r.created_at.isoformat(),
-            "place": r.place or "",
-            "theme_id": t.id if t else "",
-            "theme_label": (t.name or t.label) if t else "",
+            "created_at": r.created_at.date().isoformat(),
+            "place": places.get((t.id, r.place_key), ""),
+            "theme_id": t.id,
+            "theme_label": shown[t.id].title,
             "text": text,
         }
         for (r, t), text in zip(rows, texts, strict=True)

@@ -10,13 +10,14 @@ queueing single texts behind each other.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from spacy.language import Language
 
 from nlp.analysis import Analysis, analyse
+from nlp.labels import ReportPhrases, label_themes
 from nlp.scrub import scrub_many
 
 T = TypeVar("T")
@@ -84,6 +85,18 @@ class NlpWorker:
 
     async def scrub(self, texts: list[str]) -> list[str]:
         return await self._run(lambda: scrub_many(self.nlp, texts))
+
+    async def labels(
+        self, reports_by_theme: Mapping[int, Sequence[ReportPhrases]], min_people: int
+    ) -> dict[int, str]:
+        """Theme labels (nlp.labels) with the scrubber's NER run in this worker's thread."""
+        if not reports_by_theme:
+            return {}
+        return await self._run(
+            lambda: label_themes(
+                reports_by_theme, min_people, lambda texts: scrub_many(self.nlp, texts)
+            )
+        )
 
     def close(self) -> None:
         if self._drainer is not None:

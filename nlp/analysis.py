@@ -33,13 +33,16 @@ def _label_word(token: Token) -> bool:
 
 
 def phrases_of(doc: Doc) -> tuple[str, ...]:
-    """Lemmatised noun chunks, then content lemmas: the material labels are made from."""
+    """Lemmatised noun chunks, then common-noun lemmas: the material labels are made from.
+    Nouns only, so a label names the barrier ("agency rule") instead of listing verbs
+    ("send, home, know"); proper nouns only inside chunks, which nlp.labels admits only
+    when enough different reporters used them."""
     chunks = []
     for chunk in doc.noun_chunks:
         words = [t.lemma_.lower() for t in chunk if _label_word(t)]
         if words:
             chunks.append(" ".join(words))
-    lemmas = [t.lemma_.lower() for t in doc if _label_word(t) and t.pos_ != "PROPN"]
+    lemmas = [t.lemma_.lower() for t in doc if _label_word(t) and t.pos_ == "NOUN"]
     return tuple(chunks + lemmas)
 
 

@@ -1,39 +1,76 @@
-"""Short human labels for themes: the phrases a theme uses more than the others do."""
+"""Short human labels for themes, built only from what enough people said.
+
+A label is shown wherever its theme is, so it must not carry one person's words: a street,
+a colleague's nickname or a made-up town typed by one reporter would point straight at
+them. A phrase may enter a label only when at least ``min_people`` *different reporters*
+used it (a person who reports twice counts once), and then only if the scrubber leaves it
+unchanged (a phrase that holds a name or contact is dropped, not shown with a placeholder).
+
+Among those phrases the label prefers what reads as a name for the barrier: noun phrases
+("agency staff rule") before single words, ranked by class-based TF-IDF so a theme is named
+by what sets it apart from the others. Pure: the scrubber is passed in, so the caller decides
+where spaCy runs (off the event loop).
+"""
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+
+ReportPhrases = tuple[int, Sequence[str]]  # (reporter id, the phrases of one report)
+Scrubber = Callable[[list[str]], list[str]]
+PHRASE_BONUS = 1.5  # a noun phrase reads as a name; a lone lemma rarely does
+
+
+def shared_phrases(reports: Sequence[ReportPhrases], min_people: int) -> Counter[str]:
+    """Each phrase used by at least ``min_people`` different reporters, with that number."""
+    users: dict[str, set[int]] = defaultdict(set)
+    for reporter, phrases in reports:
+        for phrase in phrases:
+            if phrase.strip():
+                users[phrase.strip()].add(reporter)
+    return Counter({p: len(who) for p, who in users.items() if len(who) >= min_people})
 
 
 def label_themes(
-    phrases_by_theme: Mapping[int, Sequence[Sequence[str]]], max_terms: int = 3
+    reports_by_theme: Mapping[int, Sequence[ReportPhrases]],
+    min_people: int,
+    scrub: Scrubber,
+    max_terms: int = 2,
 ) -> dict[int, str]:
-    """Class-based TF-IDF over each theme's noun-chunk and lemma phrases."""
-    counts = {
-        tid: Counter(p for doc in docs for p in set(doc)) for tid, docs in phrases_by_theme.items()
-    }
+    """A label per theme; "" when no phrase is shared by enough reporters yet."""
+    counts = {tid: shared_phrases(reports, min_people) for tid, reports in reports_by_theme.items()}
+    clean = _scrubbed({p for c in counts.values() for p in c}, scrub)
+    counts = {tid: Counter({p: n for p, n in c.items() if p in clean}) for tid, c in counts.items()}
     themes_with: Counter[str] = Counter()
     for counter in counts.values():
         themes_with.update(counter.keys())
     total = max(1, len(counts))
-    labels = {}
-    for tid, counter in counts.items():
-        labels[tid] = _best_terms(counter, themes_with, total, max_terms)
-    return labels
+    return {tid: _best_terms(c, themes_with, total, max_terms) for tid, c in counts.items()}
+
+
+def _scrubbed(phrases: set[str], scrub: Scrubber) -> set[str]:
+    """The phrases the scrubber leaves as they are."""
+    ordered = sorted(phrases)
+    return {p for p, s in zip(ordered, scrub(ordered) if ordered else [], strict=True) if p == s}
 
 
 def _best_terms(counter: Counter[str], themes_with: Counter[str], total: int, limit: int) -> str:
     def score(term: str) -> float:
         idf = math.log(1 + total / themes_with[term])
-        return counter[term] * idf * (1.3 if " " in term else 1.0)
+        return counter[term] * idf * (PHRASE_BONUS if " " in term else 1.0)
 
     chosen: list[str] = []
     for term in sorted(counter, key=lambda t: (-score(t), t)):
-        if any(term in c or c in term for c in chosen):
+        if any(_overlaps(term, c) for c in chosen):
             continue
         chosen.append(term)
         if len(chosen) == limit:
             break
-    return ", ".join(chosen) if chosen else "unlabelled"
+    return ", ".join(chosen)
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """'home visit' and 'visit' say the same thing twice."""
+    return bool(set(a.split()) & set(b.split()))

@@ -57,20 +57,24 @@ def _sqlite_begin(connection: Any) -> None:
 
 
 def make_engine(url: str) -> AsyncEngine:
-    """SQLite gets WAL, enforced foreign keys (``/forget`` relies on cascades) and
+    """Both hide statement parameters from error messages: SQLAlchemy puts them there, and
+    they are report text and handles, which no log line may carry.
+
+    SQLite gets WAL, enforced foreign keys (``/forget`` relies on cascades) and
     transactions that take the write lock up front.
 
     PostgreSQL gets a bounded pool checked before use, so a restarted server or a dropped
     connection costs one reconnect instead of a failed message.
     """
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_no_implicit_begin)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(
         url,
+        hide_parameters=True,  # a failed statement's error (and so a log line) has no text
         pool_size=10,
         max_overflow=10,
         pool_timeout=30,

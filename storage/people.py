@@ -7,7 +7,17 @@ from typing import Any
 from sqlalchemy import delete, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Base, Consent, Member, Person, utcnow
+from storage.models import (
+    Base,
+    Circle,
+    Consent,
+    ConversationState,
+    Member,
+    Person,
+    Report,
+    ReportTheme,
+    utcnow,
+)
 
 
 async def find_person(session: AsyncSession, platform: str, user_id: str) -> Person | None:
@@ -71,6 +81,32 @@ async def revoke_consent(session: AsyncSession, person_id: int, scope: str) -> N
 async def identities(session: AsyncSession, person_id: int) -> list[Member]:
     rows = await session.scalars(select(Member).where(Member.person_id == person_id))
     return list(rows)
+
+
+async def theme_ids_of(session: AsyncSession, person_id: int) -> list[int]:
+    """The themes the person's reports are in: what must be re-derived after /forget."""
+    query = (
+        select(ReportTheme.theme_id)
+        .join(Report, Report.id == ReportTheme.report_id)
+        .where(Report.person_id == person_id)
+        .distinct()
+    )
+    return [int(t) for t in await session.scalars(query)]
+
+
+async def delete_traces(session: AsyncSession, person_id: int) -> None:
+    """What no cascade reaches: unapproved circles they proposed (name and focus are their
+    words) and conversation state stored under any of their platform identities."""
+    await session.execute(
+        delete(Circle).where(Circle.created_by == person_id, Circle.approved.is_(False))
+    )
+    for member in await identities(session, person_id):
+        await session.execute(
+            delete(ConversationState).where(
+                ConversationState.platform == member.platform,
+                ConversationState.user_id == member.platform_user_id,
+            )
+        )
 
 
 async def delete_person(session: AsyncSession, person_id: int) -> None:

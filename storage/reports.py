@@ -88,15 +88,17 @@ async def reports_for_export(
 
 async def theme_phrases(
     session: AsyncSession, theme_ids: Sequence[int] | None = None
-) -> list[tuple[int, list[str]]]:
+) -> list[tuple[int, int, list[str]]]:
+    """(theme, reporter, phrases) per visible report: labels count reporters, not reports."""
     query = (
-        select(ReportTheme.theme_id, Report.phrases)
+        select(ReportTheme.theme_id, Report.person_id, Report.phrases)
         .join(Report, Report.id == ReportTheme.report_id)
         .where(Report.hidden.is_(False))
     )
     if theme_ids is not None:
         query = query.where(ReportTheme.theme_id.in_(theme_ids))
-    return [(int(t), list(p or [])) for t, p in (await session.execute(query)).all()]
+    rows = (await session.execute(query)).all()
+    return [(int(t), int(who), list(p or [])) for t, who, p in rows]
 
 
 async def find_by_message(

@@ -20,15 +20,22 @@ async def test_three_people_share_a_procurement_barrier(bot: BotHarness) -> None
     await bot.onboard("amira", "Leeds")
     await bot.onboard("ben", "Bradford")
     await bot.onboard("chloe", "Leeds", area="Social care")
+    await bot.onboard("dan", "Leeds")
 
-    first = (await bot.push("amira", f"/report {PROCUREMENT_A}"))[-1].text
-    second = (await bot.push("ben", f"/report {PROCUREMENT_B}"))[-1].text
-    risk = (await bot.push("chloe", f"/report {RISK}"))[-1].text
+    first = (await bot.push("amira", f"/report {PROCUREMENT_A}"))[0].text
+    second = (await bot.push("ben", f"/report {PROCUREMENT_B}"))[0].text
+    for hidden in (first, second):  # fewer than min_people reporters: no number, no label
+        assert "not yet shared by enough people to show" in hidden
+        assert "theme #" not in hidden and "people" not in hidden.replace("enough people", "")
+    third = (await bot.push("dan", f"/report {PROCUREMENT_A} Again and again."))[0].text
+    risk = (await bot.push("chloe", f"/report {RISK}"))[0].text
 
-    procurement = theme_number(first)
-    assert theme_number(second) == procurement, (first, second)
-    assert theme_number(risk) != procurement
-    assert "2 people in 2 places share it" in second and "not alone" in second
+    procurement = theme_number(third)
+    assert theme_number((await bot.push("amira", "/mine"))[-1].text) == procurement
+    assert "not yet shared" in risk
+    assert "3 people in 2 places share it" in third and "not alone" in third
+    told = " ".join(r.text for r in bot.inbox("amira"))  # the promise kept, once shown
+    assert f"now shared by 3 people, enough to show: theme #{procurement}" in told
 
     listed = (await bot.push("chloe", "/themes"))[-1].text
     assert f"#{procurement}" in listed
@@ -37,8 +44,8 @@ async def test_three_people_share_a_procurement_barrier(bot: BotHarness) -> None
 
     digest = (await bot.push("olive", "/digest"))[-1].text
     assert f"(theme #{procurement})" in digest
-    assert "3 people in 2 places" in digest
-    for name in ("amira", "ben", "chloe"):
+    assert "3 people in 2 places" in digest  # chloe's single "me too" adds no one
+    for name in ("amira", "ben", "chloe", "dan"):
         assert name not in digest.lower()
 
     refused = (await bot.push("ben", "/digest"))[-1].text

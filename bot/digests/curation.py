@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.themes import ThemeService
 from nlp.analysis import vector_from_bytes, vector_to_bytes
 from nlp.cluster import cluster_vectors
-from nlp.labels import label_themes
 from storage import curation as store
 from storage import themes as theme_store
 from storage.db import Database
@@ -144,10 +143,9 @@ async def _refresh_parts(
         vec = vector_from_bytes(vector)
         sums[tid] = sums[tid] + vec if tid in sums else vec
         phrases[tid].append(words)
-    labels = label_themes(phrases)
     for tid, total in sums.items():
         theme = await session.get(Theme, tid)
         assert theme is not None
         theme.centroid = vector_to_bytes(total)
         theme.size = len(phrases[tid])
-        theme.label = labels.get(tid, theme.label)
+        theme.label = ""  # re-derived after commit from enough reporters' words (nlp.labels)

@@ -58,3 +58,19 @@ def _theme_places(areas: dict[Area, set[int]], rule: Visibility) -> list[NamedPl
             name = f"elsewhere in {region}" if region in regions_named else region
             out.append(NamedPlace(name, len(rest)))
     return sorted(out, key=lambda p: (-p.people, p.name))
+
+
+def place_name_for(key: str, named: list[NamedPlace]) -> str:
+    """The shown name that covers a place key: its district when that is named, else its
+    region when that is; "" when neither may be shown."""
+    area = _area_of(key)
+    if area is None:
+        return ""
+    district, region = area
+    names = {p.name for p in named}
+    if district and district in names:
+        return district
+    for name in (region, f"elsewhere in {region}"):
+        if name in names:
+            return region
+    return ""

@@ -48,6 +48,7 @@ async def _merge(ctx: Context, words: list[str]) -> str:
 
 async def _split(ctx: Context, theme_id: int) -> str:
     ids = await curator_of(ctx).split(actor_of(ctx), theme_id)
+    await ctx.services.reports.derived.labels(ids)
     parts = ", ".join(f"#{i}" for i in ids)
     return f"Theme #{theme_id} is split into {len(ids)} themes: {parts}."
 

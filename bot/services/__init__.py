@@ -38,13 +38,14 @@ class Services:
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
     themes = ThemeService(db, settings, representation(nlp.nlp)[1])
     circles = CircleService(db)
+    reports = ReportService(db, settings, nlp, themes)
     return Services(
         settings=settings,
         db=db,
         nlp=nlp,
-        people=PeopleService(db, settings),
+        people=PeopleService(db, settings, reports.derived),
         themes=themes,
-        reports=ReportService(db, settings, nlp, themes),
+        reports=reports,
         circles=circles,
         digests=DigestBuilder(db, nlp, settings.min_people),
         reclusterer=Reclusterer(db, themes, nlp),

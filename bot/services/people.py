@@ -11,6 +11,7 @@ from bot.context import Caller
 from bot.messages import Incoming
 from bot.places_lookup import PlaceAnswer
 from bot.roles import Role
+from bot.services.derived import Rederiver
 from config.settings import Settings
 from storage import circles as circle_store
 from storage import people as store
@@ -31,9 +32,10 @@ NOTICE_VERSION = "2026-11"
 
 
 class PeopleService:
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, derived: Rederiver) -> None:
         self.db = db
         self.settings = settings
+        self.derived = derived
 
     async def caller(self, incoming: Incoming) -> Caller:
         async with self.db.reading() as session:
@@ -125,8 +127,16 @@ class PeopleService:
                 person.offers_ok = allowed
 
     async def forget(self, person_id: int) -> None:
+        """Everything about the person goes in one transaction: the cascades take the rows
+        that hang off them; their pending circle proposals and any conversation state kept
+        under their platform identities (a state row written before they had a person row
+        has no person id to cascade from) go explicitly. Then what was built from their
+        words (theme centres and labels) is rebuilt from the reports that remain."""
         async with self.db.transaction() as session:
+            themes = await store.theme_ids_of(session, person_id)
+            await store.delete_traces(session, person_id)
             await store.delete_person(session, person_id)
+        await self.derived.after_removal(themes)
 
     async def export(self, person_id: int) -> dict[str, Any]:
         """Everything stored about the person, one list per table."""
@@ -141,8 +151,6 @@ PERSON_TABLES: tuple[tuple[str, type[Base], Any], ...] = (
     ("memberships", Membership, Membership.person_id),
     ("me_too", Endorsement, Endorsement.person_id),
     ("conversation", ConversationState, ConversationState.person_id),
-    ("introductions", Introduction, Introduction.person_low),
-    ("introductions_received", Introduction, Introduction.person_high),
 )
 
 
@@ -152,7 +160,29 @@ async def _collect(session: AsyncSession, person_id: int) -> dict[str, Any]:
     for name, table, column in PERSON_TABLES:
         rows = await session.scalars(select(table).where(column == person_id))
         data[name] = [store.row_as_dict(row) for row in rows]
+    data["introductions"] = await _own_side(session, person_id)
     return data
+
+
+async def _own_side(session: AsyncSession, person_id: int) -> list[dict[str, Any]]:
+    """An introduction row holds two people: the export keeps only the caller's side (their
+    own answer), never the other person's id or answer."""
+    query = select(Introduction).where(
+        (Introduction.person_low == person_id) | (Introduction.person_high == person_id)
+    )
+    out = []
+    for intro in await session.scalars(query.order_by(Introduction.id)):
+        low = intro.person_low == person_id
+        out.append(
+            {
+                "offer": intro.id,
+                "theme_id": intro.theme_id,
+                "your_answer": intro.low_answer if low else intro.high_answer,
+                "offered_at": intro.created_at.date().isoformat(),
+                "introduced": intro.completed_at is not None,
+            }
+        )
+    return out
 
 
 def _mark_imported(person: Person, place: PlaceAnswer | None) -> None:

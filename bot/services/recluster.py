@@ -108,7 +108,9 @@ class Reclusterer:
             if theme.id not in live:
                 theme.merged_into = moves.get(theme.id, -1)
         await _update_centroids(session, vectors, theme_of)
-        await self.themes.relabel(session, group_phrases(await report_store.theme_phrases(session)))
+        phrases = group_phrases(await report_store.theme_phrases(session))
+        labels = await self.nlp.labels(phrases, self.themes.settings.min_people)
+        await self.themes.relabel(session, labels)
 
 
 def pin_clusters(

@@ -9,14 +9,14 @@ from sqlalchemy.exc import IntegrityError
 from bot.context import Caller
 from bot.messages import Incoming
 from bot.nlp_worker import NlpWorker
-from bot.services.themes import Placement, ThemeService, ThemesRetired, group_phrases
+from bot.services.derived import Rederiver
+from bot.services.themes import Placement, ThemeService, ThemesRetired
 from config.settings import Settings
 from nlp.analysis import Analysis, vector_to_bytes
-from nlp.labels import label_themes
 from storage import reports as store
 from storage import themes as theme_store
 from storage.db import Database
-from storage.models import Report
+from storage.models import Report, Theme
 
 
 class ReportRejected(Exception):
@@ -59,6 +59,7 @@ class ReportService:
         self.settings = settings
         self.nlp = nlp
         self.themes = themes
+        self.derived = Rederiver(db, nlp, themes, settings.min_people)
 
     async def submit(self, caller: Caller, incoming: Incoming, text: str) -> ReportOutcome:
         """Commit first; the outcome (and so the acknowledgement) exists only after commit."""
@@ -136,28 +137,25 @@ class ReportService:
         async with self.db.reading() as session:
             people, places = await store.theme_reach(session, theme_id)
             theme = await theme_store.get_theme(session, theme_id)
-        if theme is not None and theme.size in RELABEL_AT:
-            theme.label = await self._relabel(theme_id, theme.label)
+        if theme is not None and (theme.size in RELABEL_AT or _unlabelled_young(theme)):
+            theme.label = (await self.derived.labels([theme_id]))[theme_id]
         label = (theme.name or theme.label) if theme else ""
         return ReportOutcome(report_id, theme_id, label, people, places)
-
-    async def _relabel(self, theme_id: int, label: str) -> str:
-        """A young theme's label is redone from all its reports as it grows."""
-        async with self.db.transaction() as session:
-            rows = await store.theme_phrases(session, [theme_id])
-            label = label_themes(group_phrases(rows)).get(theme_id, label)
-            theme = await theme_store.get_theme(session, theme_id)
-            if theme is not None:
-                theme.label = label
-        return label
 
     async def mine(self, person_id: int) -> list[tuple[Report, int | None]]:
         async with self.db.reading() as session:
             return await store.reports_of(session, person_id)
 
     async def withdraw(self, person_id: int, report_id: int) -> bool:
+        """Delete the report, then rebuild its theme's centre and label without it."""
         async with self.db.transaction() as session:
             theme_id = await store.delete_report(session, person_id, report_id)
-            if theme_id:
-                await theme_store.shrink_theme(session, theme_id)
+        if theme_id:
+            await self.derived.after_removal([theme_id])
         return theme_id is not None
+
+
+def _unlabelled_young(theme: Theme) -> bool:
+    """Until a theme has a label, every report may bring the reporters it needs; past
+    RELABEL_AT's range only its steps relabel, to bound the cost."""
+    return not theme.label and theme.size <= max(RELABEL_AT)

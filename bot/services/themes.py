@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from config.settings import Settings
 from nlp.analysis import Analysis, vector_from_bytes, vector_to_bytes
 from nlp.cluster import ThemeIndex, similarity_threshold
-from nlp.labels import label_themes
+from nlp.labels import ReportPhrases
 from storage import themes as store
 from storage.db import Database
 from storage.models import Theme
@@ -40,14 +40,12 @@ class BatchPlan:
     opened: list[int] = field(default_factory=list)  # provisional ids of new themes
     added: dict[int, NDArray[np.float32]] = field(default_factory=dict)  # vectors per theme
     counts: dict[int, int] = field(default_factory=dict)
-    phrases: dict[int, list[list[str]]] = field(default_factory=dict)
 
     def add(self, theme_id: int, similarity: float, analysis: Analysis) -> None:
         self.chosen.append((theme_id, similarity))
         before = self.added.get(theme_id)
         self.added[theme_id] = analysis.vector if before is None else before + analysis.vector
         self.counts[theme_id] = self.counts.get(theme_id, 0) + 1
-        self.phrases.setdefault(theme_id, []).append(list(analysis.phrases))
 
 
 class ThemesRetired(Exception):
@@ -134,15 +132,10 @@ class ThemeService:
         await store.grow_themes(session, grown)
 
     async def _open_new(self, session: AsyncSession, batch: BatchPlan) -> dict[int, int]:
-        """Insert the batch's new themes together and give them their real ids."""
-        rows = [
-            (
-                label_themes({0: batch.phrases[t]}).get(0, "unlabelled"),
-                vector_to_bytes(batch.added[t]),
-                batch.counts[t],
-            )
-            for t in batch.opened
-        ]
+        """Insert the batch's new themes together and give them their real ids. A new theme
+        has no label: labels come only from words enough reporters used (nlp.labels), and
+        are derived after commit (ReportService.relabel)."""
+        rows = [("", vector_to_bytes(batch.added[t]), batch.counts[t]) for t in batch.opened]
         created = await store.create_themes(session, rows)
         real_ids = dict(zip(batch.opened, created, strict=True))
         for provisional, real in real_ids.items():
@@ -158,15 +151,16 @@ class ThemeService:
         async with self.db.transaction() as session:
             return await store.endorse(session, theme_id, person_id, place_key)
 
-    async def relabel(self, session: AsyncSession, phrases: dict[int, list[list[str]]]) -> None:
-        labels = label_themes(phrases)
+    async def relabel(self, session: AsyncSession, labels: dict[int, str]) -> None:
+        """Store labels made by ``NlpWorker.labels`` (nlp.labels); a live theme that got
+        none (its words are no longer shared by enough reporters) loses its old one."""
         for theme in await store.live_themes(session):
-            if theme.id in labels:
-                theme.label = labels[theme.id]
+            theme.label = labels.get(theme.id, "")
 
 
-def group_phrases(rows: list[tuple[int, list[str]]]) -> dict[int, list[list[str]]]:
-    grouped: dict[int, list[list[str]]] = defaultdict(list)
-    for theme_id, phrases in rows:
-        grouped[theme_id].append(list(phrases))
+def group_phrases(rows: list[tuple[int, int, list[str]]]) -> dict[int, list[ReportPhrases]]:
+    """(theme, reporter, phrases) rows as nlp.labels takes them."""
+    grouped: dict[int, list[ReportPhrases]] = defaultdict(list)
+    for theme_id, reporter, phrases in rows:
+        grouped[theme_id].append((reporter, list(phrases)))
     return grouped

@@ -63,6 +63,12 @@ async def test_a_report_suggests_a_circle_whose_members_share_the_theme(bot: Bot
     await bot.onboard("cal", "Newcastle")
     after = await bot.push("cal", f"/report {RISK_C}")
     assert "your report is saved" in after[0].text
+    assert "Circles you could join" not in after[-1].text  # two members are below min_people
+    await bot.onboard("dee", "Bristol")
+    await bot.push("dee", "/join Risk Campaign")
+    await bot.push("dee", f"/report {RISK_B} Same for us.")
+    await bot.onboard("eve", "Newcastle")
+    after = await bot.push("eve", f"/report {RISK_C} It happened again.")
     assert after[-1].text == (
         "Circles you could join:\n"
         "• Risk Campaign — Bristol (risk policy): members share this barrier"

@@ -1,0 +1,68 @@
+"""Re-deriving what was built from reports after some are removed (/withdraw, /forget).
+
+A theme's label is made from its reporters' words and its centre is the sum of their
+vectors: when a person withdraws a report or forgets everything, both are rebuilt from the
+reports that remain, so nothing derived from the removed words survives. A theme left with
+no report keeps no centre at all (it would equal nobody's report, or the removed one's)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from bot.nlp_worker import NlpWorker
+from bot.services.themes import ThemeService, group_phrases
+from nlp.analysis import vector_from_bytes, vector_to_bytes
+from storage import curation as curation_store
+from storage import reports as report_store
+from storage import themes as theme_store
+from storage.db import Database
+
+
+class Rederiver:
+    def __init__(self, db: Database, nlp: NlpWorker, themes: ThemeService, min_people: int) -> None:
+        self.db = db
+        self.nlp = nlp
+        self.themes = themes
+        self.min_people = min_people
+
+    async def labels(self, theme_ids: Iterable[int]) -> dict[int, str]:
+        """Fresh labels (nlp.labels, scrubbed) for these themes, stored and returned."""
+        ids = sorted(set(theme_ids))
+        if not ids:
+            return {}
+        async with self.db.reading() as session:
+            rows = await report_store.theme_phrases(session, ids)
+        made = await self.nlp.labels(group_phrases(rows), self.min_people)
+        labels = {theme_id: made.get(theme_id, "") for theme_id in ids}
+        async with self.db.transaction() as session:
+            for theme_id, label in labels.items():
+                theme = await theme_store.get_theme(session, theme_id)
+                if theme is not None:
+                    theme.label = label
+        return labels
+
+    async def after_removal(self, theme_ids: Iterable[int]) -> None:
+        """Centres, sizes and labels of the themes that lost reports; the in-memory index
+        is reloaded after the commit (these are rare: one /withdraw or /forget)."""
+        ids = sorted(set(theme_ids))
+        if not ids:
+            return
+        async with self.themes.lock:
+            async with self.db.transaction() as session:
+                for theme_id in ids:
+                    theme = await theme_store.get_theme(session, theme_id)
+                    if theme is not None:
+                        rows = await curation_store.theme_report_vectors(session, theme_id)
+                        theme.centroid = _centre([v for _, v, _ in rows])
+                        theme.size = len(rows)
+            await self.themes.load()
+        await self.labels(ids)
+
+
+def _centre(vectors: list[bytes]) -> bytes | None:
+    """The sum of the remaining reports' vectors (the index normalises it), or none."""
+    if not vectors:
+        return None
+    return vector_to_bytes(np.sum(np.vstack([vector_from_bytes(v) for v in vectors]), axis=0))
