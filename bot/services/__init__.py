@@ -9,6 +9,7 @@ from bot.nlp_worker import NlpWorker
 from bot.services.circles import CircleService
 from bot.services.discovery import DiscoveryService
 from bot.services.introductions import IntroductionService
+from bot.services.lookup import NameLookup
 from bot.services.people import PeopleService
 from bot.services.recluster import Reclusterer
 from bot.services.reports import ReportService
@@ -33,12 +34,14 @@ class Services:
     introductions: IntroductionService
     discovery: DiscoveryService
     visible: VisibleThemes
+    lookup: NameLookup
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
     themes = ThemeService(db, settings, representation(nlp.nlp)[1])
     circles = CircleService(db)
     reports = ReportService(db, settings, nlp, themes)
+    visible = VisibleThemes(db, settings.min_people)
     return Services(
         settings=settings,
         db=db,
@@ -51,5 +54,6 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         reclusterer=Reclusterer(db, themes, nlp),
         introductions=IntroductionService(db),
         discovery=DiscoveryService(db, circles, settings.min_people),
-        visible=VisibleThemes(db, settings.min_people),
+        visible=visible,
+        lookup=NameLookup(circles, visible),
     )
