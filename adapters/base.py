@@ -7,8 +7,12 @@ from typing import Protocol
 
 from bot.messages import Incoming, Outgoing
 
-Submit = Callable[[Incoming], Awaitable[None]]
-"""How an adapter hands an event to the core: put it on the dispatcher's queue."""
+Handled = Awaitable[None]
+"""Completes once the core has handled an event and handed its replies to the adapters."""
+
+Submit = Callable[[Incoming], Awaitable[Handled | None]]
+"""How an adapter hands an event to the core: put it on the dispatcher's queue. What it
+returns (if anything) tells an adapter that confirms receipt when to do so."""
 
 
 class AdapterStartError(RuntimeError):
@@ -22,6 +26,12 @@ class Adapter(Protocol):
 
     async def start(self) -> None: ...
 
-    async def stop(self) -> None: ...
+    async def stop_receiving(self) -> None:
+        """Take no new events; those already received go on to the core."""
+        ...
+
+    async def stop(self) -> None:
+        """Once the core has drained: deliver what is queued, then close."""
+        ...
 
     async def send(self, message: Outgoing) -> None: ...

@@ -117,6 +117,11 @@ class FakeBotApi:
         await self._notify()
         return int(update["update_id"])
 
+    @property
+    def unconfirmed(self) -> list[int]:
+        """Ids of updates the bot has not confirmed yet: Telegram would send them again."""
+        return [int(u["update_id"]) for u in self._updates]
+
     def fail_once(self, method: str, retry_after: int) -> None:
         """The next call of ``method`` gets a 429 with ``retry_after`` seconds."""
         self._failures.setdefault(method.lower(), []).append(retry_after)
