@@ -19,7 +19,7 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Awaitable
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlparse
 
 from telegram import CallbackQuery, Chat, LinkPreviewOptions, Message, Update
@@ -27,7 +27,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from adapters.base import AdapterStartError, Submit
+from adapters.base import AdapterStartError, Seen, Submit
 from adapters.telegram.menu import register_menus
 from adapters.telegram.polling import Poller
 from adapters.telegram.render import deep_link, escape, fits_callback, keyboard, render_chunks
@@ -36,18 +36,6 @@ from bot.messages import Button, Incoming, OutFile, Outgoing, Reply
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-class Seen(Protocol):
-    """Update ids already handled, so a redelivered update counts once."""
-
-    async def check(self, platform: str, update_id: str) -> bool:
-        """``True`` if the update was recorded before (reads only)."""
-        ...
-
-    async def mark(self, platform: str, update_id: str) -> bool:
-        """Record the update; ``True`` if it had been recorded before."""
-        ...
 
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]

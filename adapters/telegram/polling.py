@@ -56,6 +56,9 @@ class Poller:
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._finished = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._started = False
+        self._stopping = False
+        self._handing_over = False
 
     @property
     def offset(self) -> int:
@@ -69,13 +72,20 @@ class Poller:
     async def start(self) -> None:
         """Polling and a webhook exclude each other; a leftover webhook would get a 409."""
         await self._bot.delete_webhook()
+        self._started = True
         self._task = asyncio.create_task(self._run(), name="telegram-poller")
 
     async def stop_fetching(self) -> None:
-        """No new updates from now on; those already fetched go on being handled."""
+        """No new updates from now on; those already fetched go on being handled.
+
+        Only a poll still waiting on the network is cancelled: an update being handed to
+        the core is handed over in full. A poll cancelled as its answer arrives confirmed
+        nothing, so Telegram sends those updates again on the next start."""
         if self._task is None:
             return
-        self._task.cancel()
+        self._stopping = True
+        if not self._handing_over:
+            self._task.cancel()  # waiting on the network, or between polls
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         self._task = None
@@ -91,6 +101,8 @@ class Poller:
     async def confirm(self) -> None:
         """Tell Telegram what is finished (a short poll); unfinished updates stay queued
         there and come back on the next start."""
+        if not self._started:
+            return
         try:
             await self._bot.get_updates(offset=self.offset, timeout=0, limit=1)
         except TelegramError as exc:
@@ -98,7 +110,7 @@ class Poller:
 
     async def _run(self) -> None:
         failures = 0
-        while True:
+        while not self._stopping:
             try:
                 updates = await self._fetch()
             except (InvalidToken, Forbidden) as exc:
@@ -127,10 +139,14 @@ class Poller:
     async def _take(self, updates: Sequence[Update]) -> bool:
         """Hand over the updates not seen in this run; ``True`` if there were any."""
         fresh = [update for update in updates if update.update_id >= self._next]
-        for update in fresh:
-            self._next = update.update_id + 1
-            handled = await self._receive(update)
-            self._track(update.update_id, handled)
+        self._handing_over = True
+        try:
+            for update in fresh:
+                self._next = update.update_id + 1
+                handled = await self._receive(update)
+                self._track(update.update_id, handled)
+        finally:
+            self._handing_over = False
         return bool(fresh)
 
     def _track(self, update_id: int, handled: Awaitable[None]) -> None:

@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from bot.app import App
 from bot.messages import Button, ChatKind, EventKind, Incoming, Outgoing, Reply
-from bot.runtime import Runtime
+from groundswell.runtime import Runtime
 
 
 class RecordingAdapter:
@@ -21,6 +21,9 @@ class RecordingAdapter:
         self.sent: dict[str, list[Reply]] = defaultdict(list)
 
     async def start(self) -> None:
+        return None
+
+    async def stop_receiving(self) -> None:
         return None
 
     async def stop(self) -> None:
