@@ -59,7 +59,10 @@ class GatedCore(EchoCore):
 
     async def submit(self, incoming: Incoming) -> Awaitable[None] | None:
         await super().submit(incoming)
-        return self.gate.wait() if incoming.text.startswith("/report") else None
+        return self._opened() if incoming.text.startswith("/report") else None
+
+    async def _opened(self) -> None:
+        await self.gate.wait()
 
 
 async def test_an_update_is_confirmed_only_once_handled(
