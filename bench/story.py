@@ -30,10 +30,10 @@ from sklearn.metrics import normalized_mutual_info_score
 from spacy.language import Language
 from sqlalchemy import select
 
-from adapters.testing import BotHarness
 from bench.story_set import ARRIVALS, NOT_BARRIERS
 from bot.app import App
 from config.settings import load_settings
+from groundswell.testing import BotHarness
 from nlp.model import load_model
 from storage.models import ReportTheme
 
