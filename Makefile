@@ -13,6 +13,8 @@ test: $(STAMP)
 	@./scripts/ensure-postgres
 	@./scripts/ensure-chromium
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/pytest
 

@@ -17,10 +17,10 @@ import pytest
 from digest_seed import seed
 from spacy.language import Language
 
-from bot import cli_commands
 from bot.app import App
-from bot.cli import main
 from config.settings import Settings
+from groundswell import cli_commands
+from groundswell.cli import main
 
 
 async def test_cli_writes_every_format(

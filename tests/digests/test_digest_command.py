@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 import pytest
 from digest_seed import Seeded, seed
 
-from adapters.testing import BotHarness
 from bot.app import App
 from bot.messages import Incoming
+from groundswell.testing import BotHarness
 
 REFUSAL = "Sorry, that command isn't available to you here."
 

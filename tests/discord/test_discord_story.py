@@ -27,8 +27,8 @@ from adapters.discord.lookup import StorageLookup
 from adapters.discord.views import build_view
 from bot.app import App
 from bot.messages import Button
-from bot.runtime import Runtime
 from config.settings import Settings
+from groundswell.runtime import Runtime
 
 IN_CIRCLE = Place(CIRCLE_CHANNEL, GUILD_ID)
 

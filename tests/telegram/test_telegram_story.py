@@ -17,8 +17,8 @@ from tg_support import TelegramWorld, free_port, post_update
 
 from adapters.telegram import TelegramAdapter
 from bot.app import App
-from bot.runtime import Runtime
 from config.settings import Settings
+from groundswell.runtime import Runtime
 from storage.updates import seen_in
 
 OLIVE = tg.user(900, "olive", "Olive")  # an organiser, from settings
