@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
-from bot.messages import Incoming, Outgoing
+from bot.messages import ChatKind, Incoming, Outgoing
 
 Submit = Callable[[Incoming], Awaitable[None]]
 """How an adapter hands an event to the core: put it on the dispatcher's queue."""
@@ -44,6 +44,12 @@ class CommandInfo(Protocol):
     def summary(self) -> str: ...
     @property
     def usage(self) -> str: ...
+    @property
+    def about_caller(self) -> bool: ...
+    @property
+    def quiet(self) -> bool: ...
+    @property
+    def menus(self) -> tuple[ChatKind, ...]: ...
 
 
 CommandList = Sequence[CommandInfo]

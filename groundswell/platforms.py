@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.ports import Adapter, CommandList, Seen, Submit
+from bot.ports import Adapter, CommandList, Lookup, Seen, Submit
 from config.settings import Settings
 
 
@@ -21,6 +21,7 @@ class Ports:
     submit: Submit
     seen: Seen
     commands: CommandList
+    lookup: Lookup
 
 
 Build = Callable[[Settings, Ports], Adapter]
@@ -34,17 +35,19 @@ class PlatformEntry:
 
 
 def _telegram(settings: Settings, ports: Ports) -> Adapter:
-    """Telegram redelivers updates after a restart or webhook retry, so it takes ``seen``."""
+    """Menus come from the core's command list; Telegram redelivers updates after a
+    restart or a webhook retry, so it takes ``seen``."""
     from adapters.telegram import TelegramAdapter
 
-    return TelegramAdapter(settings, ports.submit, seen=ports.seen)
+    return TelegramAdapter(settings, ports.submit, seen=ports.seen, commands=ports.commands)
 
 
 def _discord(settings: Settings, ports: Ports) -> Adapter:
-    """Discord's slash commands are built from the core's command list."""
+    """Discord's slash commands are built from the core's command list; autocomplete
+    reads names through the core's read-only lookup."""
     from adapters.discord import DiscordAdapter
 
-    return DiscordAdapter(settings, ports.submit, commands=ports.commands)
+    return DiscordAdapter(settings, ports.submit, commands=ports.commands, lookup=ports.lookup)
 
 
 PLATFORMS = (

@@ -50,6 +50,7 @@ class Runtime:
             submit=self.dispatcher.submit,
             seen=seen_in(self.app.services.db),
             commands=tuple(self.app.router.commands),
+            lookup=self.app.services.lookup,
         )
 
     def build(self, entry: PlatformEntry) -> Adapter:

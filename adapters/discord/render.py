@@ -21,7 +21,6 @@ TOTAL_LIMIT = 6000
 MAX_EMBEDS = 10
 MAX_FILES = 10
 MAX_BUTTONS = 25
-EMBED_KINDS = frozenset({"digest", "report", "themes", "mine"})
 COLOUR = discord.Colour(0x2E8B57)
 
 
@@ -74,21 +73,20 @@ def escape(text: str) -> str:
 
 
 def wants_embed(reply: Reply) -> bool:
-    kind = reply.meta.get("kind", "")
-    return kind in EMBED_KINDS or "title" in reply.meta or len(reply.text) > CONTENT_LIMIT
+    return reply.title is not None or len(reply.text) > CONTENT_LIMIT
 
 
 def render(reply: Reply, embed: bool = False) -> list[Part]:
     """Text (as content or embeds) first; files and buttons ride on the last message.
 
-    ``embed`` is the adapter's hint (the reply answers /digest or /report); the core's
-    ``meta`` and the text's length can ask for embeds too.
+    ``embed`` is the adapter's hint (the reply answers /digest or /report); a reply with a
+    ``title`` and the text's length ask for embeds too.
     """
     text = escape(reply.text)
     if not text.strip():
         bodies: list[Part] = []
     elif embed or wants_embed(reply):
-        title = reply.meta.get("title")
+        title = reply.title
         bodies = _embed_parts(*((escape(title), text) if title else _title_and_body(text)))
     else:
         bodies = [Part(content=chunk) for chunk in split_text(text, CONTENT_LIMIT)]
