@@ -109,7 +109,7 @@ async def test_k_anonymity_in_every_format(app: App, seeded: Seeded) -> None:
 async def test_chart_has_a_bar_pair_per_shown_theme_only(app: App, seeded: Seeded) -> None:
     digest = await everywhere(app)
     axes = chart_figure(digest).axes[0]
-    widths = [patch.get_width() for patch in axes.patches]
+    widths = [patch.get_width() for patch in axes.patches]  # type: ignore[attr-defined]
     assert len(widths) == 2 * len(digest.themes) == 8
     assert sorted(widths[:4]) == [4, 4, 5, 6]  # people bars, each >= min_people
     assert sorted(widths[4:]) == [2, 2, 3, 4]  # places bars
