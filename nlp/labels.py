@@ -23,13 +23,26 @@ Scrubber = Callable[[list[str]], list[str]]
 PHRASE_BONUS = 1.5  # a noun phrase reads as a name; a lone lemma rarely does
 
 
+MAX_PHRASE_WORDS = 6
+
+
+def spans(phrase: str) -> set[str]:
+    """The phrase and its shorter runs of two or more words: someone who wrote "agency
+    staff rule" also said "agency staff", so three reporters' variants can share a name."""
+    words = phrase.split()[:MAX_PHRASE_WORDS]
+    out = {" ".join(words)} if words else set()
+    for size in range(2, len(words)):
+        out |= {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+    return out
+
+
 def shared_phrases(reports: Sequence[ReportPhrases], min_people: int) -> Counter[str]:
     """Each phrase used by at least ``min_people`` different reporters, with that number."""
     users: dict[str, set[int]] = defaultdict(set)
     for reporter, phrases in reports:
         for phrase in phrases:
-            if phrase.strip():
-                users[phrase.strip()].add(reporter)
+            for span in spans(phrase):
+                users[span].add(reporter)
     return Counter({p: len(who) for p, who in users.items() if len(who) >= min_people})
 
 
@@ -59,7 +72,7 @@ def _scrubbed(phrases: set[str], scrub: Scrubber) -> set[str]:
 def _best_terms(counter: Counter[str], themes_with: Counter[str], total: int, limit: int) -> str:
     def score(term: str) -> float:
         idf = math.log(1 + total / themes_with[term])
-        return counter[term] * idf * (PHRASE_BONUS if " " in term else 1.0)
+        return counter[term] * idf * PHRASE_BONUS ** (len(term.split()) - 1)
 
     chosen: list[str] = []
     for term in sorted(counter, key=lambda t: (-score(t), t)):

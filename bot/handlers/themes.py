@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.context import Context
+from bot.digests.render import count, period_text
+from bot.digests.scope import ScopeError, parse_request, period
 from bot.handlers.args import parse_number
 from bot.messages import Button, Reply
 
 MAX_LISTED = 25
+THEMES_USAGE = "Use /themes or /themes since 7d|30d|90d|YYYY-MM."
 
 
 async def themes(ctx: Context) -> list[Reply]:
-    """Only themes ``bot.visibility`` shows, with the counts it allows."""
-    shown = await ctx.services.visible.all()
+    """The themes ``bot.visibility`` shows in the digest's period (the same fixed whole-day
+    windows), with only the counts it allows."""
     k = ctx.services.settings.min_people
+    try:
+        request = parse_request(ctx.args)
+        if request.circle or request.place or request.export:
+            raise ScopeError(THEMES_USAGE)
+        start, end = period(request.since, datetime.now(UTC), ctx.services.settings.zone)
+    except ScopeError as problem:
+        return [Reply(str(problem))]
+    shown = await ctx.services.visible.all(start, end)
+    when = period_text(start, end)
     if not shown:
-        return [Reply(f"No barrier is shared by {k} or more people yet. Keep reporting!")]
-    lines = ["Shared barriers (say /metoo N if one is yours too):"]
+        return [Reply(f"{when}: no barrier is shared by {k} or more people yet. Keep reporting!")]
+    lines = [f"Shared barriers, {when} (say /metoo N if one is yours too):"]
     for view in shown[:MAX_LISTED]:
-        places = "place" if view.places == 1 else "places"
         lines.append(
-            f"#{view.theme_id} {view.title}: {view.people} people in {view.places} {places}"
+            f"#{view.theme_id} {view.title}: {view.people} people in {count(view.places, 'place')}"
         )
     return [Reply("\n".join(lines))]
 

@@ -39,9 +39,12 @@ class VisibleThemes:
         self.db = db
         self.rule = Visibility(min_people)
 
-    async def all(self) -> list[ThemeView]:
-        """Every shown theme, most people first."""
-        views = await self._views(None)
+    async def all(
+        self, start: datetime | None = None, end: datetime | None = None
+    ) -> list[ThemeView]:
+        """Every shown theme (over all time, or counted within a period), most people
+        first."""
+        views = await self._views(None, start, end)
         return sorted(views, key=lambda v: (-v.people, v.theme_id))
 
     async def one(self, theme_id: int) -> ThemeView | None:
@@ -54,10 +57,16 @@ class VisibleThemes:
         async with self.db.reading() as session:
             return await store.theme_reporter_ids(session, theme_id)
 
-    async def _views(self, theme_ids: Sequence[int] | None) -> list[ThemeView]:
-        end = datetime.now(UTC) + timedelta(days=1)
+    async def _views(
+        self,
+        theme_ids: Sequence[int] | None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> list[ThemeView]:
+        start = start or ALL_TIME
+        end = end or datetime.now(UTC) + timedelta(days=1)
         async with self.db.reading() as session:
-            counts = await store.theme_counts(session, Scope(), ALL_TIME, end, theme_ids)
+            counts = await store.theme_counts(session, Scope(), start, end, theme_ids)
             shown = [c for c in counts if self.rule.shows(c.reporters)]
             themes = await store.themes_by_id(session, [c.theme_id for c in shown])
         return [self._view(c, themes[c.theme_id]) for c in shown if c.theme_id in themes]

@@ -48,4 +48,4 @@ async def test_cli_writes_every_format(
     assert outputs["md"].startswith("# Shared\\-demand digest: everywhere")
     assert outputs["html"].startswith("<!doctype html>")
     assert 'src="data:image/png;base64,' in outputs["html"]
-    assert "5 people in 3 places — including Leeds (3)" in outputs["text"]
+    assert "5 people in 3 places, 2 circles — including Leeds (3)" in outputs["text"]

@@ -64,17 +64,22 @@ def test_quotes_of_nothing(n: int) -> None:
 
 
 def test_labels_prefer_what_sets_a_theme_apart() -> None:
+    def reports(*phrases: list[str]) -> list[tuple[int, list[str]]]:
+        return [(reporter, list(p)) for reporter, p in enumerate(phrases)]
+
     labels = label_themes(
         {
-            1: [["late rota", "rota", "staff"], ["late rota", "notice", "staff"]],
-            2: [["staff parking", "parking", "staff"], ["parking", "night", "staff"]],
+            1: reports(["late rota", "rota", "staff"], ["late rota", "notice", "staff"]),
+            2: reports(["staff parking", "parking", "staff"], ["parking", "night", "staff"]),
             3: [],
-        }
+        },
+        min_people=2,
+        scrub=lambda texts: texts,
     )
     assert labels[1].startswith("late rota")
     assert "parking" in labels[2]
     assert "staff" not in labels[1].split(", ")[0]
-    assert labels[3] == "unlabelled"
+    assert labels[3] == ""
 
 
 def test_index_stays_equal_to_a_rebuilt_one_after_many_changes() -> None:
