@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.progress import Progress
@@ -14,6 +14,7 @@ from bot.app import App
 from bot.batch import export_reports, import_csv
 from bot.digests.export import render_csv, render_html
 from bot.digests.render import render_json, render_markdown, render_text
+from bot.digests.scope import ScopeError, period
 from bot.ports import AdapterStartError
 from config.settings import Settings
 from groundswell.platforms import configured_platforms
@@ -91,14 +92,12 @@ async def recluster(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def parse_since(value: str, now: datetime) -> datetime:
-    match = re.fullmatch(r"(\d{1,4})d", value.strip())
-    if match:
-        return now - timedelta(days=int(match.group(1)))
+def parse_since(value: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The same fixed whole-day windows as /digest (bot.digests.scope.period)."""
     try:
-        return datetime.combine(date.fromisoformat(value.strip()), datetime.min.time(), UTC)
-    except ValueError:
-        raise CliError(f"--since '{value}': use 7d, 30d, 90d or a date like 2026-01-31") from None
+        return period(value, now, zone)
+    except ScopeError as problem:
+        raise CliError(f"--since: {problem}") from None
 
 
 RENDERERS = {
@@ -112,11 +111,11 @@ RENDERERS = {
 
 async def digest(args: argparse.Namespace, settings: Settings) -> int:
     now = datetime.now(UTC)
-    start = parse_since(args.since, now)
+    start, end = parse_since(args.since, now, settings.zone)
     app = await App.create(settings)
     try:
         scope, label = await _scope(app, args)
-        built = await app.services.digests.build(scope, label, start, now)
+        built = await app.services.digests.build(scope, label, start, end)
     finally:
         await app.close()
     _write(RENDERERS[args.format](built), args.out)
@@ -132,7 +131,10 @@ async def _scope(app: App, args: argparse.Namespace) -> tuple[Scope, str]:
     if args.place:
         from bot.places_lookup import resolve_place
 
-        place = resolve_place(args.place)
+        try:
+            place = resolve_place(args.place)
+        except ValueError as problem:
+            raise CliError(str(problem)) from None
         return Scope(place_key=place.key), place.name
     return Scope(), "everywhere"
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Circle, CircleChat, Membership, Report, ReportTheme
+from storage.models import (
+    Circle,
+    CircleChat,
+    CoordinatorInvitation,
+    Membership,
+    Report,
+    ReportTheme,
+)
 
 
 async def list_circles(session: AsyncSession, approved_only: bool = True) -> list[Circle]:
@@ -75,12 +82,54 @@ async def circle_for_chat(session: AsyncSession, platform: str, chat_id: str) ->
 
 async def link_chat(
     session: AsyncSession, circle_id: int, platform: str, chat_id: str, title: str | None
-) -> None:
+) -> int | None:
+    """Link the chat to the circle unless it is linked to another one; returns the circle
+    the chat is linked to afterwards (the other circle's id when refused)."""
+    existing = await session.scalar(
+        select(CircleChat).where(CircleChat.platform == platform, CircleChat.chat_id == chat_id)
+    )
+    if existing is not None:
+        return existing.circle_id
+    session.add(CircleChat(circle_id=circle_id, platform=platform, chat_id=chat_id, title=title))
+    await session.flush()
+    return circle_id
+
+
+async def unlink_chat(session: AsyncSession, platform: str, chat_id: str) -> None:
     await session.execute(
         delete(CircleChat).where(CircleChat.platform == platform, CircleChat.chat_id == chat_id)
     )
-    session.add(CircleChat(circle_id=circle_id, platform=platform, chat_id=chat_id, title=title))
+
+
+async def invite(session: AsyncSession, circle_id: int, person_id: int) -> int:
+    """The invitation's id (an existing one is reused: asking twice is one question)."""
+    existing = await invitation_for(session, circle_id, person_id)
+    if existing is not None:
+        return existing.id
+    row = CoordinatorInvitation(circle_id=circle_id, person_id=person_id)
+    session.add(row)
     await session.flush()
+    return row.id
+
+
+async def invitation_for(
+    session: AsyncSession, circle_id: int, person_id: int
+) -> CoordinatorInvitation | None:
+    return await session.scalar(
+        select(CoordinatorInvitation).where(
+            CoordinatorInvitation.circle_id == circle_id,
+            CoordinatorInvitation.person_id == person_id,
+        )
+    )
+
+
+async def take_invitation(session: AsyncSession, invitation_id: int, person_id: int) -> int | None:
+    """Remove one of the person's invitations, returning its circle; None if not theirs."""
+    row = await session.get(CoordinatorInvitation, invitation_id)
+    if row is None or row.person_id != person_id:
+        return None
+    await session.delete(row)
+    return row.circle_id
 
 
 async def chats_of(session: AsyncSession, circle_id: int) -> list[CircleChat]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -26,6 +27,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# aiosqlite logs every statement with its parameters (report text, handles) at DEBUG; no
+# log line may carry those, whatever level the operator turns on.
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 MIGRATION_LOCK_KEY = 0x67726F756E64  # "ground": any constant shared by every process
 
 

@@ -84,6 +84,18 @@ class Circle(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class CoordinatorInvitation(Base):
+    """An appointment waiting for the person's yes: nobody coordinates (or is listed in
+    /coordinators) without having agreed."""
+
+    __tablename__ = "coordinator_invitations"
+    __table_args__ = (UniqueConstraint("circle_id", "person_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class CircleChat(Base):
     __tablename__ = "circle_chats"
     __table_args__ = (UniqueConstraint("platform", "chat_id"),)

@@ -8,7 +8,7 @@ from bot.handlers.curation import hide, theme
 from bot.handlers.discovery import join_button
 from bot.handlers.introductions import answer as intro_answer
 from bot.handlers.introductions import offers
-from bot.handlers.roles import appoint, coordinators, unappoint
+from bot.handlers.roles import answer_invitation, appoint, coordinators, unappoint
 from bot.handlers.schedule import schedule
 from bot.messages import ChatKind, Reply
 from bot.roles import Role
@@ -99,6 +99,13 @@ def core_commands() -> list[Command]:
             "link this group to a circle (coordinators)",
             member,
             usage="NAME",
+            menus=GROUP,
+        ),
+        Command(
+            "unlink",
+            circles.unlink,
+            "unlink this group from its circle (its coordinators)",
+            member,
             menus=GROUP,
         ),
         Command(
@@ -198,6 +205,7 @@ def build_router(extra: list[Command] | None = None) -> Router:
             ButtonRoute("metoo", themes.metoo),
             ButtonRoute("join", join_button),
             ButtonRoute("intro", intro_answer),
+            ButtonRoute("coord", answer_invitation),
         ],
         states=[StateRoute("place", onboarding.place_answer)],
         fallback=basics.fallback,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.context import Context
+from bot.handlers.roles import invitation
 from bot.messages import Reply
 from bot.places_lookup import resolve_place
 from bot.roles import REFUSAL
@@ -57,8 +58,25 @@ async def link(ctx: Context) -> list[Reply]:
     if circle is None or not ctx.caller.may_coordinate(circle.id):
         return [Reply(REFUSAL)]
     i = ctx.incoming
-    await ctx.services.circles.link(circle.id, i.platform, i.chat_id, i.chat_title)
+    linked = await ctx.services.circles.link(circle.id, i.platform, i.chat_id, i.chat_title)
+    if linked != circle.id:
+        return [Reply(LINKED_ELSEWHERE)]
     return [Reply(f"This chat is now linked to the circle {circle.name}.")]
+
+
+LINKED_ELSEWHERE = (
+    "This chat is already linked to another circle. Its coordinator or an organiser can "
+    "/unlink it here first."
+)
+
+
+async def unlink(ctx: Context) -> list[Reply]:
+    """Only the linked circle's coordinators (or an organiser) may free its chat."""
+    circle_id = ctx.caller.chat_circle_id
+    if ctx.incoming.is_private or circle_id is None or not ctx.caller.may_coordinate(circle_id):
+        return [Reply(REFUSAL)]
+    await ctx.services.circles.unlink(ctx.incoming.platform, ctx.incoming.chat_id)
+    return [Reply("This chat is no longer linked to a circle.")]
 
 
 _NEW = re.compile(
@@ -110,7 +128,7 @@ async def _new(ctx: Context) -> list[Reply]:
     return [
         Reply(
             f"Thank you: I've passed your proposal for {made.name} to the organisers. "
-            "Once it's approved you'll be its first coordinator."
+            "Once it's approved I'll ask whether you'd like to coordinate it."
         )
     ]
 
@@ -130,11 +148,15 @@ async def _approve(ctx: Context, name: str) -> list[Reply]:
     found = await ctx.services.circles.find(name) if name else None
     if found is None or found.approved:
         return [Reply("Which proposal? /circle pending lists them.")]
-    approved = await ctx.services.circles.approve(found.id)
-    if approved is None:
+    result = await ctx.services.circles.approve(found.id)
+    if result is None:
         return [Reply(f"{found.name} is already approved.")]
-    coordinator = " Its proposer is now its coordinator." if approved.created_by else ""
-    return [Reply(f"Circle {approved.name} is approved and open to join.{coordinator}")]
+    approved, invitation_id = result
+    replies = [Reply(f"Circle {approved.name} is approved and open to join.")]
+    if approved.created_by is not None and invitation_id is not None:
+        replies.append(Reply("Its proposer is asked whether they'll coordinate it."))
+        replies += await invitation(ctx, approved, approved.created_by, invitation_id)
+    return replies
 
 
 async def _pending(ctx: Context) -> list[Reply]:

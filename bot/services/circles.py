@@ -71,9 +71,35 @@ class CircleService:
         async with self.db.reading() as session:
             return await store.circles_of(session, person_id)
 
-    async def link(self, circle_id: int, platform: str, chat_id: str, title: str | None) -> None:
+    async def link(
+        self, circle_id: int, platform: str, chat_id: str, title: str | None
+    ) -> int | None:
+        """Link a chat; a chat already linked to another circle stays as it is (the id of
+        the circle it is linked to is returned), so nobody can take over another circle's
+        chat: its coordinator or an organiser unlinks it first."""
         async with self.db.transaction() as session:
-            await store.link_chat(session, circle_id, platform, chat_id, title)
+            return await store.link_chat(session, circle_id, platform, chat_id, title)
+
+    async def unlink(self, platform: str, chat_id: str) -> None:
+        async with self.db.transaction() as session:
+            await store.unlink_chat(session, platform, chat_id)
+
+    async def invite(self, circle_id: int, person_id: int) -> int:
+        """Ask a person to coordinate: nothing changes until they accept."""
+        async with self.db.transaction() as session:
+            return await store.invite(session, circle_id, person_id)
+
+    async def answer_invitation(
+        self, invitation_id: int, person_id: int, yes: bool
+    ) -> Circle | None:
+        """Accepting makes the person a coordinator; either answer ends the invitation.
+        None when the invitation is not (or no longer) theirs."""
+        async with self.db.transaction() as session:
+            circle_id = await store.take_invitation(session, invitation_id, person_id)
+            circle = await store.circle_by_id(session, circle_id) if circle_id else None
+            if circle is not None and yes:
+                await store.set_role(session, circle.id, person_id, COORDINATOR)
+            return circle
 
     async def chats(self, circle_id: int) -> list[CircleChat]:
         async with self.db.reading() as session:
@@ -83,16 +109,18 @@ class CircleService:
         async with self.db.reading() as session:
             return await store.pending_circles(session)
 
-    async def approve(self, circle_id: int) -> Circle | None:
-        """Approve a proposal; the proposer becomes its first coordinator."""
+    async def approve(self, circle_id: int) -> tuple[Circle, int | None] | None:
+        """Approve a proposal. The proposer is asked to coordinate it (the invitation's id
+        is returned) rather than made coordinator: proposing gives no powers by itself."""
         async with self.db.transaction() as session:
             circle = await store.circle_by_id(session, circle_id)
             if circle is None or circle.approved:
                 return None
             circle.approved = True
+            invitation = None
             if circle.created_by is not None:
-                await store.set_role(session, circle.id, circle.created_by, COORDINATOR)
-            return circle
+                invitation = await store.invite(session, circle.id, circle.created_by)
+            return circle, invitation
 
     async def set_role(self, circle_id: int, person_id: int, role: str) -> None:
         async with self.db.transaction() as session:

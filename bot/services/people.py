@@ -20,6 +20,7 @@ from storage.models import (
     Base,
     Consent,
     ConversationState,
+    CoordinatorInvitation,
     Endorsement,
     Introduction,
     Member,
@@ -151,6 +152,7 @@ PERSON_TABLES: tuple[tuple[str, type[Base], Any], ...] = (
     ("memberships", Membership, Membership.person_id),
     ("me_too", Endorsement, Endorsement.person_id),
     ("conversation", ConversationState, ConversationState.person_id),
+    ("coordinator_invitations", CoordinatorInvitation, CoordinatorInvitation.person_id),
 )
 
 

@@ -33,6 +33,7 @@ class ReportOutcome:
 
 
 RELABEL_AT = frozenset({2, 3, 5, 8, 13, 21, 34, 55, 89})
+YOUNG = 8
 
 
 def check_text(text: str, limit: int) -> str:
@@ -158,6 +159,7 @@ class ReportService:
 
 
 def _unlabelled_young(theme: Theme) -> bool:
-    """Until a theme has a label, every report may bring the reporters it needs; past
-    RELABEL_AT's range only its steps relabel, to bound the cost."""
-    return not theme.label and theme.size <= max(RELABEL_AT)
+    """A young theme (every report may bring or, after a withdrawal, restore the reporters
+    a phrase needs) or one still without a label is relabelled on each report; past that
+    only RELABEL_AT's steps relabel, to bound the cost."""
+    return theme.size <= YOUNG or (not theme.label and theme.size <= max(RELABEL_AT))

@@ -67,6 +67,13 @@ def _link(actor: str, chat: str) -> str | None:
     return None if chat == PRIVATE or actor in (ORG, HERE) else "refused"
 
 
+def _unlink(actor: str, chat: str) -> str | None:
+    """Only in a linked chat, by its circle's coordinators or an organiser. The organiser's
+    row runs first and frees the chat, so the coordinator's row after it finds nothing
+    linked (tests/privacy plays the coordinator's own unlink)."""
+    return None if actor == ORG and chat == LINKED else "refused"
+
+
 def _announce(actor: str, _chat: str) -> str | None:
     """Its coordinators, from private or its own chat (the role gate refuses them elsewhere);
     in an unlinked group an organiser is told how to link it or announce privately."""
@@ -105,6 +112,7 @@ POLICY: dict[str, Rule] = {
     "leave": Rule(CIRCLE),
     "offers": Rule("off"),
     "link": Rule(CIRCLE, extra=_link),
+    "unlink": Rule(extra=_unlink),
     "circle": Rule("pending", extra=only(ORG)),
     "announce": Rule(f"{CIRCLE} Meeting on Friday", Role.COORDINATOR, extra=_announce),
     "coordinators": Rule(CIRCLE, extra=_coordinators),

@@ -68,7 +68,9 @@ async def build_world(db: Path, nlp: Language) -> None:
         for user, name in (("cara", CIRCLE), ("cody", OTHER_CIRCLE)):
             await bot.push(user, f"/join {name}")
             said = (await bot.push("olive", f"/appoint {name} @{user}"))[0].text
-            assert "is now a coordinator" in said, said
+            assert "I've asked them privately" in said, said
+            accepted = (await bot.tap(user, "Yes, I'll coordinate"))[0].text
+            assert "You're now a coordinator" in accepted, accepted
         assert "now linked" in (await bot.push("cara", f"/link {CIRCLE}", LINKED_GROUP))[0].text
         await bot.push("mia", f"/join {CIRCLE}", LINKED_GROUP)
     await app.close()
@@ -202,3 +204,40 @@ def test_a_stranger_tapping_a_forged_metoo_button_gets_an_answer(
             await app.close()
 
     assert [r.text for r in asyncio.run(tap())] != [SORRY]
+
+
+ROLE_COMMANDS = ("appoint", "unappoint")
+
+
+@pytest.mark.parametrize("command", ROLE_COMMANDS)
+def test_role_changes_answer_the_same_whoever_is_named(
+    command: str, world: Path, nlp: Language, tmp_path: Path
+) -> None:
+    """An organiser learns nothing about who uses the bot from /appoint or /unappoint: the
+    answer for a member, for a handle nobody has, and for a platform id is the same text
+    (bar the handle itself), and so is the answer for a platform id."""
+
+    async def answers() -> dict[str, str]:
+        app = await App.create(settings_for(copy_world(world, tmp_path / "w.db")), nlp=nlp)
+        said = {}
+        try:
+            for handle in ("@pat", "@nobody-here", "@cara"):
+                event = Incoming(
+                    "console", "dm-olive", "olive", f"/{command} {CIRCLE} {handle}",
+                    chat_kind=ChatKind.PRIVATE, user_handle="@olive",
+                )  # fmt: skip
+                first = [o.reply for o in await app.handle(event)][0].text
+                said[handle] = first.replace(handle, "@X")
+            event = Incoming(
+                "console", "dm-olive", "olive", f"/{command} {CIRCLE} console:pat",
+                chat_kind=ChatKind.PRIVATE, user_handle="@olive",
+            )  # fmt: skip
+            said["id"] = [o.reply for o in await app.handle(event)][0].text.replace(
+                "console:pat", "@X"
+            )
+        finally:
+            await app.close()
+        return said
+
+    said = asyncio.run(answers())
+    assert said["@pat"] == said["@nobody-here"] == said["@cara"] == said["id"], said

@@ -38,8 +38,18 @@ async def cast(bot: BotHarness) -> None:
         await bot.onboard(user, place)
     assert "is open" in (await bot.push("olive", "/circle new Leeds Carers place Leeds"))[-1].text
     assert "is open" in (await bot.push("olive", "/circle new York Circle place York"))[-1].text
-    assert "now a coordinator" in (await bot.push("olive", "/appoint Leeds Carers @cora"))[0].text
-    assert "now a coordinator" in (await bot.push("olive", "/appoint York Circle @otto"))[0].text
+    for circle, user in (("Leeds Carers", "cora"), ("York Circle", "otto")):
+        await appoint(bot, circle, user)
+
+
+async def appoint(bot: BotHarness, circle: str, user: str, platform: str = "console") -> None:
+    """An organiser appoints; the person is asked and says yes."""
+    handle = user if ":" in user else f"@{user}"
+    asked = (await bot.push("olive", f"/appoint {circle} {handle}"))[0].text
+    assert "I've asked them privately" in asked, asked
+    name = user.split(":")[-1]
+    accepted = await bot.tap(name, "Yes, I'll coordinate", platform=platform)
+    assert "You're now a coordinator" in accepted[0].text, accepted
 
 
 def everything_seen(bot: BotHarness, *, except_chats: tuple[str, ...] = ()) -> list[Reply]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from circle_support import onboard_on
+from circle_support import appoint, onboard_on
 
 from bot.handlers.circles import UNLINKED_ANNOUNCE
 from groundswell.testing import BotHarness
@@ -14,11 +14,8 @@ async def _two_linked_chats(duo: BotHarness) -> None:
     await onboard_on(duo, "cora", "Leeds", "console")
     await onboard_on(duo, "tom", "Leeds", "telegram")
     await duo.push("olive", "/circle new Leeds Carers place Leeds")
-    await duo.push("olive", "/appoint Leeds Carers @cora")
-    appointed = await duo.push("olive", "/appoint Leeds Carers telegram:tom")
-    assert appointed[0].text == "telegram:tom is now a coordinator of Leeds Carers."
-    note = duo.inbox("tom", platform="telegram")[-1].text
-    assert note.startswith("You're now a coordinator of Leeds Carers.")
+    await appoint(duo, "Leeds Carers", "cora")
+    await appoint(duo, "Leeds Carers", "telegram:tom", platform="telegram")
     linked = await duo.push("cora", "/link Leeds Carers", group="carers-console")
     assert linked[-1].text == "This chat is now linked to the circle Leeds Carers."
     linked = await duo.push("tom", "/link Leeds Carers", group="carers-tg", platform="telegram")

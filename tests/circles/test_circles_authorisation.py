@@ -51,13 +51,13 @@ CASES = [
     ),
     Case(
         "/appoint Leeds Carers @mia",
-        {"olive": "@mia is now a coordinator"},
+        {"olive": "If @mia uses Groundswell, I've asked them privately"},
         id="appoint",
         stranger=REFUSAL,
     ),
     Case(
         "/unappoint Leeds Carers @cora",
-        {"olive": "@cora is no longer"},
+        {"olive": "If @cora coordinated Leeds Carers, they no longer do"},
         id="unappoint",
         stranger=REFUSAL,
     ),
@@ -120,15 +120,21 @@ async def test_every_role_for_every_circle_command(bot: BotHarness, case: Case) 
             assert _sent(bot) == before + 1, f"{who}'s refusal reached another chat"
 
 
-async def test_the_creator_of_a_circle_may_appoint_but_other_coordinators_may_not(
+async def test_only_organisers_appoint_not_a_proposer_or_coordinator(
     bot: BotHarness,
 ) -> None:
+    """Proposing a circle gives no powers: after approval the proposer is asked to
+    coordinate it, and appointing others stays with organisers."""
     await _world(bot)
     await bot.push("olive", "/circle approve Proposed Circle")
+    await bot.tap("otto", "Yes, I'll coordinate")
     await bot.onboard("yan", "York")
-    assert [r.text for r in await bot.push("cora", "/appoint Proposed Circle @yan")] == [REFUSAL]
-    appointed = await bot.push("otto", "/appoint Proposed Circle @yan")
-    assert appointed[0].text == "@yan is now a coordinator of Proposed Circle."
+    for who in ("cora", "otto"):
+        refused = await bot.push(who, "/appoint Proposed Circle @yan")
+        assert [r.text for r in refused] == [REFUSAL], who
+    asked = await bot.push("olive", "/appoint Proposed Circle @yan")
+    assert "I've asked them privately" in asked[0].text
+    await bot.tap("yan", "Yes, I'll coordinate")
     refused = await bot.push("yan", "/appoint Proposed Circle @mia")
     assert [r.text for r in refused] == [REFUSAL]
 

@@ -21,19 +21,24 @@ async def test_a_member_proposes_an_organiser_approves_and_the_proposer_coordina
     assert "• Ward 5 Voices — Leeds (staffing)" in pending
 
     approved = await bot.push("olive", "/circle approve ward 5 voices")
-    assert approved[-1].text == (
-        "Circle Ward 5 Voices is approved and open to join. Its proposer is now its coordinator."
-    )
+    assert approved[0].text == "Circle Ward 5 Voices is approved and open to join."
+    assert approved[1].text == "Its proposer is asked whether they'll coordinate it."
+    assert "You're invited to coordinate the circle Ward 5 Voices" in bot.inbox("mia")[-1].text
+    await bot.tap("mia", "Yes, I'll coordinate")
     assert (await bot.push("mia", "/coordinators Ward 5 Voices"))[-1].text == (
         "Coordinators of Ward 5 Voices: @mia"
     )
-    assert "now a coordinator" in (await bot.push("mia", "/appoint Ward 5 Voices @nia"))[0].text
+    # Proposing gave mia no power to appoint; organisers appoint, and nia is asked first.
+    refused = (await bot.push("mia", "/appoint Ward 5 Voices @nia"))[0].text
+    assert refused == "Sorry, that command isn't available to you here."
+    await bot.push("olive", "/appoint Ward 5 Voices @nia")
+    await bot.tap("nia", "Yes, I'll coordinate")
     listed = (await bot.push("olive", "/coordinators Ward 5 Voices"))[-1].text
     assert listed == "Coordinators of Ward 5 Voices: @mia, @nia"
-    removed = (await bot.push("mia", "/unappoint Ward 5 Voices @nia"))[-1].text
-    assert removed == "@nia is no longer a coordinator of Ward 5 Voices; they stay a member."
-    twice = (await bot.push("mia", "/unappoint Ward 5 Voices @nia"))[-1].text
-    assert twice == "@nia isn't a coordinator of Ward 5 Voices."
+    removed = (await bot.push("olive", "/unappoint Ward 5 Voices @nia"))[-1].text
+    assert removed == "If @nia coordinated Ward 5 Voices, they no longer do; they stay a member."
+    twice = (await bot.push("olive", "/unappoint Ward 5 Voices @nia"))[-1].text
+    assert twice == removed
 
 
 async def test_names_must_be_unique_and_places_must_be_places(bot: BotHarness) -> None:
@@ -45,11 +50,14 @@ async def test_names_must_be_unique_and_places_must_be_places(bot: BotHarness) -
     assert "town, city" in (await bot.push("olive", "/circle new X place 999"))[-1].text
 
 
-async def test_appointing_an_unknown_handle_is_explained(bot: BotHarness) -> None:
+async def test_appointing_an_unknown_handle_reveals_nothing(bot: BotHarness) -> None:
     await bot.onboard("olive", "Leeds")
     await bot.push("olive", "/circle new Leeds Carers place Leeds")
     reply = await bot.push("olive", "/appoint Leeds Carers @nobody")
-    assert reply[-1].text == "I don't know anyone set up with me as @nobody."
+    assert [r.text for r in reply] == [
+        "If @nobody uses Groundswell, I've asked them privately whether they'll coordinate "
+        "Leeds Carers; they'll be listed in /coordinators only once they say yes."
+    ]
 
 
 async def test_a_report_suggests_a_circle_whose_members_share_the_theme(bot: BotHarness) -> None:
