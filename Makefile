@@ -13,7 +13,10 @@ test: $(STAMP)
 	@./scripts/ensure-postgres
 	@./scripts/ensure-chromium
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/mypy --config-file tests/mypy.ini tests
 	$(BIN)/pytest
 
 $(BIN)/python:

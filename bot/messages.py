@@ -7,7 +7,7 @@ driven by a console, a test or a clock in exactly the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -72,7 +72,8 @@ class Reply:
     """Plain text (adapters escape it for their markup) plus buttons and files.
 
     ``platform``/``chat_id`` default to the chat the message came from; set them to reach
-    another chat (an introduction, an announcement to a circle's linked chats).
+    another chat (an introduction, an announcement to a circle's linked chats). The other
+    fields are how the core says what an adapter would otherwise have to guess.
     """
 
     text: str = ""
@@ -80,8 +81,13 @@ class Reply:
     files: tuple[OutFile, ...] = ()
     platform: str | None = None
     chat_id: str | None = None
+    # Seen only by the person it answers; never posted into a shared chat instead.
     ephemeral: bool = False
-    meta: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # A document's title (a digest): platforms with rich messages show it as a heading.
+    title: str | None = None
+    # A deep-link payload: platforms that can add a button opening a private chat with the
+    # bot, carrying it (``circle_7`` in a group welcome, so joining is one tap).
+    private_link: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

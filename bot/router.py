@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from bot.context import Context
-from bot.messages import EventKind, Reply
+from bot.messages import ChatKind, EventKind, Reply
 from bot.roles import REFUSAL, Role
 
 Handler = Callable[[Context], Awaitable[list[Reply]]]
@@ -32,6 +32,14 @@ class Command:
     private_only: bool = False
     usage: str = ""
     personal: bool = False  # acts on the caller's own rows: needs someone who sent /start
+    # What a platform must know to present the command; the core says it so that no
+    # adapter keeps its own list. ``about_caller``: its answer is about the caller alone,
+    # so where a platform can, a command used in a group is answered in their private chat.
+    about_caller: bool = False
+    # ``quiet``: answered where it was asked (a report keeps its group's context) but seen
+    # only by the sender, on platforms that can show a reply to one person.
+    quiet: bool = False
+    menus: tuple[ChatKind, ...] = ()  # the kinds of chat whose command menu offers it
 
     def check(self, ctx: Context) -> bool:
         parsed = parse_command(ctx.incoming.text) if ctx.incoming.kind is EventKind.TEXT else None

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nlp.recluster import ReclusterParams, cluster_vectors
+from nlp.unit import normalise
 
 __all__ = [
     "BASE_SIMILARITY",
@@ -30,11 +31,6 @@ def similarity_threshold(granularity: float, base: float = BASE_SIMILARITY) -> f
     """Granularity > 1 asks for finer themes (a higher bar to join one)."""
     distance = (1.0 - base) / granularity
     return float(min(0.99, max(0.05, 1.0 - distance)))
-
-
-def normalise(vector: NDArray[np.float32]) -> NDArray[np.float32]:
-    norm = float(np.linalg.norm(vector))
-    return (vector / norm).astype(np.float32) if norm > 0 else vector.astype(np.float32)
 
 
 @dataclass

@@ -21,6 +21,8 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from nlp.unit import unit_rows
+
 Vectors = NDArray[np.float32]
 Labels = NDArray[np.int64]
 
@@ -36,11 +38,6 @@ class ReclusterParams:
     merge_similarity: float = 0.90
     duplicate_similarity: float = 0.999  # copies only: near-copies may be a real theme
     kmeans_iterations: int = 10
-
-
-def unit_rows(vectors: Vectors) -> Vectors:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
 
 
 def nearest_rows(vectors: Vectors, centres: Vectors, chunk: int = 8192) -> Labels:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Endorsement, Report, ReportTheme, Theme
+from storage.models import Endorsement, Membership, Report, ReportTheme, Theme
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,28 @@ class ThemeCounts:
     reports: int
     me_too: int
     latest: datetime | None
+
+
+def _while_member(circle_id: int, person: Any, when: Any) -> ColumnElement[bool]:
+    """The person was a member of the circle when they did it: a circle's digest counts its
+    members' reports and "me too"s made anywhere (mostly in private chats) after joining."""
+    return (
+        select(Membership.id)
+        .where(
+            Membership.circle_id == circle_id,
+            Membership.person_id == person,
+            Membership.joined_at <= when,
+        )
+        .exists()
+    )
+
+
+def _circle_reports(circle_id: int) -> ColumnElement[bool]:
+    """Reports made in the circle's linked chats, and its members' reports from anywhere."""
+    return or_(
+        Report.circle_id == circle_id,
+        _while_member(circle_id, Report.person_id, Report.created_at),
+    )
 
 
 def _activity(
@@ -54,8 +76,10 @@ def _activity(
         literal(0),
     ).where(Endorsement.created_at >= start, Endorsement.created_at < end)
     if scope.circle_id is not None:
-        reports = reports.where(Report.circle_id == scope.circle_id)
-        endorsements = endorsements.where(literal(False))
+        reports = reports.where(_circle_reports(scope.circle_id))
+        endorsements = endorsements.where(
+            _while_member(scope.circle_id, Endorsement.person_id, Endorsement.created_at)
+        )
     if scope.place_key is not None:
         reports = reports.where(Report.place_key == scope.place_key)
         endorsements = endorsements.where(Endorsement.place_key == scope.place_key)
@@ -93,7 +117,7 @@ async def theme_counts(
 def _in_scope[SelectT: Select[*tuple[Any, ...]]](query: SelectT, scope: Scope) -> SelectT:
     """Places and quotes come from the digest's own scope, never from outside it."""
     if scope.circle_id is not None:
-        query = query.where(Report.circle_id == scope.circle_id)
+        query = query.where(_circle_reports(scope.circle_id))
     if scope.place_key is not None:
         query = query.where(Report.place_key == scope.place_key)
     return query

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-from adapters.testing import BotHarness
 from bot.app import App
 from config.settings import Settings, load_settings
+from groundswell.testing import BotHarness
 from nlp.model import load_model
 from storage.db import Database
 

@@ -18,7 +18,7 @@ FORBIDDEN = ("telegram", "discord")
 
 def imported_modules(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
@@ -40,7 +40,7 @@ def test_core_never_imports_platform_libraries(folder: str) -> None:
 
 def test_importing_the_core_loads_no_platform_library() -> None:
     code = (
-        "import sys, bot.app, bot.cli, bot.runtime, storage.db, nlp.model\n"
+        "import sys, bot.app, groundswell.cli, groundswell.runtime, storage.db, nlp.model\n"
         "print(','.join(m for m in ('telegram', 'discord') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -68,7 +68,11 @@ def test_missing_model_names_the_fix() -> None:
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "groundswell", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from adapters.testing import BotHarness
+from groundswell.testing import BotHarness
 from storage.models import Base
 
 RISK = "The risk policy stops us letting people take small risks they have chosen."

@@ -7,8 +7,8 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.testing import BotHarness
 from bot.app import App
+from groundswell.testing import BotHarness
 from nlp.analysis import vector_from_bytes, vector_to_bytes
 from storage.models import Report, Theme
 

@@ -7,11 +7,12 @@ from collections.abc import Callable
 
 from spacy.language import Language
 
-from adapters.testing import RecordingAdapter
 from bot.app import App
 from bot.messages import Incoming
-from bot.runtime import PLATFORMS, Runtime, configured_platforms
 from config.settings import Settings
+from groundswell.platforms import PLATFORMS, configured_platforms
+from groundswell.runtime import Runtime
+from groundswell.testing import RecordingAdapter
 
 
 def test_only_platforms_with_tokens_start(make_settings: Callable[..., Settings]) -> None:

@@ -7,7 +7,7 @@ import re
 
 from barrier_texts import PROCUREMENT_A, PROCUREMENT_B, RISK
 
-from adapters.testing import BotHarness
+from groundswell.testing import BotHarness
 
 
 def theme_number(text: str) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from adapters.testing import BotHarness
 from bot.app import App
 from config.settings import Settings
+from groundswell.testing import BotHarness
 
 A = "Procurement rules stop us buying from the local social enterprise in our area."
 B = "The procurement framework shuts out local social enterprises from bidding for contracts."

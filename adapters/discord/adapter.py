@@ -13,15 +13,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
 from typing import Any
 
 import discord
 from discord import app_commands
 
-from adapters.base import Submit
+from adapters.base import CommandInfo, CommandList, Lookup, Submit
 from adapters.discord import commands as slash
-from adapters.discord.lookup import StorageLookup
 from adapters.discord.pending import Pending, PendingReplies
 from adapters.discord.render import Part, render, to_files
 from adapters.discord.views import CoreButton, build_view
@@ -31,11 +29,6 @@ from config.settings import Settings
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
-# About the person, so answered in their DM even when used in a guild channel.
-PERSONAL = frozenset({"start", "mine", "withdraw", "metoo", "join", "leave", "mydata", "forget"})
-# Answered in the channel but seen only by the sender: a report stays in the channel's
-# context (so the core can credit the circle linked there) yet nobody else sees it.
-QUIET_IN_GUILD = frozenset({"help", "report"})
 EMBEDDED = frozenset({"digest", "report"})  # their answers are shown as embeds
 MOVED = "I've answered you in a private message, so nothing personal is shown here."
 SORRY = "Sorry, something went wrong on my side. Please try again."
@@ -72,15 +65,16 @@ class DiscordAdapter:
         settings: Settings,
         submit: Submit,
         *,
-        commands: Sequence[slash.CoreCommand] | None = None,
-        lookup: StorageLookup | slash.Lookup | None = None,
+        commands: CommandList = (),
+        lookup: Lookup | None = None,
         reconnect: bool = True,
         client_options: dict[str, Any] | None = None,
     ) -> None:
         self.settings = settings
         self.submit = submit
-        self.commands = commands if commands is not None else _core_commands()
-        self.lookup = lookup if lookup is not None else StorageLookup.from_settings(settings)
+        self.commands = commands
+        self._by_name: dict[str, CommandInfo] = {c.name: c for c in commands}
+        self.lookup = lookup
         self.reconnect = reconnect
         self.client = Client(self, **(client_options or {}))
         self.pending = PendingReplies()
@@ -103,8 +97,6 @@ class DiscordAdapter:
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
-        if isinstance(self.lookup, StorageLookup):
-            await self.lookup.close()
 
     async def sync_commands(self, tree: app_commands.CommandTree[Client]) -> None:
         slash.install(tree, self.commands, self.run_command, self.lookup)
@@ -120,11 +112,15 @@ class DiscordAdapter:
     async def run_command(
         self, interaction: discord.Interaction[Any], name: str, words: list[str]
     ) -> None:
+        """In a guild channel, a command about the caller is answered in their DM, and a
+        quiet one (a report, help) is deferred ephemerally: the core's flags say which."""
         text = " ".join([f"/{name}", *words])
-        if interaction.guild_id is not None and name in PERSONAL:
+        command = self._by_name.get(name)
+        in_guild = interaction.guild_id is not None
+        if in_guild and command is not None and command.about_caller:
             await self._move_to_dm(interaction, text=text)
             return
-        quiet = interaction.guild_id is not None and name in QUIET_IN_GUILD
+        quiet = in_guild and command is not None and command.quiet
         await interaction.response.defer(ephemeral=quiet, thinking=True)
         await self.pending.admit(interaction, quiet, name)
         await self.submit(self._incoming(interaction, text=text))
@@ -280,9 +276,3 @@ def _connection_ended(task: asyncio.Task[None]) -> None:
     """discord.py reconnects by itself; only a fatal end (bad token, intents) lands here."""
     if not task.cancelled() and task.exception() is not None:
         log.error("the Discord connection ended: %r", task.exception())
-
-
-def _core_commands() -> list[slash.CoreCommand]:
-    from bot.handlers import build_router
-
-    return list(build_router().commands)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import discord
 from discord import app_commands
 
+from adapters.base import CommandInfo, CommandList, Lookup
 from adapters.discord.shapes import Option, shape_for
 
 log = logging.getLogger(__name__)
@@ -26,26 +27,8 @@ SINCE_CHOICES = ("7d", "30d", "90d")
 Run = Callable[[discord.Interaction[Any], str, list[str]], Awaitable[None]]
 
 
-class CoreCommand(Protocol):
-    """What the adapter needs of ``bot.router.Command``."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def summary(self) -> str: ...
-    @property
-    def usage(self) -> str: ...
-
-
-class Lookup(Protocol):
-    """Names for autocomplete; only what the core already shows to members."""
-
-    async def circle_names(self) -> list[str]: ...
-    async def theme_choices(self) -> list[tuple[int, str]]: ...
-
-
 def build_command(
-    command: CoreCommand, run: Run, lookup: Lookup | None
+    command: CommandInfo, run: Run, lookup: Lookup | None
 ) -> app_commands.Command[Any, ..., None]:
     shape = shape_for(command.name, command.usage, command.summary)
     options = shape.options
@@ -122,7 +105,7 @@ async def choices(kind: str, current: str, lookup: Lookup | None) -> ChoiceList:
 
 def install(
     tree: app_commands.CommandTree[Any],
-    commands: Sequence[CoreCommand],
+    commands: CommandList,
     run: Run,
     lookup: Lookup | None,
 ) -> None:

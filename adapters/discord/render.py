@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.messages import Button, OutFile, Reply
+from bot.text import split_text as text_chunks
 
 CONTENT_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096
@@ -21,7 +22,6 @@ TOTAL_LIMIT = 6000
 MAX_EMBEDS = 10
 MAX_FILES = 10
 MAX_BUTTONS = 25
-EMBED_KINDS = frozenset({"digest", "report", "themes", "mine"})
 COLOUR = discord.Colour(0x2E8B57)
 
 
@@ -36,36 +36,8 @@ class Part:
 
 
 def split_text(text: str, limit: int) -> list[str]:
-    """Split on line boundaries where possible, on spaces next, never beyond ``limit``."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        current = ""
-        pieces = _split_long_line(line, limit)
-        chunks.extend(pieces[:-1])
-        current = pieces[-1]
-    if current or not chunks:
-        chunks.append(current)
-    return chunks
-
-
-def _split_long_line(line: str, limit: int) -> list[str]:
-    pieces: list[str] = []
-    while len(line) > limit:
-        cut = line.rfind(" ", 0, limit + 1)
-        cut = cut if cut > limit // 2 else limit
-        while cut > 1 and line[cut - 1] == "\\":  # never strand a markdown escape
-            cut -= 1
-        pieces.append(line[:cut].rstrip())
-        line = line[cut:].lstrip()
-    pieces.append(line)
-    return pieces
+    """Chunks within ``limit`` characters that never end inside a markdown escape."""
+    return text_chunks(text, limit, escape="\\")
 
 
 def escape(text: str) -> str:
@@ -74,21 +46,20 @@ def escape(text: str) -> str:
 
 
 def wants_embed(reply: Reply) -> bool:
-    kind = reply.meta.get("kind", "")
-    return kind in EMBED_KINDS or "title" in reply.meta or len(reply.text) > CONTENT_LIMIT
+    return reply.title is not None or len(reply.text) > CONTENT_LIMIT
 
 
 def render(reply: Reply, embed: bool = False) -> list[Part]:
     """Text (as content or embeds) first; files and buttons ride on the last message.
 
-    ``embed`` is the adapter's hint (the reply answers /digest or /report); the core's
-    ``meta`` and the text's length can ask for embeds too.
+    ``embed`` is the adapter's hint (the reply answers /digest or /report); a reply with a
+    ``title`` and the text's length ask for embeds too.
     """
     text = escape(reply.text)
     if not text.strip():
         bodies: list[Part] = []
     elif embed or wants_embed(reply):
-        title = reply.meta.get("title")
+        title = reply.title
         bodies = _embed_parts(*((escape(title), text) if title else _title_and_body(text)))
     else:
         bodies = [Part(content=chunk) for chunk in split_text(text, CONTENT_LIMIT)]

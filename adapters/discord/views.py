@@ -49,8 +49,8 @@ class CoreButton(
     @classmethod
     async def from_custom_id(
         cls,
-        interaction: discord.Interaction[Any],  # type: ignore[override]
-        item: discord.ui.Button[Any],
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],  # type: ignore[override]  # discord.py's is Item[Any]
         match: re.Match[str],
     ) -> CoreButton:
         return cls(match["data"], item.label or "…")

@@ -23,7 +23,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from adapters.base import AdapterStartError, Submit
+from adapters.base import AdapterStartError, CommandList, Submit
 from adapters.telegram.menu import register_menus
 from adapters.telegram.render import deep_link, escape, fits_callback, keyboard, render_chunks
 from adapters.telegram.translate import PLATFORM, translate
@@ -42,7 +42,6 @@ FRIENDLY_ERROR = (
     "Nothing is lost; please try again in a moment."
 )
 CHOOSE = "Choose one:"
-PRIVATE_LINK = "private_link"
 PRIVATE_LINK_LABEL = "Message me privately"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -86,8 +85,15 @@ def build_application(settings: Settings) -> TelegramApp:
 class TelegramAdapter:
     platform = PLATFORM
 
-    def __init__(self, settings: Settings, submit: Submit, seen: Seen | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        submit: Submit,
+        seen: Seen | None = None,
+        commands: CommandList = (),
+    ) -> None:
         self.settings = settings
+        self.commands = commands
         self._submit = submit
         self._seen: Seen = seen or MemorySeen()
         self._aliases: OrderedDict[str, str] = OrderedDict()
@@ -98,7 +104,7 @@ class TelegramAdapter:
     async def start(self) -> None:
         """Initialise (``getMe`` checks the token), register menus, then receive updates."""
         await self._initialize()
-        await register_menus(self.application.bot)
+        await register_menus(self.application.bot, self.commands)
         await self.application.start()
         updater = self.application.updater
         assert updater is not None  # built by ApplicationBuilder unless explicitly disabled
@@ -207,11 +213,10 @@ class TelegramAdapter:
             )
 
     def _private_link(self, reply: Reply) -> tuple[str, str] | None:
-        """``meta["private_link"] = payload`` asks for a button opening a private chat with
-        the bot (e.g. ``circle_7`` in a group welcome, so joining is one tap)."""
-        if PRIVATE_LINK not in reply.meta:
+        """``reply.private_link`` asks for a button opening a private chat with the bot."""
+        if reply.private_link is None:
             return None
-        url = deep_link(self.application.bot.username, reply.meta[PRIVATE_LINK])
+        url = deep_link(self.application.bot.username, reply.private_link)
         return PRIVATE_LINK_LABEL, url
 
     async def _send_file(self, chat_id: str, file: OutFile) -> None:

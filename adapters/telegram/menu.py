@@ -1,9 +1,11 @@
 """The command menu Telegram shows next to the text box, different per kind of chat.
 
-Private chats are where people report, so they get the personal commands; groups are a
-circle's shared room, so they get the commands that act for the circle. A menu that is
-wrong or missing only costs convenience (every command can still be typed), so failing to
-register it is logged and the bot starts anyway.
+Built from the core's command list (each command says which kinds of chat offer it), so a
+command added to the core needs no second list here. Private chats are where people
+report, so they get the personal commands; groups are a circle's shared room, so they get
+the commands that act for the circle. A menu that is wrong or missing only costs
+convenience (every command can still be typed), so failing to register it is logged and
+the bot starts anyway.
 """
 
 from __future__ import annotations
@@ -13,48 +15,32 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.error import TelegramError
 
+from bot.messages import ChatKind
+from bot.ports import CommandList
+
 log = logging.getLogger(__name__)
 
-PRIVATE_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "Begin: what is stored, who sees what"),
-    ("report", "Report a barrier you face at work"),
-    ("mine", "Your reports"),
-    ("withdraw", "Withdraw one of your reports"),
-    ("themes", "Barriers others share"),
-    ("metoo", "Add your voice to a theme"),
-    ("circles", "Local circles"),
-    ("join", "Join a circle"),
-    ("leave", "Leave a circle"),
-    ("circle", "Propose a new circle"),
-    ("offers", "Introduction offers on or off"),
-    ("digest", "Shared-demand digest (organisers, coordinators)"),
-    ("mydata", "Everything stored about you"),
-    ("forget", "Delete everything about you"),
-    ("help", "What this bot can do"),
-)
-
-GROUP_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("link", "Link this group to a circle (coordinators)"),
-    ("digest", "This circle's shared-demand digest"),
-    ("announce", "Message every chat of the circle"),
-    ("schedule", "Post this chat's digest regularly"),
-    ("coordinators", "The circle's coordinators"),
-    ("circles", "Local circles"),
-    ("help", "What this bot can do"),
-)
+DESCRIPTION_LIMIT = 256  # Telegram's limit for a menu entry's description
 
 
-def commands(pairs: tuple[tuple[str, str], ...]) -> list[BotCommand]:
-    return [BotCommand(name, description) for name, description in pairs]
+def menu(commands: CommandList, kind: ChatKind) -> list[BotCommand]:
+    """The core's commands offered in this kind of chat, in the core's order."""
+    return [
+        BotCommand(c.name, (c.summary[:1].upper() + c.summary[1:])[:DESCRIPTION_LIMIT])
+        for c in commands
+        if kind in c.menus
+    ]
 
 
-async def register_menus(bot: Bot) -> bool:
+async def register_menus(bot: Bot, commands: CommandList) -> bool:
     """Set both menus; ``False`` (and a warning) when Telegram refused either."""
     try:
         await bot.set_my_commands(
-            commands(PRIVATE_COMMANDS), scope=BotCommandScopeAllPrivateChats()
+            menu(commands, ChatKind.PRIVATE), scope=BotCommandScopeAllPrivateChats()
         )
-        await bot.set_my_commands(commands(GROUP_COMMANDS), scope=BotCommandScopeAllGroupChats())
+        await bot.set_my_commands(
+            menu(commands, ChatKind.GROUP), scope=BotCommandScopeAllGroupChats()
+        )
     except TelegramError as exc:
         log.warning("could not register the Telegram command menu: %s", exc)
         return False

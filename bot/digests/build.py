@@ -40,10 +40,12 @@ def quote_space(
 
 
 def trend_of(current: int, previous: int, min_people: int) -> str:
-    """'new' also covers a previous period with fewer than min_people: telling 0 from 1 or 2
-    there would describe those one or two people."""
-    if previous < min_people:
+    """'new' only when nobody raised it in the previous period; one or two people then is
+    'growing' (from a few), never their number: telling 1 from 2 would describe them."""
+    if previous == 0:
         return "new"
+    if previous < min_people:
+        return "growing"
     if current >= previous * RISING and current > previous:
         return "rising"
     if current <= previous * FALLING:

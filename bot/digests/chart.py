@@ -13,14 +13,18 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.digests.model import Digest
+from bot.digests.render import header
 
 PEOPLE_COLOUR = "#1f6f8b"
 PLACES_COLOUR = "#e07a5f"
+LABEL_WIDTH = 32  # characters a line; a curated name wraps onto more lines, never cut
+ROW_INCHES = 0.3  # height per label line
 
 
-def _labels(digest: Digest) -> list[str]:
+def labels(digest: Digest) -> list[str]:
+    """Each theme's number and whole title, wrapped: an organiser's name is never cut."""
     return [
-        textwrap.shorten(f"#{t.theme_id} {t.title}", width=40, placeholder="…")
+        textwrap.fill(f"#{t.theme_id} {t.title}", width=LABEL_WIDTH, break_long_words=False)
         for t in digest.themes
     ]
 
@@ -28,7 +32,9 @@ def _labels(digest: Digest) -> list[str]:
 def chart_figure(digest: Digest, dpi: int = 100) -> Figure:
     """Only themes already shown (at least min_people people) get a bar."""
     themes = digest.themes
-    fig = Figure(figsize=(9, 1.5 + 0.6 * max(1, len(themes))), dpi=dpi)
+    names = labels(digest)
+    lines = sum(max(2, name.count("\n") + 1) for name in names)
+    fig = Figure(figsize=(10, 1.8 + ROW_INCHES * max(2, lines)), dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.subplots()
     rows = list(range(len(themes)))[::-1]
@@ -36,9 +42,9 @@ def chart_figure(digest: Digest, dpi: int = 100) -> Figure:
     places = [t.places for t in themes]
     ax.barh([r + 0.2 for r in rows], people, 0.4, label="people", color=PEOPLE_COLOUR)
     ax.barh([r - 0.2 for r in rows], places, 0.4, label="places", color=PLACES_COLOUR)
-    ax.set_yticks(rows, _labels(digest))
+    ax.set_yticks(rows, names)
     ax.set_xlabel("distinct people / places")
-    ax.set_title(f"Shared demand: {digest.scope_label}")
+    ax.set_title(textwrap.fill(header(digest), width=90))
     if themes:
         ax.legend(loc="lower right")
     else:

@@ -16,17 +16,19 @@ from jinja2 import Environment, select_autoescape
 from bot.digests.chart import chart_png
 from bot.digests.model import Digest, DigestTheme
 from bot.digests.render import (
-    count,
+    activity_text,
     header,
-    me_too_text,
     render_json,
     render_markdown,
     trend_text,
+    where_text,
     withheld_text,
 )
 from bot.messages import OutFile
 
 CSV_COLUMNS = (
+    "period_start",
+    "period_end",
     "rank",
     "theme_id",
     "title",
@@ -46,11 +48,13 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_row(rank: int, item: DigestTheme, k: int) -> list[str | int]:
+def _csv_row(digest: Digest, rank: int, item: DigestTheme) -> list[str | int]:
     """Masked numbers are written as "<k" so a spreadsheet never shows 1 or 2."""
-    masked = f"<{k}"
+    masked = f"<{digest.min_people}"
     quotes = [*item.quotes, "", ""][:2]
     return [
+        f"{digest.start:%Y-%m-%d}",
+        f"{digest.end:%Y-%m-%d}",
         rank,
         item.theme_id,
         item.title,
@@ -69,12 +73,28 @@ def _csv_row(rank: int, item: DigestTheme, k: int) -> list[str | int]:
     ]
 
 
+def empty_columns(digest: Digest) -> set[str]:
+    """Columns no theme has anything in: no report came from several circles' chats, or no theme
+    has enough "me too"s to count. They are left out rather than filled with 0 or "<k"."""
+    themes = digest.themes
+    empty = set()
+    if themes and all(t.circles <= 1 for t in themes):
+        empty.add("circles")
+    if themes and all(t.me_too is None for t in themes):
+        empty.add("me_too")
+    return empty
+
+
 def render_csv(digest: Digest) -> str:
+    """The period is in the first two columns of every row (and the header names them)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    skip = empty_columns(digest)
+    keep = [i for i, name in enumerate(CSV_COLUMNS) if name not in skip]
+    writer.writerow([CSV_COLUMNS[i] for i in keep])
     for rank, item in enumerate(digest.themes, start=1):
-        writer.writerow(_csv_row(rank, item, digest.min_people))
+        row = _csv_row(digest, rank, item)
+        writer.writerow([row[i] for i in keep])
     return buffer.getvalue()
 
 
@@ -110,7 +130,7 @@ only where at least {{ k }} people there share the barrier.</p>
 {%- if t.item.named_places %}, including
 {% for p in t.item.named_places %}{{ p.name }} ({{ p.people }}){% if not loop.last %}, {% endif %}
 {%- endfor %}{% endif %}.</p>
-<p>{{ t.reports }}, {{ t.me_too }}.
+<p>{{ t.activity }}.
 <span class="trend trend-{{ t.item.trend }}">{{ t.trend }}</span></p>
 {% for q in t.item.quotes %}<blockquote>“{{ q }}”</blockquote>{% endfor %}
 </section>
@@ -127,10 +147,9 @@ def render_html(digest: Digest, chart: bytes | None = None) -> str:
     themes = [
         {
             "item": t,
-            "trend": trend_text(t, k),
-            "me_too": me_too_text(t, k),
-            "where": f"{count(t.places, 'place')} and {count(t.circles, 'circle')}",
-            "reports": count(t.reports, "report"),
+            "trend": trend_text(t),
+            "activity": activity_text(t),
+            "where": where_text(t, " and "),
         }
         for t in digest.themes
     ]

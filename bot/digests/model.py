@@ -30,7 +30,7 @@ class DigestTheme:
     reports: int
     me_too: int | None  # None: fewer than min_people said "me too" (shown as "fewer than k")
     named_places: tuple[NamedPlace, ...]
-    trend: str  # new / rising / steady / falling
+    trend: str  # new / growing / rising / steady / falling
     previous_people: int | None  # None: fewer than min_people in the previous period
     quotes: tuple[str, ...]  # already scrubbed
     latest: datetime | None

@@ -1,4 +1,4 @@
-"""Rendering a digest as chat text, Markdown or JSON, and splitting long chat messages.
+"""Rendering a digest as chat text, Markdown or JSON (splitting is bot.text's job).
 
 Numbers arrive already masked (see ``bot.digests.model``); here "None" becomes words such
 as "fewer than 3", never a number.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 from bot.digests.model import Digest, DigestTheme
@@ -20,20 +21,33 @@ def count(number: int, word: str) -> str:
     return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
-def _few(k: int) -> str:
-    return f"fewer than {k}"
+TREND_NEW = "new this period"
+TREND_FROM_A_FEW = "growing from a few in the previous period"
 
 
-def trend_text(item: DigestTheme, k: int) -> str:
+def trend_text(item: DigestTheme) -> str:
+    """The previous period's people appear as a number only from min_people up."""
     if item.previous_people is None:
-        return f"new this period (previous period: {_few(k)} people)"
+        return TREND_NEW if item.trend == "new" else TREND_FROM_A_FEW
     change = item.people - item.previous_people
     sign = "+" if change >= 0 else "−"
     return f"{item.trend} ({item.previous_people} → {item.people} people, {sign}{abs(change)})"
 
 
-def me_too_text(item: DigestTheme, k: int) -> str:
-    return f"{item.me_too if item.me_too is not None else _few(k)} me-too"
+def activity_text(item: DigestTheme) -> str:
+    """Reports, and "me too"s only when there are enough to count: a column that would
+    say "0" or "fewer than k" carries nothing, so it is left out."""
+    parts = [count(item.reports, "report")]
+    if item.me_too is not None:
+        parts.append(f"{item.me_too} me-too")
+    return ", ".join(parts)
+
+
+def where_text(item: DigestTheme, joiner: str = ", ") -> str:
+    """'3 places', and '2 circles' when reports came from several circles' chats: none, or
+    the one circle a circle's own digest is about, says nothing worth a column."""
+    places = count(item.places, "place")
+    return f"{places}{joiner}{item.circles} circles" if item.circles > 1 else places
 
 
 def places_text(item: DigestTheme) -> str:
@@ -45,17 +59,19 @@ def theme_lines(rank: int, item: DigestTheme, k: int) -> list[str]:
     lines = [f"{rank}. {item.title} (theme #{item.theme_id})"]
     if item.demand:
         lines.append(f"   Demand: {item.demand}")
-    lines.append(f"   {item.people} people in {count(item.places, 'place')}{places_text(item)}")
-    lines.append(
-        f"   {count(item.reports, 'report')}, {me_too_text(item, k)}; {trend_text(item, k)}"
-    )
+    lines.append(f"   {item.people} people in {where_text(item)}{places_text(item)}")
+    lines.append(f"   {activity_text(item)}; {trend_text(item)}")
     lines.extend(f"   “{quote}”" for quote in item.quotes)
     return lines
 
 
+def period_text(start: datetime, end: datetime) -> str:
+    """How every view names its period, in its first line."""
+    return f"{start:%d %b %Y} – {end:%d %b %Y}"
+
+
 def header(digest: Digest) -> str:
-    period = f"{digest.start:%d %b %Y} – {digest.end:%d %b %Y}"
-    return f"Shared-demand digest: {digest.scope_label}, {period}"
+    return f"Shared-demand digest: {digest.scope_label}, {period_text(digest.start, digest.end)}"
 
 
 def withheld_text(digest: Digest) -> str:
@@ -94,12 +110,11 @@ def _md_theme(rank: int, item: DigestTheme, k: int) -> list[str]:
     if item.demand:
         lines.append(f"**Demand:** {md_escape(item.demand)}  ")
     where = ", ".join(f"{md_escape(p.name)} ({p.people})" for p in item.named_places)
-    where_all = f"{count(item.places, 'place')}, {count(item.circles, 'circle')}"
-    lines.append(f"- {item.people} people in {where_all}")
+    lines.append(f"- {item.people} people in {where_text(item)}")
     if where:
         lines.append(f"- Places with at least {k} people: {where}")
-    lines.append(f"- {count(item.reports, 'report')}, {me_too_text(item, k)}")
-    lines.append(f"- Trend: {trend_text(item, k)}")
+    lines.append(f"- {activity_text(item)}")
+    lines.append(f"- Trend: {trend_text(item)}")
     lines.extend(f"> “{md_escape(quote)}”\n" for quote in item.quotes)
     return [*lines, ""]
 
@@ -151,35 +166,3 @@ def _theme_dict(rank: int, item: DigestTheme) -> dict[str, Any]:
 
 def render_json(digest: Digest) -> str:
     return json.dumps(digest_dict(digest), indent=2, ensure_ascii=False)
-
-
-def split_message(text: str, limit: int) -> list[str]:
-    """Chunks below ``limit`` characters, cut at line boundaries so a theme's lines stay
-    readable; a single over-long line is cut at the last space before the limit."""
-    if limit < 2:
-        raise ValueError("limit must be at least 2")
-    chunks: list[str] = []
-    current = ""
-    for line in _short_lines(text, limit - 1):
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) < limit:
-            current = candidate
-            continue
-        if current.strip():
-            chunks.append(current)
-        current = line
-    if current.strip():
-        chunks.append(current)
-    return chunks
-
-
-def _short_lines(text: str, width: int) -> list[str]:
-    out: list[str] = []
-    for line in text.split("\n"):
-        while len(line) > width:
-            cut = line.rfind(" ", 1, width + 1)
-            cut = cut if cut > 0 else width
-            out.append(line[:cut])
-            line = line[cut:].lstrip(" ")
-        out.append(line)
-    return out

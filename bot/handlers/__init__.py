@@ -10,15 +10,26 @@ from bot.handlers.introductions import answer as intro_answer
 from bot.handlers.introductions import offers
 from bot.handlers.roles import appoint, coordinators, unappoint
 from bot.handlers.schedule import schedule
-from bot.messages import Reply
+from bot.messages import ChatKind, Reply
 from bot.roles import Role
 from bot.router import ButtonRoute, Command, Router, StateRoute
+
+PRIVATE = (ChatKind.PRIVATE,)
+GROUP = (ChatKind.GROUP,)
+EVERY_CHAT = (ChatKind.PRIVATE, ChatKind.GROUP)
 
 
 def core_commands() -> list[Command]:
     anyone, member, coord = Role.STRANGER, Role.MEMBER, Role.COORDINATOR
     return [
-        Command("start", onboarding.start, "agree to the notice and set up", anyone),
+        Command(
+            "start",
+            onboarding.start,
+            "agree to the notice and set up",
+            anyone,
+            about_caller=True,
+            menus=PRIVATE,
+        ),
         Command(
             "report",
             reporting.report,
@@ -26,8 +37,19 @@ def core_commands() -> list[Command]:
             member,
             usage="TEXT",
             personal=True,
+            quiet=True,
+            menus=PRIVATE,
         ),
-        Command("mine", reporting.mine, "your reports", member, private_only=True, personal=True),
+        Command(
+            "mine",
+            reporting.mine,
+            "your reports",
+            member,
+            private_only=True,
+            personal=True,
+            about_caller=True,
+            menus=PRIVATE,
+        ),
         Command(
             "withdraw",
             reporting.withdraw,
@@ -36,26 +58,91 @@ def core_commands() -> list[Command]:
             private_only=True,
             usage="N",
             personal=True,
+            about_caller=True,
+            menus=PRIVATE,
         ),
-        Command("themes", themes.themes, "barriers others share", member),
+        Command("themes", themes.themes, "barriers others share", member, menus=PRIVATE),
         Command(
-            "metoo", themes.metoo, "add your voice to a theme", member, usage="N", personal=True
+            "metoo",
+            themes.metoo,
+            "add your voice to a theme",
+            member,
+            usage="N",
+            personal=True,
+            about_caller=True,
+            menus=PRIVATE,
         ),
-        Command("circles", circles.circles, "local circles", member),
-        Command("join", circles.join, "join a circle", member, usage="NAME", personal=True),
-        Command("leave", circles.leave, "leave a circle", member, usage="NAME", personal=True),
+        Command("circles", circles.circles, "local circles", member, menus=EVERY_CHAT),
         Command(
-            "link", circles.link, "link this group to a circle (coordinators)", member, usage="NAME"
+            "join",
+            circles.join,
+            "join a circle",
+            member,
+            usage="NAME",
+            personal=True,
+            about_caller=True,
+            menus=PRIVATE,
         ),
-        Command("circle", circles.circle, "propose a circle", member, usage=circles.NEW_ARGS),
-        Command("announce", circles.announce, "message a circle's chats", coord, usage="TEXT"),
-        Command("coordinators", coordinators, "a circle's coordinators", member, usage="NAME"),
+        Command(
+            "leave",
+            circles.leave,
+            "leave a circle",
+            member,
+            usage="NAME",
+            personal=True,
+            about_caller=True,
+            menus=PRIVATE,
+        ),
+        Command(
+            "link",
+            circles.link,
+            "link this group to a circle (coordinators)",
+            member,
+            usage="NAME",
+            menus=GROUP,
+        ),
+        Command(
+            "circle",
+            circles.circle,
+            "propose a circle",
+            member,
+            usage=circles.NEW_ARGS,
+            menus=PRIVATE,
+        ),
+        Command(
+            "announce",
+            circles.announce,
+            "message a circle's chats",
+            coord,
+            usage="TEXT",
+            menus=GROUP,
+        ),
+        Command(
+            "coordinators",
+            coordinators,
+            "a circle's coordinators",
+            member,
+            usage="NAME",
+            menus=GROUP,
+        ),
         Command("appoint", appoint, "make a coordinator", coord, usage="NAME @handle"),
         Command("unappoint", unappoint, "remove a coordinator", coord, usage="NAME @handle"),
         Command(
-            "offers", offers, "introduction offers on or off", member, usage="on|off", personal=True
+            "offers",
+            offers,
+            "introduction offers on or off",
+            member,
+            usage="on|off",
+            personal=True,
+            menus=PRIVATE,
         ),
-        Command("digest", digest.digest, "shared-demand digest (organisers, coordinators)", member),
+        Command(
+            "digest",
+            digest.digest,
+            "shared-demand digest (organisers, coordinators)",
+            member,
+            menus=EVERY_CHAT,
+        ),
         Command(
             "theme",
             theme,
@@ -70,9 +157,24 @@ def core_commands() -> list[Command]:
             "post this chat's digest regularly",
             member,
             usage="weekly mon 09:00|daily 09:00|off",
+            menus=GROUP,
         ),
-        Command("mydata", privacy.mydata, "everything I hold about you", anyone),
-        Command("forget", privacy.forget, "delete everything about you", anyone),
+        Command(
+            "mydata",
+            privacy.mydata,
+            "everything I hold about you",
+            anyone,
+            about_caller=True,
+            menus=PRIVATE,
+        ),
+        Command(
+            "forget",
+            privacy.forget,
+            "delete everything about you",
+            anyone,
+            about_caller=True,
+            menus=PRIVATE,
+        ),
     ]
 
 
@@ -82,7 +184,10 @@ def build_router(extra: list[Command] | None = None) -> Router:
     async def help_command(ctx: Context) -> list[Reply]:
         return [Reply(basics.help_text(commands, ctx))]
 
-    commands.insert(1, Command("help", help_command, "what I can do", Role.STRANGER))
+    help_ = Command(
+        "help", help_command, "what I can do", Role.STRANGER, quiet=True, menus=EVERY_CHAT
+    )
+    commands.insert(1, help_)
     return Router(
         commands=commands,
         buttons=[

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from bot.context import Caller, Context
 from bot.digests.export import export_files
 from bot.digests.model import Digest
-from bot.digests.render import count, render_text
+from bot.digests.render import count, header, render_text
 from bot.digests.scope import DigestRequest, ScopeError, parse_request, period_start
 from bot.messages import Reply
 from bot.places_lookup import resolve_place
@@ -95,4 +95,4 @@ async def digest(ctx: Context) -> list[Reply]:
     summary = (
         f"{count(len(built.themes), 'theme')}; the files follow (Markdown, CSV, JSON, HTML, chart)."
     )
-    return [Reply(f"Shared-demand digest: {built.scope_label}. {summary}", files=files)]
+    return [Reply(f"{header(built)}. {summary}", files=files)]

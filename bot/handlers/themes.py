@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from bot.context import Context
+from bot.digests.render import count, period_text
+from bot.digests.scope import ScopeError, parse_request, period_start
 from bot.messages import Button, Reply
 from storage import digests as digest_store
 from storage.digests import Scope
 
-ALL_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+THEMES_USAGE = "Use /themes or /themes since 7d|30d|90d|YYYY-MM-DD."
 
 
 def people_text(people: int, min_people: int) -> str:
@@ -17,23 +19,29 @@ def people_text(people: int, min_people: int) -> str:
 
 
 async def themes(ctx: Context) -> list[Reply]:
-    """Themes shared by two or more people; exact counts only from ``min_people`` up."""
+    """Themes shared by two or more people in the same period as ``/digest`` (and with its
+    numbers: both count with ``theme_counts``' rules); exact counts only from min_people up."""
     k = ctx.services.settings.min_people
-    end = datetime.now(UTC) + timedelta(days=1)
+    try:
+        request = parse_request(ctx.args)
+        if request.circle or request.place or request.export:
+            raise ScopeError(THEMES_USAGE)
+        end = datetime.now(UTC)
+        start = period_start(request.since, end, ctx.services.settings.zone)
+    except ScopeError as problem:
+        return [Reply(str(problem))]
     async with ctx.services.db.reading() as session:
-        counts = [c for c in await digest_store.theme_counts(session, Scope(), ALL_TIME, end)]
+        counts = await digest_store.theme_counts(session, Scope(), start, end)
         shared = [c for c in counts if c.people >= 2]
         titles = await digest_store.themes_by_id(session, [c.theme_id for c in shared])
-    rows = [
-        (c.people, c.theme_id, titles[c.theme_id].name or titles[c.theme_id].label, c.places)
-        for c in shared
-    ]
-    if not rows:
-        return [Reply("No barrier is shared by two or more people yet. Keep reporting!")]
-    lines = ["Shared barriers (say /metoo N if one is yours too):"]
-    for people, theme_id, title, places in sorted(rows, key=lambda r: (-r[0], r[1]))[:25]:
-        where = f" in {places} places" if people >= k else ""
-        lines.append(f"#{theme_id} {title}: {people_text(people, k)}{where}")
+    period = period_text(start, end)
+    if not shared:
+        return [Reply(f"{period}: no barrier is shared by two or more people yet. Keep reporting!")]
+    lines = [f"Shared barriers, {period} (say /metoo N if one is yours too):"]
+    for c in sorted(shared, key=lambda c: (-c.people, c.theme_id))[:25]:
+        title = titles[c.theme_id].name or titles[c.theme_id].label
+        where = f" in {count(c.places, 'place')}" if c.people >= k else ""
+        lines.append(f"#{c.theme_id} {title}: {people_text(c.people, k)}{where}")
     return [Reply("\n".join(lines))]
 
 

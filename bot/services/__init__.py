@@ -9,6 +9,7 @@ from bot.nlp_worker import NlpWorker
 from bot.services.circles import CircleService
 from bot.services.discovery import DiscoveryService
 from bot.services.introductions import IntroductionService
+from bot.services.lookup import NameLookup
 from bot.services.people import PeopleService
 from bot.services.recluster import Reclusterer
 from bot.services.reports import ReportService
@@ -31,6 +32,7 @@ class Services:
     reclusterer: Reclusterer
     introductions: IntroductionService
     discovery: DiscoveryService
+    lookup: NameLookup
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
@@ -48,4 +50,5 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         reclusterer=Reclusterer(db, themes, nlp),
         introductions=IntroductionService(db),
         discovery=DiscoveryService(db, circles),
+        lookup=NameLookup(db, circles, settings.min_people),
     )

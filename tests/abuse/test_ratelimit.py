@@ -8,11 +8,11 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from spacy.language import Language
 
-from adapters.testing import BotHarness
 from bot.app import App
 from bot.messages import Incoming
 from bot.ratelimit import SLOW_DOWN, RateLimiter
 from config.settings import Settings
+from groundswell.testing import BotHarness
 
 
 class FakeClock:

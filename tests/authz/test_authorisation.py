@@ -33,12 +33,12 @@ from authz_policy import (
 )
 from spacy.language import Language
 
-from adapters.testing import BotHarness
 from bot.app import SORRY, App
 from bot.handlers import build_router
 from bot.messages import ChatKind, EventKind, Incoming, Reply
 from bot.roles import REFUSAL
 from config.settings import Settings, load_settings
+from groundswell.testing import BotHarness
 
 COMMANDS = [c.name for c in build_router().commands]
 USERS = {ORG: "olive", HERE: "cara", OTHER: "cody", MEMBER: "mia", STRANGER: "zed"}

@@ -6,8 +6,8 @@ coordinates "York Circle"; mia is an ordinary member; zed never ran /start.
 
 from __future__ import annotations
 
-from adapters.testing import BotHarness
 from bot.messages import Reply
+from groundswell.testing import BotHarness
 
 RISK_A = (
     "Our risk policy forbids us from letting a patient go home with family support even "

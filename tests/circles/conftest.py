@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from adapters.testing import BotHarness
 from bot.app import App
+from groundswell.testing import BotHarness
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from circle_support import onboard_on
 
-from adapters.testing import BotHarness
 from bot.handlers.circles import UNLINKED_ANNOUNCE
+from groundswell.testing import BotHarness
 
 
 async def _two_linked_chats(duo: BotHarness) -> None:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import pytest
 from circle_support import cast
 
-from adapters.testing import BotHarness
 from bot.roles import REFUSAL
+from groundswell.testing import BotHarness
 
 START = "Please send /start first so I can explain what I keep and why."
 ROLES = ("zed", "mia", "otto", "cora", "olive")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from circle_support import RISK_A, RISK_B, RISK_C
 
-from adapters.testing import BotHarness
+from groundswell.testing import BotHarness
 
 
 async def test_a_member_proposes_an_organiser_approves_and_the_proposer_coordinates(

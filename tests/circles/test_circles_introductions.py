@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from circle_support import RISK_A, RISK_B, RISK_C, everything_seen, onboard_on, texts
 
-from adapters.testing import BotHarness
+from groundswell.testing import BotHarness
 
 OFFER_ONE = "1 person near you faces this too"
 OFFER_TWO = "2 people near you face this too"

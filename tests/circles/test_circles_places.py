@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.testing import BotHarness
 from bot.messages import Incoming
+from groundswell.testing import BotHarness
 
 
 async def _place_of(bot: BotHarness, user: str) -> tuple[str | None, str | None]:

@@ -25,7 +25,7 @@ RISK = [
 def groundswell(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {"GROUNDSWELL_DATABASE_URL": f"sqlite+aiosqlite:///{db}", "PATH": "/usr/bin:/bin"}
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "groundswell", *args],
         capture_output=True,
         text=True,
         env=env,

@@ -97,10 +97,10 @@ async def seed(app: App, now: datetime = NOW) -> Seeded:
     seeded = Seeded()
     async with app.services.db.transaction() as session:
         for code, (name, place) in CIRCLES.items():
-            circle = Circle(name=name, name_key=name.casefold(), place=place)
-            session.add(circle)
+            row = Circle(name=name, name_key=name.casefold(), place=place)
+            session.add(row)
             await session.flush()
-            seeded.circles[code] = circle.id
+            seeded.circles[code] = row.id
         names = sorted({r[1] for r in REPORTS} | {e[1] for e in ENDORSEMENTS})
         for name in names:
             person = Person(onboarded=True)

@@ -6,11 +6,13 @@ from datetime import timedelta
 
 import pytest
 from digest_seed import NOW, REPORTS, Seeded, cur
+from sqlalchemy import select
 
 from bot.app import App
 from bot.digests.build import trend_of
 from bot.digests.model import Digest, DigestTheme, NamedPlace
 from storage.digests import Scope
+from storage.models import Membership
 
 EVERYWHERE = Scope()
 
@@ -45,7 +47,7 @@ async def test_everywhere_numbers_and_trends(app: App, seeded: Seeded) -> None:
     d = items[seeded.themes["D"]]
     assert (d.people, d.places, d.circles, d.reports, d.me_too) == (6, 2, 0, 3, 3)
     assert d.named_places == ()  # Leeds has 2 reporters, Derby 1: neither is named
-    assert (d.trend, d.previous_people, d.change) == ("new", None, None)  # previous: 1 person
+    assert (d.trend, d.previous_people, d.change) == ("growing", None, None)  # before: 1 person
     e = items[seeded.themes["E"]]
     assert (e.people, e.places, e.reports, e.trend, e.named_places) == (4, 4, 4, "new", ())
 
@@ -56,8 +58,34 @@ async def test_circle_scope_counts_only_that_circles_reports(app: App, seeded: S
     a = digest.themes[0]
     assert (a.people, a.places, a.circles, a.reports, a.me_too) == (3, 1, 1, 4, None)
     assert a.named_places == (NamedPlace("Leeds", 3),)
-    assert (a.trend, a.previous_people) == ("new", None)  # previous period: p1 alone
+    assert (a.trend, a.previous_people) == ("growing", None)  # previous period: p1 alone
     assert digest.withheld == 0
+
+
+async def test_circle_counts_its_members_reports_made_while_members(
+    app: App, seeded: Seeded
+) -> None:
+    """York Care's chat saw one report; its members' private reports count too, but only
+    those made after they joined (p10 joins after reporting B and adds nothing)."""
+    york = seeded.circles["C2"]
+    joined = {"p6": NOW - timedelta(days=60), "p7": NOW - timedelta(days=60)}
+    joined |= {"p8": NOW - timedelta(days=2), "p10": NOW - timedelta(days=1)}
+    async with app.services.db.transaction() as session:
+        for who, when in joined.items():
+            session.add(Membership(circle_id=york, person_id=seeded.people[who], joined_at=when))
+    items = by_id(await build(app, Scope(circle_id=york)))
+    # B this period: p6 (day 1), p7 (day 2), p8 (day 3, before joining): two people only.
+    assert seeded.themes["B"] not in items
+    async with app.services.db.transaction() as session:
+        membership = await session.scalar(
+            select(Membership).where(Membership.person_id == seeded.people["p8"])
+        )
+        assert membership is not None
+        membership.joined_at = NOW - timedelta(days=10)
+    b = by_id(await build(app, Scope(circle_id=york)))[seeded.themes["B"]]
+    assert (b.people, b.reports, b.named_places) == (3, 3, (NamedPlace("Bradford", 3),))
+    # before: p6 and p7 were members (p8, p9 and p10 were not), so "growing from a few"
+    assert (b.trend, b.previous_people) == ("growing", None)
 
 
 async def test_place_scope(app: App, seeded: Seeded) -> None:
@@ -110,7 +138,7 @@ async def test_one_place_still_gets_two_people_quoted(app: App, seeded: Seeded) 
 
 @pytest.mark.parametrize(
     ("current", "previous", "expected"),
-    [(5, 0, "new"), (5, 2, "new"), (11, 10, "steady"), (6, 5, "rising"), (4, 5, "falling")],
+    [(5, 0, "new"), (5, 2, "growing"), (11, 10, "steady"), (6, 5, "rising"), (4, 5, "falling")],
 )
 def test_trend_rule(current: int, previous: int, expected: str) -> None:
     assert trend_of(current, previous, 3) == expected

@@ -17,10 +17,10 @@ import pytest
 from digest_seed import seed
 from spacy.language import Language
 
-from bot import cli_commands
 from bot.app import App
-from bot.cli import main
 from config.settings import Settings
+from groundswell import cli_commands
+from groundswell.cli import main
 
 
 async def test_cli_writes_every_format(
@@ -48,4 +48,4 @@ async def test_cli_writes_every_format(
     assert outputs["md"].startswith("# Shared\\-demand digest: everywhere")
     assert outputs["html"].startswith("<!doctype html>")
     assert 'src="data:image/png;base64,' in outputs["html"]
-    assert "5 people in 3 places — including Leeds (3)" in outputs["text"]
+    assert "5 people in 3 places, 2 circles — including Leeds (3)" in outputs["text"]

@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
 from digest_seed import Seeded, seed
 
-from adapters.testing import BotHarness
 from bot.app import App
 from bot.messages import Incoming
+from groundswell.testing import BotHarness
 
 REFUSAL = "Sorry, that command isn't available to you here."
 
@@ -38,7 +39,8 @@ async def last(bot: BotHarness, user: str, text: str, group: str | None = None) 
 async def test_organiser_sees_everything_by_default(bot: BotHarness, live: Seeded) -> None:
     text = await last(bot, "olive", "/digest")
     assert text.startswith("Shared-demand digest: everywhere")
-    assert "6 people in 2 places" in text and "5 people in 3 places — including Leeds (3)" in text
+    assert "6 people in 2 places" in text
+    assert "5 people in 3 places, 2 circles — including Leeds (3)" in text
     week = await last(bot, "olive", "/digest since 7d")
     assert "5 people in 3 places" in week and "4 people in 4 places" not in week
     bradford = await last(bot, "olive", "/digest place Bradford")
@@ -79,7 +81,8 @@ async def test_everyone_else_gets_the_same_refusal(bot: BotHarness, app: App, li
 
 async def test_export_sends_files_that_parse(bot: BotHarness, live: Seeded) -> None:
     reply = (await bot.push("olive", "/digest circle Leeds Health export"))[-1]
-    assert reply.text.startswith("Shared-demand digest: circle Leeds Health. 1 theme;")
+    assert re.match(r"Shared-demand digest: circle Leeds Health, \d\d \w{3} \d{4} – ", reply.text)
+    assert re.search(r"\d{4}\. 1 theme; the files follow", reply.text)
     files = {f.name: f for f in reply.files}
     assert set(files) == {
         "digest.md",

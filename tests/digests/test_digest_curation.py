@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from digest_seed import NOW, Seeded
 
-from adapters.testing import BotHarness
 from bot.app import App
 from bot.digests.model import Digest
+from groundswell.testing import BotHarness
 from storage import curation as curation_store
 from storage.digests import Scope
 from storage.models import Report, Theme

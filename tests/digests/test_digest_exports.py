@@ -21,7 +21,7 @@ from bot.digests.chart import chart_figure, chart_png
 from bot.digests.curation import Curator
 from bot.digests.export import CSV_COLUMNS, export_files, render_csv, render_html
 from bot.digests.model import Digest
-from bot.digests.render import render_json, render_markdown, render_text, split_message
+from bot.digests.render import render_json, render_markdown, render_text
 from storage.digests import Scope
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -72,11 +72,15 @@ async def test_json_parses_back_to_the_documented_schema(app: App, seeded: Seede
 async def test_markdown_and_text_carry_the_same_facts(app: App, seeded: Seeded) -> None:
     digest = await everywhere(app)
     text, md = render_text(digest), render_markdown(digest)
-    assert "5 people in 3 places — including Leeds (3)" in text
+    assert "5 people in 3 places, 2 circles — including Leeds (3)" in text
     assert "rising (3 → 5 people, +2)" in text and "falling (5 → 4 people, −1)" in text
-    assert "new this period (previous period: fewer than 3 people)" in text
+    assert "; new this period\n" in text and "; growing from a few in the previous period" in text
+    assert "6 people in 2 places\n   3 reports, 3 me-too; growing" in text  # D: no circle
+    assert "6 reports; rising" in text  # A: fewer than 3 "me too"s is left out, not "fewer than"
+    assert "fewer than 3 me-too" not in text and "0 circles" not in text
     assert "1 more theme shared by fewer than 3 people not shown" in text
     assert md.startswith("# Shared") and "- 5 people in 3 places, 2 circles" in md
+    assert "- 6 people in 2 places\n" in md and "0 circles" not in md
     assert "Places with at least 3 people: Leeds (3)" in md
 
 
@@ -105,12 +109,34 @@ async def test_k_anonymity_in_every_format(app: App, seeded: Seeded) -> None:
 async def test_chart_has_a_bar_pair_per_shown_theme_only(app: App, seeded: Seeded) -> None:
     digest = await everywhere(app)
     axes = chart_figure(digest).axes[0]
-    widths = [patch.get_width() for patch in axes.patches]
+    widths = [patch.get_width() for patch in axes.patches]  # type: ignore[attr-defined]
     assert len(widths) == 2 * len(digest.themes) == 8
     assert sorted(widths[:4]) == [4, 4, 5, 6]  # people bars, each >= min_people
     assert sorted(widths[4:]) == [2, 2, 3, 4]  # places bars
     png = Image.open(io.BytesIO(chart_png(digest)))
     assert png.format == "PNG" and png.width > 500
+
+
+LONG_NAME = "Procurement shuts out small local providers and social enterprises from council work"
+
+
+async def test_chart_wraps_curated_names_and_titles_scope_and_dates(
+    app: App, seeded: Seeded
+) -> None:
+    await Curator(app.services.db, app.services.themes).set_text(
+        "console:olive", seeded.themes["A"], "name", LONG_NAME
+    )
+    digest = await everywhere(app)
+    figure = chart_figure(digest)
+    axes = figure.axes[0]
+    labels = [tick.get_text() for tick in axes.get_yticklabels()]
+    [long_label] = [label for label in labels if "Procurement" in label]
+    assert long_label.replace("\n", " ") == f"#{seeded.themes['A']} {LONG_NAME}"
+    assert "…" not in long_label and all(len(line) <= 32 for line in long_label.split("\n"))
+    assert axes.get_title() == "Shared-demand digest: everywhere, 31 May 2026 – 30 Jun 2026"
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    for tick in axes.get_yticklabels():
+        assert tick.get_window_extent(renderer).x0 >= 0, "a label runs off the image"
 
 
 async def test_export_files_are_the_four_documents_and_the_chart(app: App, seeded: Seeded) -> None:
@@ -169,14 +195,3 @@ def screenshot(page: Path, shot: Path, profile: Path) -> None:
         capture_output=True,
         timeout=120,
     )
-
-
-def test_split_message_keeps_lines_whole_and_under_the_limit() -> None:
-    lines = [f"{i}. " + "word " * (i % 30) for i in range(400)]
-    text = "\n".join(lines)
-    for limit in (2000, 4096):
-        chunks = split_message(text, limit)
-        assert all(len(c) < limit for c in chunks)
-        assert "\n".join(chunks).split("\n") == text.split("\n")
-    long_line = "x" * 50 + " " + "y" * 50
-    assert split_message(long_line, 60) == ["x" * 50, "y" * 50]

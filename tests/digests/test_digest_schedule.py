@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from digest_seed import Seeded
 
-from adapters.testing import BotHarness, RecordingAdapter
 from bot.app import App
 from bot.digests.schedule import (
     Cadence,
@@ -21,7 +20,8 @@ from bot.digests.schedule import (
     parse_cadence,
 )
 from bot.messages import Incoming, Outgoing
-from bot.runtime import Runtime
+from groundswell.runtime import Runtime
+from groundswell.testing import BotHarness, RecordingAdapter
 from storage import schedules as store
 from storage.db import Database
 from storage.models import Schedule

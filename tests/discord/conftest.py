@@ -14,6 +14,7 @@ import yarl
 from fake_discord import CIRCLE_CHANNEL, GUILD_ID, OTHER_CHANNEL, FakeDiscord, Guild
 
 from adapters.discord import DiscordAdapter
+from bot.handlers import build_router
 from config.settings import Settings, load_settings
 
 
@@ -73,6 +74,7 @@ async def start_adapter(fake: FakeDiscord) -> AsyncIterator[Starter]:
     started: list[DiscordAdapter] = []
 
     async def start(settings: Settings, submit: Submit, **kwargs: Any) -> DiscordAdapter:
+        kwargs.setdefault("commands", build_router().commands)  # as the runtime hands it
         adapter = DiscordAdapter(
             settings,
             submit,

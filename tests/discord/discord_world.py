@@ -23,7 +23,7 @@ from fake_discord import (
     user_payload,
 )
 
-from bot.runtime import Runtime
+from groundswell.runtime import Runtime
 
 _ESCAPED = re.compile(r"\\([^\w\s])")
 

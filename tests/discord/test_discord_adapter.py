@@ -182,7 +182,7 @@ async def test_digest_in_a_guild_channel_is_public_and_split_into_embeds(
     digest = "\n".join(f"{n}. theme {n}: " + "evidence " * 60 for n in range(1, 40))
 
     def answer(incoming: Incoming) -> list[Reply]:
-        return [Reply(digest, meta={"kind": "digest", "title": "Shared demand"})]
+        return [Reply(digest, title="Shared demand")]
 
     core = EchoCore(answer, delay=0.2)
     await started(start_adapter, dc_settings, core)

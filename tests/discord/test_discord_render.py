@@ -21,7 +21,7 @@ from adapters.discord.render import (
 from adapters.discord.views import CUSTOM_ID_LIMIT, PREFIX, build_view
 from bot.messages import Button, OutFile, Reply
 
-words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+words = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
 texts = st.lists(
     st.one_of(words, st.text(alphabet="ab *_`\\", min_size=50, max_size=3000)), max_size=60
 ).map("\n".join)

@@ -23,12 +23,11 @@ from fake_discord import (
 from spacy.language import Language
 
 from adapters.discord import DiscordAdapter
-from adapters.discord.lookup import StorageLookup
 from adapters.discord.views import build_view
 from bot.app import App
 from bot.messages import Button
-from bot.runtime import Runtime
 from config.settings import Settings
+from groundswell.runtime import Runtime
 
 IN_CIRCLE = Place(CIRCLE_CHANNEL, GUILD_ID)
 
@@ -52,7 +51,7 @@ async def world(
             settings,
             built.submit,
             commands=app.router.commands,
-            lookup=StorageLookup(app.services.db, settings.min_people),
+            lookup=app.services.lookup,
         )
     )
     yield built
@@ -203,12 +202,15 @@ async def test_autocomplete_reads_names_from_the_database(
     assert lonely != theme
     olive = person(world, 500, "olive")
     await olive.slash("circle", action="new", name="Leeds Carers", place="Leeds")
-    # as `groundswell run` builds it: settings and submit only, so its own lookup
+    # with the ports `groundswell run` hands it: the core's command list and its lookup
     adapter = world.runtime.adapters["discord"]
     assert isinstance(adapter, DiscordAdapter)
     await adapter.stop()  # one bot on the fake gateway at a time
-    plain = await start_adapter(adapter.settings, world.submit)
-    assert isinstance(plain.lookup, StorageLookup) and plain.lookup.owned
+    ports = world.runtime.ports()
+    plain = await start_adapter(
+        adapter.settings, world.submit, commands=ports.commands, lookup=ports.lookup
+    )
+    assert plain.lookup is world.runtime.app.services.lookup
     for event in (
         slash("join", {"circle": "carers"}, olive.user, olive.dm, focused="circle"),
         slash("metoo", {"theme": ""}, olive.user, olive.dm, focused="theme"),

@@ -24,12 +24,12 @@ from typing import Any, TextIO
 from rich.console import Console
 from spacy.language import Language
 
-from adapters.base import Submit
 from adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.messages import Incoming
-from bot.runtime import Runtime
+from bot.ports import Submit
 from config.settings import load_settings
+from groundswell.runtime import Runtime
 from nlp.model import load_model
 
 

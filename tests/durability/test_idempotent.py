@@ -9,10 +9,10 @@ from collections.abc import Callable
 from spacy.language import Language
 from sqlalchemy import func, select
 
-from adapters.testing import BotHarness
 from bot.app import App
 from bot.messages import ChatKind, Incoming
 from config.settings import Settings
+from groundswell.testing import BotHarness
 from storage.models import Report
 
 TEXT = "/report The referral form has to be faxed, and nobody has a fax machine any more."

@@ -26,9 +26,9 @@ import pytest
 from spacy.language import Language
 from sqlalchemy import select
 
-from adapters.testing import BotHarness
 from bot.app import App
 from config.settings import Settings
+from groundswell.testing import BotHarness
 from storage.db import Database
 from storage.models import Report
 

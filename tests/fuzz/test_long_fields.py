@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.testing import BotHarness
 from bot.app import SORRY
 from bot.messages import Incoming
+from groundswell.testing import BotHarness
 
 LONG_NAME = "/circle new " + "N" * 300 + " place Leeds"
 LONG_FOCUS = "/circle new Carers place Leeds focus " + "F" * 400

@@ -17,7 +17,7 @@ from nlp.vectors import representation
 def test_vector_is_set_by_pipeline_and_unit_length(spacy_nlp: Language) -> None:
     text = "The rota changes every week without any notice"
     [result] = analyse(spacy_nlp, [text])
-    assert np.allclose(spacy_nlp(text).vector, result.vector, atol=1e-5)
+    assert np.allclose(np.asarray(spacy_nlp(text).vector), result.vector, atol=1e-5)
     assert np.linalg.norm(result.vector) == pytest.approx(1.0, abs=1e-4)
     assert not result.is_empty
     assert "rota" in result.phrases
@@ -92,7 +92,7 @@ def test_spacy_only_path_still_clusters_words(spacy_nlp: Language) -> None:
             spacy_nlp.pipe(["night shifts", "😀", "late rotas"], disable=["groundswell_vector"])
         )
     )
-    vectors = [d.vector for d in docs]
+    vectors = [np.asarray(d.vector) for d in docs]
     assert np.linalg.norm(vectors[0]) == pytest.approx(1.0, abs=1e-4)
     assert not np.any(vectors[1])
     assert fallback.width == spacy_nlp.vocab.vectors.shape[1]

@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from spacy.language import Language
 
-from adapters.testing import BotHarness
 from bot.app import App
 from bot.messages import Incoming
 from config.settings import Settings
+from groundswell.testing import BotHarness
 
 PROCUREMENT = (
     "Zanzibar procurement rules mean we can't buy from the local social enterprise that "

@@ -9,10 +9,10 @@ from collections.abc import Callable
 import pytest
 from spacy.language import Language
 
-from adapters.testing import BotHarness
 from bot.app import App
 from bot.services.recluster import Reclusterer, ReclusterSummary
 from config.settings import Settings
+from groundswell.testing import BotHarness
 
 REPORTS = (
     "Procurement rules stop us buying from the local social enterprise.",

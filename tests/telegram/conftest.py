@@ -11,6 +11,7 @@ from fake_bot_api import TOKEN, FakeBotApi
 from tg_support import EchoCore
 
 from adapters.telegram import TelegramAdapter
+from bot.handlers import build_router
 from config.settings import Settings
 
 
@@ -48,7 +49,7 @@ def tg_settings(fake_api: FakeBotApi, tmp_path: Path) -> Settings:
 async def echo(tg_settings: Settings) -> AsyncIterator[EchoCore]:
     """A started adapter wired to an echo core; stopped (polls released) at teardown."""
     core = EchoCore()
-    core.adapter = TelegramAdapter(tg_settings, core.submit)
+    core.adapter = TelegramAdapter(tg_settings, core.submit, commands=build_router().commands)
     await core.adapter.start()
     yield core
     await core.adapter.stop()

@@ -197,9 +197,9 @@ async def test_private_link_hint_becomes_a_deep_link_button(
     echo: EchoCore, fake_api: FakeBotApi
 ) -> None:
     assert echo.adapter is not None
-    welcome = Reply(text="Welcome! Talk to me privately.", meta={"private_link": "circle_7"})
+    welcome = Reply(text="Welcome! Talk to me privately.", private_link="circle_7")
     await echo.adapter.send(Outgoing("telegram", "-1001", welcome))
-    plain = Reply(text="Welcome!", meta={"private_link": "not allowed!"})
+    plain = Reply(text="Welcome!", private_link="not allowed!")
     await echo.adapter.send(Outgoing("telegram", "-1001", plain))
     first, second = fake_api.sent("sendMessage", chat_id=-1001)
     (row,) = first.params["reply_markup"]["inline_keyboard"]

@@ -1,4 +1,4 @@
-"""The Telegram menu must only offer commands the core really has."""
+"""The Telegram menus are built from the core's command list, per kind of chat."""
 
 from __future__ import annotations
 
@@ -6,21 +6,31 @@ import re
 
 import pytest
 
-from adapters.telegram.menu import GROUP_COMMANDS, PRIVATE_COMMANDS
+from adapters.telegram.menu import menu
 from bot.handlers import build_router
+from bot.messages import ChatKind
 
 
-@pytest.mark.parametrize("menu", [PRIVATE_COMMANDS, GROUP_COMMANDS], ids=["private", "group"])
-def test_every_menu_entry_is_a_core_command(menu: tuple[tuple[str, str], ...]) -> None:
+@pytest.mark.parametrize("kind", [ChatKind.PRIVATE, ChatKind.GROUP])
+def test_every_menu_entry_is_a_core_command_offered_there(kind: ChatKind) -> None:
     router = build_router()
-    missing = [name for name, _ in menu if router.command(name) is None]
-    assert missing == []
-    assert all(re.fullmatch(r"[a-z0-9_]{1,32}", name) for name, _ in menu)
-    assert all(3 <= len(description) <= 256 for _, description in menu)
+    entries = menu(router.commands, kind)
+    assert [e.command for e in entries] == [c.name for c in router.commands if kind in c.menus]
+    assert all(re.fullmatch(r"[a-z0-9_]{1,32}", e.command) for e in entries)
+    assert all(3 <= len(e.description) <= 256 for e in entries)
 
 
 def test_private_only_commands_stay_out_of_the_group_menu() -> None:
     router = build_router()
-    for name, _ in GROUP_COMMANDS:
-        command = router.command(name)
-        assert command is not None and not command.private_only, name
+    for entry in menu(router.commands, ChatKind.GROUP):
+        command = router.command(entry.command)
+        assert command is not None and not command.private_only, entry.command
+
+
+def test_a_command_added_to_the_core_appears_in_its_menu() -> None:
+    router = build_router()
+    private = {e.command for e in menu(router.commands, ChatKind.PRIVATE)}
+    group = {e.command for e in menu(router.commands, ChatKind.GROUP)}
+    assert {"start", "report", "mine", "mydata", "forget", "help"} <= private
+    assert {"link", "announce", "schedule", "help"} <= group
+    assert "link" not in private and "report" not in group

@@ -17,8 +17,8 @@ from tg_support import TelegramWorld, free_port, post_update
 
 from adapters.telegram import TelegramAdapter
 from bot.app import App
-from bot.runtime import Runtime
 from config.settings import Settings
+from groundswell.runtime import Runtime
 from storage.updates import seen_in
 
 OLIVE = tg.user(900, "olive", "Olive")  # an organiser, from settings
@@ -222,7 +222,7 @@ async def test_digest_export_sends_documents_and_the_chart_as_a_photo(
     await world.say(AMIRA, f"/report {PROCUREMENT_A}")
     await world.say(BEN, f"/report {PROCUREMENT_B}")
     summary = (await world.say(OLIVE, "/digest export"))[-1]
-    assert summary.startswith("Shared-demand digest: everywhere.")
+    assert summary.startswith("Shared-demand digest: everywhere, ")
     documents = await fake_api.wait_for("sendDocument", 4, chat_id=OLIVE["id"])
     names = sorted(call.files["document"][0].rsplit(".", 1)[1] for call in documents)
     assert names == ["csv", "html", "json", "md"]

@@ -13,7 +13,7 @@ from fake_bot_api import FakeBotApi, JsonDict
 
 from adapters.telegram import TelegramAdapter
 from bot.messages import Incoming, Outgoing, Reply
-from bot.runtime import Runtime
+from groundswell.runtime import Runtime
 
 
 class EchoCore:

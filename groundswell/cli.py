@@ -11,9 +11,9 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from bot import cli_commands as commands
-from bot.cli_commands import CliError
 from config.settings import Settings, SettingsError, load_settings
+from groundswell import cli_commands as commands
+from groundswell.cli_commands import CliError
 from nlp.model import ModelNotFound
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]

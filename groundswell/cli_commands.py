@@ -9,14 +9,15 @@ from datetime import UTC, date, datetime, timedelta
 from rich.console import Console
 from rich.progress import Progress
 
-from adapters.base import AdapterStartError
 from adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.batch import export_reports, import_csv
 from bot.digests.export import render_csv, render_html
 from bot.digests.render import render_json, render_markdown, render_text
-from bot.runtime import Runtime, configured_platforms
+from bot.ports import AdapterStartError
 from config.settings import Settings
+from groundswell.platforms import configured_platforms
+from groundswell.runtime import Runtime
 from storage.digests import Scope
 from storage.locks import LockBusy
 

@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from bot.app import App
 from bot.messages import Button, ChatKind, EventKind, Incoming, Outgoing, Reply
-from bot.runtime import Runtime
+from groundswell.runtime import Runtime
 
 
 class RecordingAdapter:

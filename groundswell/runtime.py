@@ -4,47 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 
-from adapters.base import Adapter
 from bot.app import App
 from bot.digests.schedule import SchedulerTask, build_scheduler
 from bot.dispatcher import Dispatcher
 from bot.messages import Outgoing
-from config.settings import Settings
+from bot.ports import Adapter
+from groundswell.platforms import PlatformEntry, Ports
 from storage.updates import seen_in
 
 log = logging.getLogger("groundswell.runtime")
 
 
-@dataclass(frozen=True)
-class PlatformEntry:
-    platform: str
-    token_setting: str
-    factory_path: str  # "module:Class", imported only when the platform is configured
-    dedupes_updates: bool = False  # takes ``seen=`` to skip redelivered updates
-
-
-PLATFORMS = (
-    PlatformEntry("telegram", "telegram_token", "adapters.telegram:TelegramAdapter", True),
-    PlatformEntry("discord", "discord_token", "adapters.discord:DiscordAdapter"),
-)
-
-AdapterFactory = Callable[..., Adapter]
 DRAIN_SECONDS = 10.0
-
-
-def configured_platforms(settings: Settings) -> list[PlatformEntry]:
-    return [entry for entry in PLATFORMS if getattr(settings, entry.token_setting)]
-
-
-def load_factory(entry: PlatformEntry) -> AdapterFactory:
-    module_name, _, attribute = entry.factory_path.partition(":")
-    factory: AdapterFactory = getattr(importlib.import_module(module_name), attribute)
-    return factory
 
 
 class Runtime:
@@ -72,10 +45,17 @@ class Runtime:
             await adapter.start()
         self.schedules.start()
 
+    def ports(self) -> Ports:
+        return Ports(
+            submit=self.dispatcher.submit,
+            seen=seen_in(self.app.services.db),
+            commands=tuple(self.app.router.commands),
+            lookup=self.app.services.lookup,
+        )
+
     def build(self, entry: PlatformEntry) -> Adapter:
-        """Construct a configured platform's adapter with what it needs from the core."""
-        extras = {"seen": seen_in(self.app.services.db)} if entry.dedupes_updates else {}
-        return load_factory(entry)(self.app.settings, self.dispatcher.submit, **extras)
+        """Construct a configured platform's adapter with the ports it needs from the core."""
+        return entry.build(self.app.settings, self.ports())
 
     async def stop(self) -> None:
         """Let replies already being handled reach their chats, then close everything."""
