@@ -83,8 +83,10 @@ def parse_line(line: str) -> Example:
     language = "en"
     if line.startswith("@"):
         language, line = line[1:3], line[4:]
-    text, spans, keep, at = [], [], [], 0
-    length = 0
+    text: list[str] = []
+    spans: list[Span] = []
+    keep: list[Span] = []
+    at = length = 0
     for match in MARK.finditer(line):
         before = line[at : match.start()]
         text.append(before)
@@ -276,7 +278,10 @@ def run(nlp: Language, runs: int = 3, with_presidio: bool = True) -> str:
             ("presidio defaults", presidio(path, pii_only=False)),
             ("presidio PII types", presidio(path, pii_only=True)),
         ]
-    names, tallies, rates, found_ours = [], [], [], []
+    names: list[str] = []
+    tallies: list[Tally] = []
+    rates: list[float] = []
+    found_ours: list[list[Span]] = []
     for name, engine in engines:
         found, rate = timed(engine, texts, runs)
         found_ours = found_ours or found
