@@ -11,6 +11,7 @@ from bot.digests.schedule import SchedulerTask, build_scheduler
 from bot.dispatcher import Dispatcher
 from bot.messages import Outgoing
 from bot.ports import Adapter
+from bot.services.campaigns import build_update_sender
 from groundswell.platforms import PlatformEntry, Ports
 from storage.updates import seen_in
 
@@ -28,6 +29,11 @@ class Runtime:
         self.adapters: dict[str, Adapter] = {}
         self.dispatcher = Dispatcher(app.handle, self.deliver, app.settings.handler_concurrency)
         self.schedules = SchedulerTask(build_scheduler(app.services, self.deliver))
+        services = app.services
+        sender = build_update_sender(
+            services.db, services.introductions, self.deliver, lambda: tuple(self.adapters)
+        )
+        self.updates = SchedulerTask(sender, "campaign-updates")
 
     def add(self, adapter: Adapter) -> None:
         self.adapters[adapter.platform] = adapter
@@ -44,6 +50,7 @@ class Runtime:
         for adapter in self.adapters.values():
             await adapter.start()
         self.schedules.start()
+        self.updates.start()
 
     def ports(self) -> Ports:
         return Ports(
@@ -60,6 +67,7 @@ class Runtime:
     async def stop(self) -> None:
         """Let replies already being handled reach their chats, then close everything."""
         await self.schedules.stop()
+        await self.updates.stop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.dispatcher.join(), DRAIN_SECONDS)
         for adapter in self.adapters.values():
