@@ -1,9 +1,10 @@
 """Clustering quality with k unknown, the way the bot runs, beside baselines given the true k.
 
-For each data set: Groundswell's vectors (sentence encoder through the spaCy pipeline) and
-its spaCy-only fallback, both clustered by ``nlp.cluster.cluster_vectors`` with the number of
-themes unknown; and, computed in the same run, TF-IDF + KMeans and spaCy mean word vectors
-+ KMeans, both handed the true number of labels (an advantage the bot never has).
+For each data set, at both levels (themes against the broad labels, sub-themes against the
+fine ones, where a set has two): Groundswell's vectors (sentence encoder through the spaCy
+pipeline) and its spaCy-only fallback, both clustered by ``nlp.recluster.cluster_levels``
+with the number of themes unknown; and, computed in the same run, TF-IDF + KMeans and spaCy
+mean word vectors + KMeans, both handed the true number of labels (an advantage the bot never has).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,11 +22,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from spacy.language import Language
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-from bench.common import DataSet, Embedded, embed, scores
-from nlp.cluster import cluster_vectors
+from bench.common import DATA_DIR, DataSet, Embedded, embed, level_truth, scores
 from nlp.labels import label_themes
 from nlp.quotes import pick_quotes
-from nlp.recluster import unit_rows
+from nlp.recluster import Levels, cluster_levels, unit_rows
 from nlp.scrub import scrub
 
 Row = dict[str, object]
@@ -37,53 +39,62 @@ def kmeans(features: object, k: int, seed: int) -> NDArray[np.int64]:
 
 
 def _row(
-    data: DataSet, method: str, k_given: bool, labels: NDArray[np.int64], seconds: float
+    data: DataSet,
+    method: str,
+    level: str,
+    k_given: bool,
+    truth: list[str],
+    labels: NDArray[np.int64],
+    seconds: float,
 ) -> Row:
     return {
         "data": data.name,
+        "level": level,
         "method": method,
         "k": "given" if k_given else "unknown",
-        **scores(data.labels, labels),
+        "labels": len(set(truth)),
+        **scores(truth, labels),
         "cluster_s": seconds,
     }
 
 
-def _timed(work: Callable[[], NDArray[np.int64]]) -> tuple[NDArray[np.int64], float]:
+def _timed(work: Callable[[], Levels]) -> tuple[Levels, float]:
     start = time.perf_counter()
     labels = work()
     return labels, time.perf_counter() - start
 
 
+def _kmeans_levels(features: object, k: int, seed: int) -> Levels:
+    labels = kmeans(features, k, seed)
+    return Levels(labels, labels)
+
+
 def evaluate(
-    nlp: Language, data: DataSet, seed: int = 0
+    nlp: Language, data: DataSet, seed: int = 0, data_dir: Path = DATA_DIR
 ) -> tuple[list[Row], Embedded, NDArray[np.int64]]:
-    """Every method on one data set; returns rows of scores, the embeddings and our labels."""
+    """Every method at both levels of one data set: Groundswell's themes and sub-themes
+    (k unknown) beside baselines handed the true number of labels at each level."""
     emb = embed(nlp, data.texts)
-    k = len(set(data.labels))
-    runs: list[tuple[str, bool, Callable[[], NDArray[np.int64]]]] = [
-        ("groundswell", False, lambda: cluster_vectors(emb.groundswell, 1.0, seed=seed)),
-        (
-            "groundswell, granularity 0.5",
-            False,
-            lambda: cluster_vectors(emb.groundswell, 0.5, seed=seed),
-        ),
-        (
-            "groundswell spaCy-only fallback",
-            False,
-            lambda: cluster_vectors(emb.spacy_content, 1.0, seed=seed),
-        ),
-        (
-            "TF-IDF + KMeans",
-            True,
-            lambda: kmeans(TfidfVectorizer().fit_transform(data.texts), k, seed),
-        ),
-        ("spaCy mean vectors + KMeans", True, lambda: kmeans(unit_rows(emb.spacy_mean), k, seed)),
-    ]
-    rows, results = [], {}
-    for method, k_given, work in runs:
-        results[method], seconds = _timed(work)
-        rows.append(_row(data, method, k_given, results[method], seconds))
-    return rows, emb, results["groundswell"]
+    theme_truth, sub_truth = level_truth(data, data_dir)
+    rows: list[Row] = []
+    ours, seconds = _timed(lambda: cluster_levels(emb.groundswell, 1.0, seed=seed))
+    fallback, fallback_s = _timed(lambda: cluster_levels(emb.spacy_content, 1.0, seed=seed))
+    tfidf = TfidfVectorizer().fit_transform(data.texts)
+    spacy_rows = unit_rows(emb.spacy_mean)
+    baselines_done: set[int] = set()
+    for level, truth in (("themes", theme_truth), ("sub-themes", sub_truth)):
+        found = ours.themes if level == "themes" else ours.subthemes
+        backup = fallback.themes if level == "themes" else fallback.subthemes
+        rows.append(_row(data, "groundswell", level, False, truth, found, seconds))
+        rows.append(_row(data, "groundswell spaCy-only", level, False, truth, backup, fallback_s))
+        k = len(set(truth))
+        if k in baselines_done:  # one-level sets: the baselines would repeat themselves
+            continue
+        baselines_done.add(k)
+        for method, features in (("TF-IDF + KMeans", tfidf), ("spaCy mean + KMeans", spacy_rows)):
+            flat, flat_s = _timed(partial(_kmeans_levels, features, k, seed))
+            rows.append(_row(data, method, level, True, truth, flat.themes, flat_s))
+    return rows, emb, ours.themes
 
 
 def theme_sample(

@@ -19,7 +19,12 @@ from spacy.language import Language
 from nlp.analysis import phrases_of
 from nlp.vectors import COMPONENT, content_vector
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
+_HERE = Path(__file__).resolve()
+# beside the repository; from a worktree (/work/wt/issue-N) that is one level further up
+DATA_DIR = next(
+    (p / "shared" / "data" for p in _HERE.parents[2:4] if (p / "shared" / "data").is_dir()),
+    _HERE.parents[2] / "shared" / "data",
+)
 DATA_SETS = ("clinc150_test", "stackoverflow", "nhs_fft_negative")
 
 
@@ -49,6 +54,18 @@ def load(name: str, data_dir: Path = DATA_DIR, limit: int | None = None, seed: i
         keep = np.sort(np.random.default_rng(seed).choice(len(rows), limit, replace=False))
         rows = [rows[i] for i in keep]
     return DataSet(name, [r[0] for r in rows], [r[1].split("|")[0] for r in rows])
+
+
+def level_truth(data: DataSet, data_dir: Path = DATA_DIR) -> tuple[list[str], list[str]]:
+    """True labels at the theme and sub-theme level. CLINC150's intents map to its 10
+    domains (clinc150_domains.tsv); the other sets have one level, used for both."""
+    mapping = data_dir / "clinc150_domains.tsv"
+    if data.name.startswith("clinc150") and mapping.exists():
+        with mapping.open(encoding="utf-8") as handle:
+            rows = [line.rstrip("\n").split("\t") for line in handle][1:]
+        domain = {label: dom for label, dom in rows}
+        return [domain[label] for label in data.labels], data.labels
+    return data.labels, data.labels
 
 
 def embed(nlp: Language, texts: Sequence[str]) -> Embedded:

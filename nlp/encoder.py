@@ -18,6 +18,8 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from nlp.unit import unit_rows
+
 log = logging.getLogger(__name__)
 
 USE_NAME = "use-multilingual-v3"
@@ -49,10 +51,7 @@ class UseEncoder:
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
         if not texts:
             return np.zeros((0, self.width), dtype=np.float32)
-        rows = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
-        norms = np.linalg.norm(rows, axis=1, keepdims=True)
-        unit: NDArray[np.float32] = np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
-        return unit
+        return unit_rows(np.asarray(self._model.encode(list(texts)), dtype=np.float32))
 
 
 @lru_cache(maxsize=1)

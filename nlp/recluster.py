@@ -9,6 +9,13 @@ themes while the score stays within a tolerance of the best; the organisers' gra
 scales that number. Finally, themes whose centres are nearly the same are merged, which is
 also how a set of reports that all say one thing ends up as one theme (a silhouette cannot
 choose "one"). Deterministic for a given input and seed.
+
+Two levels come from the same tree. The cut above gives **sub-themes** (the fine
+distinctions: intents, specific ways a barrier shows up). **Themes**, the campaign level an
+organiser ranks, are a coarser cut of the same tree: the silhouette picks it within a
+readable window that grows slowly with the number of reports, ``[c/2, c]`` with
+``c = theme_scale * ln(n)`` (20 themes at most for 4,500 reports, 28 for 100,000). Each
+sub-theme then belongs to the theme holding most of its reports, so the levels nest.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from numpy.typing import NDArray
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
+
+from nlp.unit import unit_rows
 
 Vectors = NDArray[np.float32]
 Labels = NDArray[np.int64]
@@ -36,11 +45,15 @@ class ReclusterParams:
     merge_similarity: float = 0.90
     duplicate_similarity: float = 0.999  # copies only: near-copies may be a real theme
     kmeans_iterations: int = 10
+    theme_scale: float = 2.4  # themes <= 2.4 ln(n): tens for thousands of reports, never hundreds
 
 
-def unit_rows(vectors: Vectors) -> Vectors:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+@dataclass(frozen=True)
+class Levels:
+    """Theme and sub-theme number of each report; every sub-theme lies inside one theme."""
+
+    themes: NDArray[np.int64]
+    subthemes: NDArray[np.int64]
 
 
 def nearest_rows(vectors: Vectors, centres: Vectors, chunk: int = 8192) -> Labels:
@@ -95,23 +108,38 @@ def candidate_counts(limit: int) -> list[int]:
     return sorted(counts)
 
 
-def choose_count(
-    tree: NDArray[np.float64], micro: Labels, vectors: Vectors, params: ReclusterParams, seed: int
-) -> int:
-    """How many themes: the silhouette of a fixed sample scores each candidate cut."""
+def cut_scores(
+    tree: NDArray[np.float64],
+    micro: Labels,
+    vectors: Vectors,
+    params: ReclusterParams,
+    seed: int,
+    extra: range = range(0),
+) -> dict[int, float]:
+    """Silhouette of a fixed sample of reports for each candidate cut (plus ``extra``)."""
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(len(vectors), min(len(vectors), params.silhouette_sample), False))
     distances, kept = distinct_distances(vectors[sample], params.duplicate_similarity)
     sample = sample[kept]
     limit = min(int(micro.max()) + 1, len(sample) - 1, max(2, len(vectors) // 2))
     scores: dict[int, float] = {}
-    for count in candidate_counts(limit):
+    for count in sorted(set(candidate_counts(limit)) | {c for c in extra if 1 < c <= limit}):
         labels = fcluster(tree, count, criterion="maxclust")[micro[sample]]
         if 1 < len(np.unique(labels)) < len(sample):
             scores[count] = silhouette(distances, labels)
-    if not scores:
-        return 1
-    return fewest_near_best(scores, params.tolerance)
+    return scores
+
+
+def theme_window(reports: int, scale: float) -> range:
+    """Theme counts an organiser can read: between c/2 and c, c = scale * ln(reports)."""
+    top = max(2, round(scale * np.log(max(reports, 2))))
+    return range(max(2, top // 2), top + 1)
+
+
+def best_in(scores: dict[int, float], window: range) -> int | None:
+    """The best-scoring count inside the window (the fewer on a tie)."""
+    inside = [c for c in window if c in scores]
+    return max(inside, key=lambda c: (scores[c], -c)) if inside else None
 
 
 def distinct_distances(
@@ -184,20 +212,46 @@ def renumber(labels: Labels) -> Labels:
     return order[inverse].astype(np.int64)
 
 
-def cluster_vectors(
+def cluster_levels(
     vectors: Vectors, granularity: float = 1.0, seed: int = 0, params: ReclusterParams | None = None
-) -> Labels:
-    """Theme number for each report vector; >1 granularity gives more, finer themes."""
+) -> Levels:
+    """Theme and sub-theme of each report vector; >1 granularity gives more, finer ones."""
     params = params or ReclusterParams()
     vectors = unit_rows(np.asarray(vectors, dtype=np.float32))
     if len(vectors) == 0:
-        return np.zeros(0, dtype=np.int64)
+        return Levels(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     if len(vectors) < 3:
         labels = np.arange(len(vectors), dtype=np.int64)
-        return renumber(merge_close(labels, vectors, params.merge_similarity))
+        subs = renumber(merge_close(labels, vectors, params.merge_similarity))
+        return Levels(subs.copy(), subs)
     micro, centres = micro_clusters(vectors, params, seed)
     tree = linkage(centres.astype(np.float64), method="ward")
-    count = choose_count(tree, micro, vectors, params, seed)
-    count = int(np.clip(round(count * granularity), 1, len(centres)))
-    labels = (fcluster(tree, count, criterion="maxclust") - 1).astype(np.int64)[micro]
-    return renumber(merge_close(labels, vectors, params.merge_similarity))
+    window = theme_window(len(vectors), params.theme_scale * granularity)
+    scores = cut_scores(tree, micro, vectors, params, seed, window)
+    fine = fewest_near_best(scores, params.tolerance) if scores else 1
+    fine = int(np.clip(round(fine * granularity), 1, len(centres)))
+    subs = (fcluster(tree, fine, criterion="maxclust") - 1).astype(np.int64)[micro]
+    subs = renumber(merge_close(subs, vectors, params.merge_similarity))
+    coarse = best_in(scores, window)
+    if coarse is None or coarse >= int(subs.max()) + 1:
+        return Levels(subs.copy(), subs)
+    cut = (fcluster(tree, coarse, criterion="maxclust") - 1).astype(np.int64)[micro]
+    themes = merge_close(nest(subs, cut), vectors, params.merge_similarity)
+    return Levels(renumber(themes), subs)
+
+
+def nest(subs: Labels, coarse: Labels) -> Labels:
+    """Each report's theme is the coarse cluster holding most of its sub-theme's reports."""
+    table = csr_matrix(
+        (np.ones(len(subs), dtype=np.int64), (subs, coarse)),
+        shape=(int(subs.max()) + 1, int(coarse.max()) + 1),
+    )
+    home = np.asarray(table.argmax(axis=1)).ravel().astype(np.int64)
+    return home[subs]
+
+
+def cluster_vectors(
+    vectors: Vectors, granularity: float = 1.0, seed: int = 0, params: ReclusterParams | None = None
+) -> Labels:
+    """Sub-theme (the fine level) of each report vector."""
+    return cluster_levels(vectors, granularity, seed, params).subthemes

@@ -32,3 +32,43 @@ def inherit_ids(
             mapping[new] = old
             taken.add(old)
     return mapping
+
+
+def pin_levels(
+    themes: Sequence[int],
+    subthemes: Sequence[int],
+    old_theme_of: Sequence[int | None],
+    old_sub_of: Sequence[int | None],
+    pinned_themes: set[int],
+    pinned_subs: set[int],
+) -> tuple[list[int], list[int]]:
+    """Cluster numbers after organisers' curation is applied, both levels nested.
+
+    Reports of a sub-theme an organiser shaped (a report moved into it) stay together; each
+    sub-theme then lies in the theme holding most of its reports; reports of a curated theme
+    (named, merged, split, promoted, a report moved in...) keep that theme. Pinned groups get
+    numbers of their own, which ``inherit_ids`` maps back to their ids. Finally a sub-theme
+    whose reports ended in two themes becomes one sub-theme per theme, so the levels nest.
+    """
+    subs = _pinned(list(subthemes), old_sub_of, pinned_subs)
+    home: dict[int, Counter[int]] = defaultdict(Counter)
+    for sub, theme in zip(subs, themes, strict=True):
+        home[sub][theme] += 1
+    majority = {sub: counts.most_common(1)[0][0] for sub, counts in home.items()}
+    nested = _pinned([majority[sub] for sub in subs], old_theme_of, pinned_themes)
+    pairs: dict[tuple[int, int], int] = {}
+    split_subs = [pairs.setdefault((t, s), len(pairs)) for t, s in zip(nested, subs, strict=True)]
+    return nested, split_subs
+
+
+def _pinned(labels: list[int], old_of: Sequence[int | None], pinned: set[int]) -> list[int]:
+    next_label = max(labels, default=-1) + 1
+    label_of: dict[int, int] = {}
+    out = list(labels)
+    for i, old in enumerate(old_of):
+        if old is not None and old in pinned:
+            if old not in label_of:
+                label_of[old] = next_label
+                next_label += 1
+            out[i] = label_of[old]
+    return out

@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.encoder import SPACY_NAME, SentenceEncoder, load_encoder
+from nlp.unit import normalise
 
 COMPONENT = "groundswell_vector"
 
@@ -33,9 +34,7 @@ def content_vector(doc: Doc) -> NDArray[np.float32]:
         rows = [t.vector for t in doc if t.has_vector and t.is_alpha]
     if not rows:
         return np.zeros(width, dtype=np.float32)
-    mean = np.mean(np.asarray(rows, dtype=np.float32), axis=0)
-    norm = float(np.linalg.norm(mean))
-    return (mean / norm).astype(np.float32) if norm > 0 else mean.astype(np.float32)
+    return normalise(np.mean(np.asarray(rows, dtype=np.float32), axis=0))
 
 
 def _set_vector(doc: Doc, vector: NDArray[np.float32]) -> Doc:

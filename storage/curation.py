@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import CurationLog, Report, ReportTheme, Theme, utcnow
+from storage.models import CurationLog, Report, ReportTheme, Subtheme, Theme, utcnow
 
-THEME_ACTIONS = ("name", "demand", "merge", "split", "hide")
+THEME_ACTIONS = ("name", "demand", "merge", "split", "hide", "move", "promote")
 
 
 async def log(
@@ -60,6 +60,19 @@ async def curated_theme_ids(session: AsyncSession) -> set[int]:
     return found
 
 
+async def curated_subtheme_ids(session: AsyncSession) -> set[int]:
+    """Sub-themes an organiser shaped: a report moved into one, or one promoted."""
+    rows = await session.execute(
+        select(CurationLog.detail).where(CurationLog.action.in_(("move", "promote")))
+    )
+    found: set[int] = set()
+    for (detail,) in rows.all():
+        sub = (detail or {}).get("subtheme")
+        if isinstance(sub, int):
+            found.add(sub)
+    return found
+
+
 async def set_theme_text(session: AsyncSession, theme_id: int, field: str, text: str) -> None:
     assert field in ("name", "demand")
     await session.execute(update(Theme).where(Theme.id == theme_id).values({field: text}))
@@ -81,15 +94,27 @@ async def report_exists(session: AsyncSession, report_id: int) -> bool:
 
 
 async def move_reports(session: AsyncSession, from_theme: int, to_theme: int) -> None:
+    """A merge: reports and sub-themes of one theme move into another."""
     await session.execute(
         update(ReportTheme).where(ReportTheme.theme_id == from_theme).values(theme_id=to_theme)
     )
+    await session.execute(
+        update(Subtheme).where(Subtheme.theme_id == from_theme).values(theme_id=to_theme)
+    )
 
 
-async def assign_reports(session: AsyncSession, theme_of_report: Mapping[int, int]) -> None:
+async def assign_reports(
+    session: AsyncSession,
+    theme_of_report: Mapping[int, int],
+    subtheme_of_report: Mapping[int, int] | None = None,
+) -> None:
+    subs = subtheme_of_report or {}
     for report_id, theme_id in theme_of_report.items():
+        values: dict[str, int] = {"theme_id": theme_id}
+        if report_id in subs:
+            values["subtheme_id"] = subs[report_id]
         await session.execute(
-            update(ReportTheme).where(ReportTheme.report_id == report_id).values(theme_id=theme_id)
+            update(ReportTheme).where(ReportTheme.report_id == report_id).values(values)
         )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -116,6 +117,20 @@ class Theme(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Subtheme(Base):
+    """The specific way a barrier shows up, inside one theme (the campaign level)."""
+
+    __tablename__ = "subthemes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str | None] = mapped_column(String(200))
+    centroid: Mapped[bytes | None] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    merged_into: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Report(Base):
     __tablename__ = "reports"
     __table_args__ = (
@@ -135,6 +150,8 @@ class Report(Base):
     vector: Mapped[bytes | None] = mapped_column(LargeBinary)
     phrases: Mapped[list[str]] = mapped_column(JSON, default=list)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # off-topic, a test or abuse: kept for organisers to review, out of every theme
+    not_barrier: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True
     )
@@ -148,6 +165,9 @@ class ReportTheme(Base):
         ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
     )
     theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    subtheme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subthemes.id", ondelete="SET NULL"), index=True
+    )
     similarity: Mapped[float] = mapped_column(Float, default=0.0)
 
 

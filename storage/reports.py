@@ -12,11 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Endorsement, Report, ReportTheme, Theme
 
 
-async def add_reports(session: AsyncSession, placed: Sequence[tuple[Report, int, float]]) -> None:
-    """A batch of reports with their themes, in two statements' worth of flushes."""
-    session.add_all([report for report, _, _ in placed])
+async def add_reports(
+    session: AsyncSession, placed: Sequence[tuple[Report, int, float, int | None]]
+) -> None:
+    """A batch of reports with their themes and sub-themes, in two statements' worth of
+    flushes."""
+    session.add_all([report for report, _, _, _ in placed])
     await session.flush()
-    rows = [{"report_id": r.id, "theme_id": t, "similarity": s} for r, t, s in placed]
+    rows = [
+        {"report_id": r.id, "theme_id": t, "similarity": s, "subtheme_id": sub}
+        for r, t, s, sub in placed
+    ]
     await session.execute(insert(ReportTheme), rows)
 
 
@@ -62,14 +68,15 @@ async def theme_reach(session: AsyncSession, theme_id: int) -> tuple[int, int]:
 
 async def all_report_vectors(
     session: AsyncSession,
-) -> Sequence[tuple[int, bytes | None, int | None]]:
+) -> Sequence[tuple[int, bytes | None, int | None, int | None]]:
+    """(report, vector, theme, sub-theme) of every report that takes part in themes."""
     query = (
-        select(Report.id, Report.vector, ReportTheme.theme_id)
+        select(Report.id, Report.vector, ReportTheme.theme_id, ReportTheme.subtheme_id)
         .outerjoin(ReportTheme, ReportTheme.report_id == Report.id)
-        .where(Report.hidden.is_(False))
+        .where(Report.hidden.is_(False), Report.not_barrier.is_(False))
         .order_by(Report.id)
     )
-    return [(int(i), v, t) for i, v, t in (await session.execute(query)).all()]
+    return [(int(i), v, t, s) for i, v, t, s in (await session.execute(query)).all()]
 
 
 async def reports_for_export(
@@ -97,6 +104,16 @@ async def theme_phrases(
     if theme_ids is not None:
         query = query.where(ReportTheme.theme_id.in_(theme_ids))
     return [(int(t), list(p or [])) for t, p in (await session.execute(query)).all()]
+
+
+async def subtheme_phrases(session: AsyncSession) -> list[tuple[int, list[str]]]:
+    query = (
+        select(ReportTheme.subtheme_id, Report.phrases)
+        .join(Report, Report.id == ReportTheme.report_id)
+        .where(Report.hidden.is_(False), ReportTheme.subtheme_id.is_not(None))
+    )
+    rows = (await session.execute(query)).all()
+    return [(int(t), list(p or [])) for t, p in rows if t is not None]
 
 
 async def find_by_message(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Endorsement, ReportTheme, Theme
+from storage.models import Endorsement, ReportTheme, Subtheme, Theme
 
 
 async def live_themes(session: AsyncSession) -> list[Theme]:
@@ -94,11 +94,20 @@ async def endorse(
 
 
 async def replace_assignments(
-    session: AsyncSession, theme_of_report: Mapping[int, int], similarities: Mapping[int, float]
+    session: AsyncSession,
+    theme_of_report: Mapping[int, int],
+    similarities: Mapping[int, float],
+    subtheme_of_report: Mapping[int, int] | None = None,
 ) -> None:
     await session.execute(delete(ReportTheme))
+    subs = subtheme_of_report or {}
     rows = [
-        {"report_id": r, "theme_id": t, "similarity": similarities.get(r, 0.0)}
+        {
+            "report_id": r,
+            "theme_id": t,
+            "subtheme_id": subs.get(r),
+            "similarity": similarities.get(r, 0.0),
+        }
         for r, t in theme_of_report.items()
     ]
     if rows:
@@ -119,3 +128,72 @@ async def move_endorsements(session: AsyncSession, moves: Mapping[int, int]) -> 
                 row.theme_id = new
             else:
                 await session.delete(row)
+
+
+async def live_subthemes(session: AsyncSession) -> list[Subtheme]:
+    query = select(Subtheme).where(Subtheme.merged_into.is_(None)).order_by(Subtheme.id)
+    return list(await session.scalars(query))
+
+
+async def subthemes_after(session: AsyncSession, last_id: int) -> list[Subtheme]:
+    """Live sub-themes created since ``last_id`` (another process's new ones)."""
+    query = (
+        select(Subtheme)
+        .where(Subtheme.id > last_id, Subtheme.merged_into.is_(None))
+        .order_by(Subtheme.id)
+    )
+    return list(await session.scalars(query))
+
+
+async def subthemes_of(session: AsyncSession, theme_ids: Sequence[int]) -> list[Subtheme]:
+    query = (
+        select(Subtheme)
+        .where(Subtheme.theme_id.in_(theme_ids), Subtheme.merged_into.is_(None))
+        .order_by(Subtheme.id)
+    )
+    return list(await session.scalars(query))
+
+
+async def get_subtheme(session: AsyncSession, subtheme_id: int) -> Subtheme | None:
+    found = await session.get(Subtheme, subtheme_id)
+    return None if found is None or found.merged_into is not None else found
+
+
+async def lock_subtheme_centroids(
+    session: AsyncSession, subtheme_ids: list[int]
+) -> dict[int, bytes]:
+    """As ``lock_centroids``, for sub-themes."""
+    if not subtheme_ids:
+        return {}
+    query = (
+        select(Subtheme.id, Subtheme.centroid)
+        .where(Subtheme.id.in_(subtheme_ids), Subtheme.merged_into.is_(None))
+        .order_by(Subtheme.id)
+        .with_for_update()
+    )
+    rows = (await session.execute(query)).all()
+    return {sid: centroid for sid, centroid in rows if centroid}
+
+
+async def create_subthemes(
+    session: AsyncSession, rows: list[tuple[int, str, bytes, int]]
+) -> list[int]:
+    """New sub-themes (theme id, label, centroid sum, size) together; their ids in order."""
+    subs = [Subtheme(theme_id=t, label=lb, centroid=c, size=n) for t, lb, c, n in rows]
+    session.add_all(subs)
+    await session.flush()
+    return [sub.id for sub in subs]
+
+
+async def grow_subthemes(session: AsyncSession, rows: list[tuple[int, bytes, int]]) -> None:
+    """New centroid sums and added sizes (sub-theme id, centroid, by) in one executemany."""
+    if not rows:
+        return
+    table = cast(Table, Subtheme.__table__)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("subtheme_id"))
+        .values(centroid=bindparam("new_centroid"), size=table.c.size + bindparam("grown_by"))
+    )
+    params = [{"subtheme_id": s, "new_centroid": c, "grown_by": by} for s, c, by in rows]
+    await session.execute(statement, params)

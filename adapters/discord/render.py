@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.messages import Button, OutFile, Reply
+from bot.text import split_text as text_chunks
 
 CONTENT_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096
@@ -35,36 +36,8 @@ class Part:
 
 
 def split_text(text: str, limit: int) -> list[str]:
-    """Split on line boundaries where possible, on spaces next, never beyond ``limit``."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        current = ""
-        pieces = _split_long_line(line, limit)
-        chunks.extend(pieces[:-1])
-        current = pieces[-1]
-    if current or not chunks:
-        chunks.append(current)
-    return chunks
-
-
-def _split_long_line(line: str, limit: int) -> list[str]:
-    pieces: list[str] = []
-    while len(line) > limit:
-        cut = line.rfind(" ", 0, limit + 1)
-        cut = cut if cut > limit // 2 else limit
-        while cut > 1 and line[cut - 1] == "\\":  # never strand a markdown escape
-            cut -= 1
-        pieces.append(line[:cut].rstrip())
-        line = line[cut:].lstrip()
-    pieces.append(line)
-    return pieces
+    """Chunks within ``limit`` characters that never end inside a markdown escape."""
+    return text_chunks(text, limit, escape="\\")
 
 
 def escape(text: str) -> str:

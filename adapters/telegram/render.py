@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import create_deep_linked_url
 
 from bot.messages import Button
+from bot.text import split_text as text_chunks
 
 MAX_MESSAGE = 4096
 """Telegram's limit on a message's text, counted in UTF-16 code units after parsing."""
@@ -38,47 +39,8 @@ def units(text: str) -> int:
 
 
 def split_text(text: str, limit: int = MAX_MESSAGE - 1) -> list[str]:
-    """Split into chunks of at most ``limit`` units, breaking between lines when possible.
-
-    Joining the chunks with newlines gives the original text back (apart from the line
-    breaks chosen as split points), so nothing the core wrote is lost.
-    """
-    chunks: list[str] = []
-    current: list[str] = []
-    size = 0
-    for line in _short_lines(text.split("\n"), limit):
-        added = units(line) + (1 if current else 0)
-        if current and size + added > limit:
-            chunks.append("\n".join(current))
-            current, size = [], 0
-            added = units(line)
-        current.append(line)
-        size += added
-    if current:
-        chunks.append("\n".join(current))
-    return [chunk for chunk in chunks if chunk.strip()]
-
-
-def _short_lines(lines: Iterable[str], limit: int) -> Iterator[str]:
-    """Yield lines, cutting any single line longer than ``limit`` at word breaks."""
-    for line in lines:
-        while units(line) > limit:
-            head = _fit(line, limit)
-            cut = head.rfind(" ")
-            cut = cut if cut > 0 else len(head)
-            yield line[:cut]
-            line = line[cut:].lstrip(" ")
-        yield line
-
-
-def _fit(text: str, limit: int) -> str:
-    """The longest prefix of ``text`` within ``limit`` UTF-16 units."""
-    total = 0
-    for index, char in enumerate(text):
-        total += 2 if ord(char) > 0xFFFF else 1
-        if total > limit:
-            return text[:index]
-    return text
+    """Chunks of at most ``limit`` UTF-16 units, cut between lines where possible."""
+    return text_chunks(text, limit, measure=units)
 
 
 def render_chunks(text: str) -> list[str]:

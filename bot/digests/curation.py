@@ -101,10 +101,16 @@ class Curator:
     ) -> list[int]:
         order = [c for c, _ in Counter(parts).most_common()]
         theme_of = {order[0]: theme.id}
+        sub_of: dict[int, int] = {}
         for cluster in order[1:]:
             theme_of[cluster] = (await theme_store.create_theme(session, "", b"")).id
+            rows_of = [(theme_of[cluster], "", b"", 0)]
+            sub_of[cluster] = (await theme_store.create_subthemes(session, rows_of))[0]
+        placed = list(zip(rows, parts, strict=True))
         await store.assign_reports(
-            session, {r: theme_of[c] for (r, _, _), c in zip(rows, parts, strict=True)}
+            session,
+            {r: theme_of[c] for (r, _, _), c in placed},
+            {r: sub_of[c] for (r, _, _), c in placed if c in sub_of},
         )
         await _refresh_parts(session, rows, parts, theme_of)
         return [theme_of[c] for c in order]

@@ -1,4 +1,4 @@
-"""Rendering a digest as chat text, Markdown or JSON, and splitting long chat messages.
+"""Rendering a digest as chat text, Markdown or JSON (splitting is bot.text's job).
 
 Numbers arrive already masked (see ``bot.digests.model``); here "None" becomes words such
 as "fewer than 3", never a number.
@@ -175,35 +175,3 @@ def _theme_dict(rank: int, item: DigestTheme) -> dict[str, Any]:
 
 def render_json(digest: Digest) -> str:
     return json.dumps(digest_dict(digest), indent=2, ensure_ascii=False)
-
-
-def split_message(text: str, limit: int) -> list[str]:
-    """Chunks below ``limit`` characters, cut at line boundaries so a theme's lines stay
-    readable; a single over-long line is cut at the last space before the limit."""
-    if limit < 2:
-        raise ValueError("limit must be at least 2")
-    chunks: list[str] = []
-    current = ""
-    for line in _short_lines(text, limit - 1):
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) < limit:
-            current = candidate
-            continue
-        if current.strip():
-            chunks.append(current)
-        current = line
-    if current.strip():
-        chunks.append(current)
-    return chunks
-
-
-def _short_lines(text: str, width: int) -> list[str]:
-    out: list[str] = []
-    for line in text.split("\n"):
-        while len(line) > width:
-            cut = line.rfind(" ", 1, width + 1)
-            cut = cut if cut > 0 else width
-            out.append(line[:cut])
-            line = line[cut:].lstrip(" ")
-        out.append(line)
-    return out

@@ -1,4 +1,5 @@
-"""Re-clustering all reports: merges and splits themes while keeping ids stable."""
+"""Re-clustering all reports into themes and sub-themes, keeping ids stable at both levels
+(names, demands, "me too"s and curation follow them) and organisers' curation in place."""
 
 from __future__ import annotations
 
@@ -13,15 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.nlp_worker import NlpWorker
 from bot.services.themes import ThemeService, group_phrases
 from nlp.analysis import vector_from_bytes, vector_to_bytes
-from nlp.cluster import cluster_vectors, normalise
-from nlp.stable import inherit_ids
+from nlp.cluster import normalise
+from nlp.recluster import cluster_levels
+from nlp.stable import inherit_ids, pin_levels
 from storage import curation as curation_store
 from storage import locks
 from storage import reports as report_store
 from storage import themes as store
 from storage.db import Database
 
-VectorRow = tuple[int, bytes | None, int | None]
+VectorRow = tuple[int, bytes | None, int | None, int | None]  # report, vector, theme, sub
 Matrix = NDArray[np.float32]
 
 
@@ -31,12 +33,17 @@ class ReclusterSummary:
     themes_before: int
     themes_after: int
     kept_ids: int
+    subthemes_after: int = 0
+    kept_subtheme_ids: int = 0
 
 
-def _theme_ids_for(
-    clusters: NDArray[np.int64], inherited: dict[int, int], fresh: dict[int, int]
-) -> list[int]:
-    return [inherited.get(int(c), fresh.get(int(c), -1)) for c in clusters]
+@dataclass(frozen=True)
+class Assignment:
+    """Every report's theme and sub-theme id after a re-cluster, in row order."""
+
+    themes: list[int]
+    subthemes: list[int]
+    parent: dict[int, int]  # sub-theme id -> theme id
 
 
 class Reclusterer:
@@ -58,27 +65,30 @@ class Reclusterer:
             rows = [r for r in await report_store.all_report_vectors(session) if r[1] is not None]
             before = len(await store.live_themes(session))
             pinned = await curation_store.curated_theme_ids(session)
+            pinned_subs = await curation_store.curated_subtheme_ids(session)
         if not rows:
             return ReclusterSummary(0, before, before, 0)
         vectors = await self._current_vectors(rows)
         settings = self.themes.settings
-        clusters = await asyncio.to_thread(
-            cluster_vectors, vectors, settings.theme_granularity, settings.seed
+        levels = await asyncio.to_thread(
+            cluster_levels, vectors, settings.theme_granularity, settings.seed
         )
-        clusters = pin_clusters([t for _, _, t in rows], clusters, pinned)
-        inherited = inherit_ids([t for _, _, t in rows], [int(c) for c in clusters])
+        old_themes, old_subs = [r[2] for r in rows], [r[3] for r in rows]
+        clusters = levels.themes.tolist(), levels.subthemes.tolist()
+        themes, subs = pin_levels(*clusters, old_themes, old_subs, pinned, pinned_subs)
+        inherited = inherit_ids(old_themes, themes)
+        inherited_subs = inherit_ids(old_subs, subs)
         async with self.db.transaction() as session:
-            fresh = {}
-            for cluster in sorted(set(int(c) for c in clusters) - set(inherited)):
-                fresh[cluster] = (await store.create_theme(session, "", b"")).id
-            theme_of = _theme_ids_for(clusters, inherited, fresh)
-            await self._write(session, rows, vectors, theme_of)
+            assignment = await _ids(session, themes, subs, inherited, inherited_subs)
+            await self._write(session, rows, vectors, assignment)
             after = len(await store.live_themes(session))
-        return ReclusterSummary(len(rows), before, after, len(inherited))
+        return ReclusterSummary(
+            len(rows), before, after, len(inherited), len(set(subs)), len(inherited_subs)
+        )
 
     async def _current_vectors(self, rows: list[VectorRow]) -> Matrix:
         """Stored vectors, re-embedding (and re-storing) any made by another model."""
-        vectors = [vector_from_bytes(v) for _, v, _ in rows if v is not None]
+        vectors = [vector_from_bytes(r[1]) for r in rows if r[1] is not None]
         stale = [i for i, v in enumerate(vectors) if len(v) != self.themes.dim]
         if stale:
             ids = [rows[i][0] for i in stale]
@@ -94,38 +104,56 @@ class Reclusterer:
         return np.vstack(vectors)
 
     async def _write(
-        self, session: AsyncSession, rows: list[VectorRow], vectors: Matrix, theme_of: list[int]
+        self, session: AsyncSession, rows: list[VectorRow], vectors: Matrix, ids: Assignment
     ) -> None:
-        report_ids = [r for r, _, _ in rows]
-        sims = _similarities(vectors, theme_of)
+        report_ids = [r[0] for r in rows]
+        sims = _similarities(vectors, ids.themes)
         await store.replace_assignments(
-            session, dict(zip(report_ids, theme_of, strict=True)), sims_by(report_ids, sims)
+            session,
+            dict(zip(report_ids, ids.themes, strict=True)),
+            sims_by(report_ids, sims),
+            dict(zip(report_ids, ids.subthemes, strict=True)),
         )
-        live = set(theme_of)
-        moves = _retired_moves([t for _, _, t in rows], theme_of, live)
+        live = set(ids.themes)
+        moves = _retired_moves([r[2] for r in rows], ids.themes, live)
         await store.move_endorsements(session, moves)
         for theme in await store.live_themes(session):
             if theme.id not in live:
                 theme.merged_into = moves.get(theme.id, -1)
-        await _update_centroids(session, vectors, theme_of)
+        live_subs = set(ids.subthemes)
+        sub_moves = _retired_moves([r[3] for r in rows], ids.subthemes, live_subs)
+        for sub in await store.live_subthemes(session):
+            if sub.id not in live_subs:
+                sub.merged_into = sub_moves.get(sub.id, -1)
+            else:
+                sub.theme_id = ids.parent[sub.id]
+        await _update_centroids(session, vectors, ids)
         await self.themes.relabel(session, group_phrases(await report_store.theme_phrases(session)))
+        await self.themes.relabel_subthemes(
+            session, group_phrases(await report_store.subtheme_phrases(session))
+        )
 
 
-def pin_clusters(
-    old_theme_of: list[int | None], clusters: NDArray[np.int64], pinned: set[int]
-) -> NDArray[np.int64]:
-    """Reports of a theme an organiser curated (named, merged, split, hid) keep it: each such
-    theme becomes a cluster of its own, which ``inherit_ids`` then maps back to its id."""
-    out = np.array(clusters, dtype=np.int64, copy=True)
-    next_label = int(out.max(initial=-1)) + 1
-    label_of: dict[int, int] = {}
-    for i, old in enumerate(old_theme_of):
-        if old is not None and old in pinned:
-            if old not in label_of:
-                label_of[old] = next_label
-                next_label += 1
-            out[i] = label_of[old]
-    return out
+async def _ids(
+    session: AsyncSession,
+    themes: list[int],
+    subs: list[int],
+    inherited: dict[int, int],
+    inherited_subs: dict[int, int],
+) -> Assignment:
+    """Database ids for every cluster: inherited where an old one lives on, else new."""
+    theme_id = dict(inherited)
+    for cluster in sorted(set(themes) - set(inherited)):
+        theme_id[cluster] = (await store.create_theme(session, "", b"")).id
+    parent = {s: theme_id[t] for t, s in zip(themes, subs, strict=True)}
+    fresh = sorted(set(subs) - set(inherited_subs))
+    created = await store.create_subthemes(session, [(parent[s], "", b"", 0) for s in fresh])
+    sub_id = {**inherited_subs, **dict(zip(fresh, created, strict=True))}
+    return Assignment(
+        [theme_id[t] for t in themes],
+        [sub_id[s] for s in subs],
+        {sub_id[s]: t for s, t in parent.items()},
+    )
 
 
 def sims_by(report_ids: list[int], sims: list[float]) -> dict[int, float]:
@@ -153,12 +181,21 @@ def _retired_moves(old: list[int | None], new: list[int], live: set[int]) -> dic
     return {o: c.most_common(1)[0][0] for o, c in flows.items()}
 
 
-async def _update_centroids(session: AsyncSession, vectors: Matrix, theme_of: list[int]) -> None:
-    sums: dict[int, NDArray[np.float32]] = {}
-    sizes: Counter[int] = Counter(theme_of)
-    for i, theme_id in enumerate(theme_of):
-        sums[theme_id] = sums.get(theme_id, np.zeros(vectors.shape[1], np.float32)) + vectors[i]
+async def _update_centroids(session: AsyncSession, vectors: Matrix, ids: Assignment) -> None:
+    theme_sums, theme_sizes = _sums(vectors, ids.themes)
     for theme in await store.live_themes(session):
-        if theme.id in sums:
-            theme.centroid = vector_to_bytes(sums[theme.id])
-            theme.size = sizes[theme.id]
+        if theme.id in theme_sums:
+            theme.centroid = vector_to_bytes(theme_sums[theme.id])
+            theme.size = theme_sizes[theme.id]
+    sub_sums, sub_sizes = _sums(vectors, ids.subthemes)
+    for sub in await store.live_subthemes(session):
+        if sub.id in sub_sums:
+            sub.centroid = vector_to_bytes(sub_sums[sub.id])
+            sub.size = sub_sizes[sub.id]
+
+
+def _sums(vectors: Matrix, group_of: list[int]) -> tuple[dict[int, Matrix], Counter[int]]:
+    sums: dict[int, Matrix] = {}
+    for i, group in enumerate(group_of):
+        sums[group] = sums.get(group, np.zeros(vectors.shape[1], np.float32)) + vectors[i]
+    return sums, Counter(group_of)

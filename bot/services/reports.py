@@ -112,7 +112,9 @@ class ReportService:
             async with self.db.transaction() as session:
                 placements = await self.themes.place_batch(session, [a for _, a in pairs])
                 placed = zip(pairs, placements, strict=True)
-                rows = [(report, p.theme_id, p.similarity) for (report, _), p in placed]
+                rows = [
+                    (report, p.theme_id, p.similarity, p.subtheme_id) for (report, _), p in placed
+                ]
                 await store.add_reports(session, rows)
         except Exception:
             await self.themes.load()  # the index saw placements that were rolled back

@@ -1,7 +1,10 @@
 """Themes: assigning each new report to one, re-clustering, labels, and "me too"s.
 
-The in-memory ``ThemeIndex`` mirrors the live themes' centroids so a new report is placed
-without a pass over all reports; it is changed only after the database commit succeeds.
+Two levels: a report joins the nearest *sub-theme* when it is close enough (the same
+specific barrier), else the nearest *theme* when that is close enough (the same campaign,
+in a new sub-theme), else it opens a theme of its own. Two in-memory ``ThemeIndex``es
+mirror the live centroids so a new report is placed without a pass over all reports; they
+are changed only after the database commit succeeds (reloaded if it fails).
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.settings import Settings
 from nlp.analysis import Analysis, vector_from_bytes, vector_to_bytes
-from nlp.cluster import ThemeIndex, similarity_threshold
+from nlp.cluster import THEME_SIMILARITY, ThemeIndex, similarity_threshold
 from nlp.labels import label_themes
 from storage import themes as store
 from storage.db import Database
-from storage.models import Theme
+from storage.models import Subtheme, Theme
 
 log = logging.getLogger("groundswell.themes")
 
@@ -30,24 +33,41 @@ log = logging.getLogger("groundswell.themes")
 class Placement:
     theme_id: int
     similarity: float
+    subtheme_id: int | None = None
+
+
+@dataclass
+class LevelPlan:
+    """What a batch adds to one level (themes or sub-themes), keyed by (provisional) id."""
+
+    opened: list[int] = field(default_factory=list)  # provisional ids (below 0) of new ones
+    added: dict[int, NDArray[np.float32]] = field(default_factory=dict)  # vector sums
+    counts: dict[int, int] = field(default_factory=dict)
+    phrases: dict[int, list[list[str]]] = field(default_factory=dict)
+
+    def add(self, key: int, analysis: Analysis) -> None:
+        before = self.added.get(key)
+        self.added[key] = analysis.vector if before is None else before + analysis.vector
+        self.counts[key] = self.counts.get(key, 0) + 1
+        self.phrases.setdefault(key, []).append(list(analysis.phrases))
+
+    def label(self, key: int) -> str:
+        return label_themes({0: self.phrases[key]}).get(0, "unlabelled")
 
 
 @dataclass
 class BatchPlan:
     """Where a batch's reports go, before the database has seen any of it."""
 
-    chosen: list[tuple[int, float]] = field(default_factory=list)
-    opened: list[int] = field(default_factory=list)  # provisional ids of new themes
-    added: dict[int, NDArray[np.float32]] = field(default_factory=dict)  # vectors per theme
-    counts: dict[int, int] = field(default_factory=dict)
-    phrases: dict[int, list[list[str]]] = field(default_factory=dict)
+    chosen: list[tuple[int, int, float]] = field(default_factory=list)  # theme, sub, sim
+    themes: LevelPlan = field(default_factory=LevelPlan)
+    subthemes: LevelPlan = field(default_factory=LevelPlan)
+    parent: dict[int, int] = field(default_factory=dict)  # new sub-theme -> its theme
 
-    def add(self, theme_id: int, similarity: float, analysis: Analysis) -> None:
-        self.chosen.append((theme_id, similarity))
-        before = self.added.get(theme_id)
-        self.added[theme_id] = analysis.vector if before is None else before + analysis.vector
-        self.counts[theme_id] = self.counts.get(theme_id, 0) + 1
-        self.phrases.setdefault(theme_id, []).append(list(analysis.phrases))
+    def add(self, theme_id: int, subtheme_id: int, similarity: float, analysis: Analysis) -> None:
+        self.chosen.append((theme_id, subtheme_id, similarity))
+        self.themes.add(theme_id, analysis)
+        self.subthemes.add(subtheme_id, analysis)
 
 
 class ThemesRetired(Exception):
@@ -60,94 +80,161 @@ class ThemeService:
         self.settings = settings
         self.dim = dim  # the width of the vectors this process's pipeline makes
         self.index = ThemeIndex(dim=dim)
+        self.subindex = ThemeIndex(dim=dim)
+        self.parent: dict[int, int] = {}  # sub-theme -> theme
         self.lock = asyncio.Lock()  # one placement at a time keeps centroids consistent
         self.last_seen_id = 0
+        self.last_seen_sub = 0
 
     @property
     def threshold(self) -> float:
+        """To join a sub-theme: the same specific barrier."""
         return similarity_threshold(self.settings.theme_granularity)
+
+    @property
+    def theme_threshold(self) -> float:
+        """To join a theme in a new sub-theme: the same campaign."""
+        return similarity_threshold(self.settings.theme_granularity, THEME_SIMILARITY)
 
     async def load(self) -> None:
         async with self.db.reading() as session:
             themes = await store.live_themes(session)
-        self.index.clear()
-        self.last_seen_id = 0
-        self._add_to_index(themes)
+            subthemes = await store.live_subthemes(session)
+        for index in (self.index, self.subindex):
+            index.clear()
+        self.parent.clear()
+        self.last_seen_id = self.last_seen_sub = 0
+        self._add_to_index(themes, subthemes)
 
-    def _add_to_index(self, themes: list[Theme]) -> None:
+    def _add_to_index(self, themes: list[Theme], subthemes: list[Subtheme]) -> None:
         """Themes whose centroids come from another representation (another model) are
         left out until `groundswell recluster` re-embeds their reports."""
         stale = 0
         for theme in themes:
             self.last_seen_id = max(self.last_seen_id, theme.id)
-            if not theme.centroid:
-                continue
-            vector = vector_from_bytes(theme.centroid)
-            if len(vector) != self.dim:
-                stale += 1
-                continue
-            self.index.add(theme.id, vector)
+            stale += not self._index_row(self.index, theme.id, theme.centroid)
+        live = set(self.index.ids)
+        for sub in subthemes:
+            self.last_seen_sub = max(self.last_seen_sub, sub.id)
+            if sub.theme_id in live and self._index_row(self.subindex, sub.id, sub.centroid):
+                self.parent[sub.id] = sub.theme_id
         if stale:
             log.warning(
                 "%d themes were made with another model; run `groundswell recluster`", stale
             )
 
+    def _index_row(self, index: ThemeIndex, key: int, centroid: bytes | None) -> bool:
+        """False when the stored centroid has another width (made by another model)."""
+        if not centroid:
+            return True
+        vector = vector_from_bytes(centroid)
+        if len(vector) != self.dim:
+            return False
+        index.add(key, vector)
+        return True
+
     async def place_batch(self, session: AsyncSession, analyses: list[Analysis]) -> list[Placement]:
         """Place reports in one transaction (caller holds the lock), in a fixed handful of
         statements however large the batch. Other processes may share the database: their
-        new themes are picked up first, and every touched theme's centre is read (row-locked)
-        and written once. The index sees each placement at once so later reports can join
-        themes opened earlier in the batch; the caller reloads it if the transaction fails."""
-        self._add_to_index(await store.themes_after(session, self.last_seen_id))
+        new themes are picked up first, and every touched centre is read (row-locked) and
+        written once. The indexes see each placement at once so later reports can join
+        themes opened earlier in the batch; the caller reloads them if the transaction
+        fails."""
+        self._add_to_index(
+            await store.themes_after(session, self.last_seen_id),
+            await store.subthemes_after(session, self.last_seen_sub),
+        )
         batch = self._assign(analyses)
         await self._grow_existing(session, batch)
-        real_ids = await self._open_new(session, batch)
+        theme_ids = await self._open_themes(session, batch)
+        sub_ids = await self._open_subthemes(session, batch, theme_ids)
         return [
-            Placement(real_ids.get(theme_id, theme_id), similarity)
-            for theme_id, similarity in batch.chosen
+            Placement(theme_ids.get(t, t), similarity, sub_ids.get(s, s))
+            for t, s, similarity in batch.chosen
         ]
 
     def _assign(self, analyses: list[Analysis]) -> BatchPlan:
-        """Nearest theme for each report in memory; new themes get provisional ids below 0."""
+        """Nearest sub-theme, else nearest theme, else a new theme, for each report in
+        memory; new ones get provisional ids below 0."""
         batch = BatchPlan()
         for analysis in analyses:
-            theme_id, similarity = self.index.nearest(analysis.vector)
-            if theme_id is None or similarity < self.threshold:
-                theme_id, similarity = -1 - len(batch.opened), 1.0
-                batch.opened.append(theme_id)
-                self.index.add(theme_id, analysis.vector)
+            vector = analysis.vector
+            sub_id, sub_sim = self.subindex.nearest(vector)
+            theme_id, similarity = self.index.nearest(vector)
+            if sub_id is not None and sub_sim >= self.threshold:
+                theme_id = self.parent[sub_id]
+                similarity = max(similarity, sub_sim)
             else:
-                self.index.absorb(theme_id, analysis.vector)
-            batch.add(theme_id, similarity, analysis)
+                if theme_id is None or similarity < self.theme_threshold:
+                    theme_id, similarity = -1 - len(batch.themes.opened), 1.0
+                    batch.themes.opened.append(theme_id)
+                    self.index.add(theme_id, np.zeros_like(vector))
+                sub_id = -1 - len(batch.subthemes.opened)
+                batch.subthemes.opened.append(sub_id)
+                batch.parent[sub_id] = theme_id
+                self.parent[sub_id] = theme_id
+                self.subindex.add(sub_id, np.zeros_like(vector))
+            self.index.absorb(theme_id, vector)
+            self.subindex.absorb(sub_id, vector)
+            batch.add(theme_id, sub_id, similarity, analysis)
         return batch
 
     async def _grow_existing(self, session: AsyncSession, batch: BatchPlan) -> None:
-        joined = [theme_id for theme_id in batch.added if theme_id > 0]
+        joined = [theme_id for theme_id in batch.themes.added if theme_id > 0]
         current = await store.lock_centroids(session, joined)
         if len(current) < len(joined):
             raise ThemesRetired(sorted(set(joined) - current.keys()))
-        grown = []
-        for theme_id in joined:
-            vector_sum = vector_from_bytes(current[theme_id]) + batch.added[theme_id]
-            self.index.set_sum(theme_id, vector_sum)
-            grown.append((theme_id, vector_to_bytes(vector_sum), batch.counts[theme_id]))
-        await store.grow_themes(session, grown)
+        await store.grow_themes(session, self._grown(self.index, batch.themes, joined, current))
+        subs = [sub_id for sub_id in batch.subthemes.added if sub_id > 0]
+        current = await store.lock_subtheme_centroids(session, subs)
+        if len(current) < len(subs):
+            raise ThemesRetired(sorted(set(subs) - current.keys()))
+        grown = self._grown(self.subindex, batch.subthemes, subs, current)
+        await store.grow_subthemes(session, grown)
 
-    async def _open_new(self, session: AsyncSession, batch: BatchPlan) -> dict[int, int]:
+    @staticmethod
+    def _grown(
+        index: ThemeIndex, plan: LevelPlan, keys: list[int], current: dict[int, bytes]
+    ) -> list[tuple[int, bytes, int]]:
+        rows = []
+        for key in keys:
+            vector_sum = vector_from_bytes(current[key]) + plan.added[key]
+            index.set_sum(key, vector_sum)
+            rows.append((key, vector_to_bytes(vector_sum), plan.counts[key]))
+        return rows
+
+    async def _open_themes(self, session: AsyncSession, batch: BatchPlan) -> dict[int, int]:
         """Insert the batch's new themes together and give them their real ids."""
+        plan = batch.themes
         rows = [
-            (
-                label_themes({0: batch.phrases[t]}).get(0, "unlabelled"),
-                vector_to_bytes(batch.added[t]),
-                batch.counts[t],
-            )
-            for t in batch.opened
+            (plan.label(t), vector_to_bytes(plan.added[t]), plan.counts[t]) for t in plan.opened
         ]
         created = await store.create_themes(session, rows)
-        real_ids = dict(zip(batch.opened, created, strict=True))
+        real_ids = dict(zip(plan.opened, created, strict=True))
         for provisional, real in real_ids.items():
             self.index.rename(provisional, real)
             self.last_seen_id = max(self.last_seen_id, real)
+        return real_ids
+
+    async def _open_subthemes(
+        self, session: AsyncSession, batch: BatchPlan, theme_ids: dict[int, int]
+    ) -> dict[int, int]:
+        plan = batch.subthemes
+        rows = []
+        for sub in plan.opened:
+            theme = theme_ids.get(batch.parent[sub], batch.parent[sub])
+            rows.append(
+                (theme, plan.label(sub), vector_to_bytes(plan.added[sub]), plan.counts[sub])
+            )
+        created = await store.create_subthemes(session, rows)
+        real_ids = dict(zip(plan.opened, created, strict=True))
+        for provisional, real in real_ids.items():
+            self.subindex.rename(provisional, real)
+            self.parent[real] = theme_ids.get(
+                self.parent.pop(provisional), batch.parent[provisional]
+            )
+            self.last_seen_sub = max(self.last_seen_sub, real)
+        # sub-themes already known whose theme was opened in this batch cannot exist
         return real_ids
 
     async def get(self, theme_id: int) -> Theme | None:
@@ -163,6 +250,15 @@ class ThemeService:
         for theme in await store.live_themes(session):
             if theme.id in labels:
                 theme.label = labels[theme.id]
+
+    async def relabel_subthemes(
+        self, session: AsyncSession, phrases: dict[int, list[list[str]]]
+    ) -> None:
+        """Sub-theme labels are set apart from their siblings' (class-based TF-IDF)."""
+        labels = label_themes(phrases)
+        for sub in await store.live_subthemes(session):
+            if sub.id in labels:
+                sub.label = labels[sub.id]
 
 
 def group_phrases(rows: list[tuple[int, list[str]]]) -> dict[int, list[list[str]]]:

@@ -21,7 +21,7 @@ from bot.digests.chart import chart_figure, chart_png
 from bot.digests.curation import Curator
 from bot.digests.export import CSV_COLUMNS, export_files, render_csv, render_html
 from bot.digests.model import Digest
-from bot.digests.render import render_json, render_markdown, render_text, split_message
+from bot.digests.render import render_json, render_markdown, render_text
 from storage.digests import Scope
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -195,14 +195,3 @@ def screenshot(page: Path, shot: Path, profile: Path) -> None:
         capture_output=True,
         timeout=120,
     )
-
-
-def test_split_message_keeps_lines_whole_and_under_the_limit() -> None:
-    lines = [f"{i}. " + "word " * (i % 30) for i in range(400)]
-    text = "\n".join(lines)
-    for limit in (2000, 4096):
-        chunks = split_message(text, limit)
-        assert all(len(c) < limit for c in chunks)
-        assert "\n".join(chunks).split("\n") == text.split("\n")
-    long_line = "x" * 50 + " " + "y" * 50
-    assert split_message(long_line, 60) == ["x" * 50, "y" * 50]

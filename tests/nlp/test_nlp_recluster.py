@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from sklearn.metrics import adjusted_rand_score
+from sklearn.metrics import adjusted_rand_score, homogeneity_score
 
 from nlp.cluster import ReclusterParams, cluster_vectors
 from nlp.recluster import candidate_counts, renumber
@@ -125,3 +125,49 @@ def test_themes_made_of_near_copies_are_kept_apart() -> None:
     groups[np.arange(30), 10 + np.arange(30)] = 0.05
     labels = cluster_vectors(groups, 1.0)
     assert adjusted_rand_score(np.repeat(np.arange(5), 6), labels) == pytest.approx(1.0)
+
+
+def nested_blobs(seed: int) -> tuple[NDArray[np.float32], NDArray[np.int64], NDArray[np.int64]]:
+    """Six broad topics, each with five tight sub-topics: two real levels."""
+    rng = np.random.default_rng(seed)
+    topics = rng.normal(size=(6, 48))
+    subs = topics.repeat(5, axis=0) + 0.6 * rng.normal(size=(30, 48))
+    fine = np.repeat(np.arange(30), 25)
+    points = subs[fine] + 0.08 * rng.normal(size=(len(fine), 48))
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    return points.astype(np.float32), fine // 5, fine
+
+
+def test_two_levels_recover_topics_and_subtopics_and_nest() -> None:
+    from nlp.recluster import cluster_levels
+
+    vectors, topics, subtopics = nested_blobs(seed=5)
+    levels = cluster_levels(vectors, 1.0, seed=0)
+    assert adjusted_rand_score(subtopics, levels.subthemes) > 0.95
+    # a theme never mixes broad topics (it may hold part of one: the window keeps it readable)
+    assert homogeneity_score(topics, levels.themes) == pytest.approx(1.0)
+    assert len(set(levels.themes.tolist())) < len(set(levels.subthemes.tolist()))
+    for sub in set(levels.subthemes.tolist()):
+        assert len(set(levels.themes[levels.subthemes == sub].tolist())) == 1
+
+
+def test_theme_count_stays_readable_as_reports_grow() -> None:
+    from nlp.recluster import cluster_levels, theme_window
+
+    assert theme_window(4500, 2.4) == range(10, 21)
+    assert theme_window(100_000, 2.4).stop - 1 == 28
+    vectors, _ = blobs(120, 12, seed=9, spread=0.3)
+    levels = cluster_levels(vectors, 1.0, seed=0)
+    themes = len(set(levels.themes.tolist()))
+    assert themes in theme_window(len(vectors), 2.4)
+    assert len(set(levels.subthemes.tolist())) > 3 * themes
+
+
+def test_two_levels_are_deterministic() -> None:
+    from nlp.recluster import cluster_levels
+
+    vectors, _, _ = nested_blobs(seed=6)
+    first = cluster_levels(vectors, 1.0, seed=3)
+    second = cluster_levels(vectors.copy(), 1.0, seed=3)
+    assert np.array_equal(first.themes, second.themes)
+    assert np.array_equal(first.subthemes, second.subthemes)

@@ -1,0 +1,71 @@
+"""Themes and sub-themes end to end: both levels stored, nested, and their ids stable
+across re-clustering (names and "me too"s follow them)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bench.story_set import BARRIERS
+from bot.app import App
+from groundswell.testing import BotHarness
+from storage.models import ReportTheme, Subtheme
+
+SAVED = re.compile(r"saved \(#(\d+)\)")
+STORY = ["sign-off for small spends", "no parking for community visits", "systems that don't talk"]
+
+
+async def tell(bot: BotHarness, barriers: list[str]) -> dict[int, str]:
+    """One person per report; returns report id -> barrier."""
+    told: dict[int, str] = {}
+    for b, barrier in enumerate(barriers):
+        for i, (_voice, text) in enumerate(BARRIERS[barrier]):
+            user = f"u{b}-{i}"
+            await bot.onboard(user, "Leeds")
+            reply = (await bot.push(user, f"/report {text}"))[0].text
+            found = SAVED.search(reply)
+            assert found, reply
+            told[int(found.group(1))] = barrier
+    return told
+
+
+async def assignments(app: App) -> dict[int, tuple[int, int | None]]:
+    async with app.services.db.reading() as session:
+        rows = (await session.scalars(select(ReportTheme))).all()
+    return {r.report_id: (r.theme_id, r.subtheme_id) for r in rows}
+
+
+async def parents(app: App) -> dict[int, int]:
+    async with app.services.db.reading() as session:
+        subs = (await session.scalars(select(Subtheme).where(Subtheme.merged_into.is_(None)))).all()
+    return {s.id: s.theme_id for s in subs}
+
+
+async def test_every_report_has_a_theme_and_a_subtheme_inside_it(bot: BotHarness, app: App) -> None:
+    await tell(bot, STORY[:1])
+    for stage in ("arrival", "recluster"):
+        placed = await assignments(app)
+        parent = await parents(app)
+        for theme_id, sub_id in placed.values():
+            assert sub_id is not None, stage
+            assert parent[sub_id] == theme_id, stage
+        if stage == "arrival":
+            await app.services.reclusterer.run()
+
+
+async def test_ids_at_both_levels_survive_reclustering(bot: BotHarness, app: App) -> None:
+    await tell(bot, STORY)
+    await app.services.reclusterer.run()
+    first = await assignments(app)
+    theme_id = next(iter(first.values()))[0]
+    await bot.push("olive", f"/theme {theme_id} name Sign-off chains")
+    await bot.onboard("zoe", "York")
+    await bot.push("zoe", f"/metoo {theme_id}")
+    summary = await app.services.reclusterer.run()
+    again = await assignments(app)
+    assert again == first
+    assert summary.kept_ids == summary.themes_after
+    assert summary.kept_subtheme_ids == summary.subthemes_after
+    theme = await app.services.themes.get(theme_id)
+    assert theme is not None and theme.name == "Sign-off chains"
