@@ -3,8 +3,8 @@
 A theme's campaign progress, and who is to be told about each update (once each), with
 the people who turned updates off.
 
-Revision ID: 0008
-Revises: 0004
+Revision ID: 0013
+Revises: 0012
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0004"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
