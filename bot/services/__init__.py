@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.digests.build import DigestBuilder
 from bot.nlp_worker import NlpWorker
+from bot.services.campaigns import CampaignService
 from bot.services.circles import CircleService
 from bot.services.conversation import ConversationService
 from bot.services.discovery import DiscoveryService
@@ -37,6 +38,7 @@ class Services:
     lookup: NameLookup
     conversation: ConversationService
     schedules: ScheduleService
+    campaigns: CampaignService
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
@@ -57,4 +59,5 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         lookup=NameLookup(db, circles, settings.min_people),
         conversation=ConversationService(db),
         schedules=ScheduleService(db),
+        campaigns=CampaignService(db, settings.min_people),
     )
