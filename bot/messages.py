@@ -94,6 +94,11 @@ class Reply:
     reply_to: str | None = field(default=None, compare=False)
 
 
+APOLOGY = "Sorry, something went wrong on my side. Nothing you sent was lost; please try again."
+"""The one answer to a failure on our side, from the core or an adapter: it says what the
+person needs (nothing is lost, try again) and nothing about the failure."""
+
+
 @dataclass(frozen=True, slots=True)
 class Outgoing:
     """A reply with its destination resolved, as adapters receive it."""
