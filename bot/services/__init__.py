@@ -13,6 +13,7 @@ from bot.services.lookup import NameLookup
 from bot.services.people import PeopleService
 from bot.services.recluster import Reclusterer
 from bot.services.reports import ReportService
+from bot.services.safety import SafetyLog
 from bot.services.themes import ThemeService
 from config.settings import Settings
 from nlp.vectors import representation
@@ -33,6 +34,7 @@ class Services:
     introductions: IntroductionService
     discovery: DiscoveryService
     lookup: NameLookup
+    safety: SafetyLog
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
@@ -51,4 +53,5 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         introductions=IntroductionService(db),
         discovery=DiscoveryService(db, circles),
         lookup=NameLookup(db, circles, settings.min_people),
+        safety=SafetyLog(db),
     )
