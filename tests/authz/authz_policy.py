@@ -114,4 +114,5 @@ POLICY: dict[str, Rule] = {
     "schedule": Rule(extra=_schedule),
     "theme": Rule("1 name Rota gaps", Role.ORGANISER),
     "hide": Rule("1", Role.ORGANISER),
+    "safety": Rule("30", Role.ORGANISER),
 }
