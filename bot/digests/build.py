@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict, defaultdict
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 
 import numpy as np
 from numpy.typing import NDArray
 
-from bot.digests.model import Digest, DigestTheme, NamedPlace
+from bot.digests.model import CampaignStep, Digest, DigestTheme, NamedPlace
 from bot.nlp_worker import NlpWorker
 from nlp.analysis import vector_from_bytes
 from nlp.cluster import normalise
 from nlp.quotes import pick_quotes
+from storage import campaigns as campaign_store
 from storage import digests as store
 from storage.db import Database
 from storage.digests import QuoteCandidate, Scope, ThemeCounts
-from storage.models import Theme
+from storage.models import CampaignUpdate, Theme
 
 RISING, FALLING = 1.2, 0.8
 SCRUB_CACHE = 4096
@@ -53,6 +55,12 @@ def trend_of(current: int, previous: int, min_people: int) -> str:
     return "steady"
 
 
+def campaign_step(row: CampaignUpdate) -> CampaignStep:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    return CampaignStep(row.status, row.text, at)
+
+
 def rank_key(counts: ThemeCounts) -> tuple[int, int, int, float, int]:
     latest = counts.latest.timestamp() if counts.latest else 0.0
     return (-counts.people, -counts.places, -counts.circles, -latest, counts.theme_id)
@@ -80,10 +88,14 @@ class DigestBuilder:
             themes = await store.themes_by_id(session, ids)
             places = await store.place_people(session, scope, ids, start, end)
             candidates = await store.quote_candidates(session, scope, ids, start, end)
+            campaigns = await campaign_store.updates_for(session, ids)
         quotes = await self._quotes(candidates, themes)
         named = self._named_places(places)
         items = tuple(
-            self._item(c, themes[c.theme_id], before.get(c.theme_id, 0), named, quotes)
+            replace(
+                self._item(c, themes[c.theme_id], before.get(c.theme_id, 0), named, quotes),
+                campaign=tuple(campaign_step(r) for r in campaigns.get(c.theme_id, [])),
+            )
             for c in shown[:limit]
         )
         withheld = sum(1 for c in current if c.people < self.min_people)

@@ -19,6 +19,15 @@ class NamedPlace:
 
 
 @dataclass(frozen=True)
+class CampaignStep:
+    """One progress update on a theme's campaign (raised, answered, won, dropped)."""
+
+    status: str
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class DigestTheme:
     theme_id: int
     title: str  # the organiser's name for it, else the label
@@ -34,6 +43,7 @@ class DigestTheme:
     previous_people: int | None  # None: fewer than min_people in the previous period
     quotes: tuple[str, ...]  # already scrubbed
     latest: datetime | None
+    campaign: tuple[CampaignStep, ...] = ()  # newest first
 
     @property
     def change(self) -> int | None:

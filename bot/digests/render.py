@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from bot.digests.model import Digest, DigestTheme
+from bot.digests.model import CampaignStep, Digest, DigestTheme
 
 SCHEMA_VERSION = 1
 
@@ -55,12 +55,17 @@ def places_text(item: DigestTheme) -> str:
     return f" — including {where}" if where else ""
 
 
+def step_text(step: CampaignStep) -> str:
+    return f"{step.status}, {step.at:%d %b %Y} — {step.text}"
+
+
 def theme_lines(rank: int, item: DigestTheme, k: int) -> list[str]:
     lines = [f"{rank}. {item.title} (theme #{item.theme_id})"]
     if item.demand:
         lines.append(f"   Demand: {item.demand}")
     lines.append(f"   {item.people} people in {where_text(item)}{places_text(item)}")
     lines.append(f"   {activity_text(item)}; {trend_text(item)}")
+    lines.extend(f"   Campaign: {step_text(step)}" for step in item.campaign)
     lines.extend(f"   “{quote}”" for quote in item.quotes)
     return lines
 
@@ -115,6 +120,7 @@ def _md_theme(rank: int, item: DigestTheme, k: int) -> list[str]:
         lines.append(f"- Places with at least {k} people: {where}")
     lines.append(f"- {activity_text(item)}")
     lines.append(f"- Trend: {trend_text(item)}")
+    lines.extend(f"- Campaign: {md_escape(step_text(step))}" for step in item.campaign)
     lines.extend(f"> “{md_escape(quote)}”\n" for quote in item.quotes)
     return [*lines, ""]
 
@@ -161,6 +167,9 @@ def _theme_dict(rank: int, item: DigestTheme) -> dict[str, Any]:
         "change": item.change,
         "quotes": list(item.quotes),
         "latest": item.latest.isoformat() if item.latest else None,
+        "campaign": [
+            {"status": s.status, "text": s.text, "at": s.at.isoformat()} for s in item.campaign
+        ],
     }
 
 
