@@ -57,6 +57,9 @@ class ConsoleAdapter:
     async def start(self) -> None:
         return None
 
+    async def stop_receiving(self) -> None:
+        return None
+
     async def stop(self) -> None:
         return None
 

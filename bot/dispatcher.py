@@ -21,6 +21,7 @@ log = logging.getLogger("groundswell.dispatcher")
 Handle = Callable[[Incoming], Awaitable[list[Outgoing]]]
 Deliver = Callable[[Outgoing], Awaitable[None]]
 Key = tuple[str, str, str]
+Queued = tuple[Incoming, "asyncio.Future[None]"]
 
 
 def key_of(incoming: Incoming) -> Key:
@@ -32,22 +33,26 @@ class Dispatcher:
         self.handle = handle
         self.deliver = deliver
         self.concurrency = concurrency
-        self.pending: dict[Key, deque[Incoming]] = {}
+        self.pending: dict[Key, deque[Queued]] = {}
         self.turns: asyncio.Queue[Key] = asyncio.Queue()  # whose turn is next, round robin
         self._unfinished = 0
         self._idle = asyncio.Event()
         self._idle.set()
         self._workers: list[asyncio.Task[None]] = []
 
-    async def submit(self, incoming: Incoming) -> None:
+    async def submit(self, incoming: Incoming) -> asyncio.Future[None]:
+        """Queue the event; the future is done once it is handled and its replies delivered
+        (an adapter confirms receipt to its platform only then)."""
         key = key_of(incoming)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._unfinished += 1
         self._idle.clear()
         if key in self.pending:
-            self.pending[key].append(incoming)  # already queued or being handled
-            return
-        self.pending[key] = deque([incoming])
+            self.pending[key].append((incoming, done))  # already queued or being handled
+            return done
+        self.pending[key] = deque([(incoming, done)])
         self.turns.put_nowait(key)
+        return done
 
     async def start(self) -> None:
         self._workers = [asyncio.create_task(self._work()) for _ in range(self.concurrency)]
@@ -67,11 +72,13 @@ class Dispatcher:
     async def _work(self) -> None:
         while True:
             key = await self.turns.get()
-            incoming = self.pending[key].popleft()
+            incoming, done = self.pending[key].popleft()
             try:
                 await self._process(incoming)
             finally:
                 self._finish(key)
+                if not done.done():
+                    done.set_result(None)
 
     def _finish(self, key: Key) -> None:
         if self.pending[key]:

@@ -12,11 +12,24 @@ from typing import Protocol
 
 from bot.messages import ChatKind, Incoming, Outgoing
 
-Submit = Callable[[Incoming], Awaitable[None]]
-"""How an adapter hands an event to the core: put it on the dispatcher's queue."""
+Handled = Awaitable[None]
+"""Completes once the core has handled an event and handed its replies to the adapters."""
 
-Seen = Callable[[str, str], Awaitable[bool]]
-"""``seen(platform, update_id)``: record the id; ``True`` if it had been recorded before."""
+Submit = Callable[[Incoming], Awaitable[Handled | None]]
+"""How an adapter hands an event to the core: put it on the dispatcher's queue. What it
+returns (if anything) tells an adapter that confirms receipt to its platform when to."""
+
+
+class Seen(Protocol):
+    """Platform update ids already handled, so a redelivered update counts once."""
+
+    async def check(self, platform: str, update_id: str) -> bool:
+        """``True`` if the update was recorded before (reads only)."""
+        ...
+
+    async def mark(self, platform: str, update_id: str) -> bool:
+        """Record the update; ``True`` if it had been recorded before."""
+        ...
 
 
 class AdapterStartError(RuntimeError):
@@ -30,7 +43,13 @@ class Adapter(Protocol):
 
     async def start(self) -> None: ...
 
-    async def stop(self) -> None: ...
+    async def stop_receiving(self) -> None:
+        """Take no new events; those already received go on to the core."""
+        ...
+
+    async def stop(self) -> None:
+        """Once the core has drained: deliver what is still queued, then close."""
+        ...
 
     async def send(self, message: Outgoing) -> None: ...
 

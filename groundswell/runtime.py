@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 
 from bot.app import App
 from bot.digests.schedule import SchedulerTask, build_scheduler
@@ -18,6 +19,7 @@ log = logging.getLogger("groundswell.runtime")
 
 
 DRAIN_SECONDS = 10.0
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class Runtime:
@@ -58,8 +60,12 @@ class Runtime:
         return entry.build(self.app.settings, self.ports())
 
     async def stop(self) -> None:
-        """Let replies already being handled reach their chats, then close everything."""
+        """Stop fetching first, drain every event already received through to its reply,
+        then close. The other way round, an adapter's own queue would be emptied into a
+        dispatcher about to be cancelled, and a report already received would be lost."""
         await self.schedules.stop()
+        for adapter in self.adapters.values():
+            await adapter.stop_receiving()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.dispatcher.join(), DRAIN_SECONDS)
         for adapter in self.adapters.values():
@@ -68,8 +74,19 @@ class Runtime:
         await self.app.close()
 
     async def serve_forever(self) -> None:
-        await self.start()
+        """Until SIGTERM (systemd, Docker, Kubernetes) or SIGINT (Ctrl-C): both run the same
+        orderly ``stop``. A signal during the stop changes nothing; the drain is bounded."""
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in STOP_SIGNALS:
+            loop.add_signal_handler(signum, stopping.set)
         try:
-            await asyncio.Event().wait()
+            await self.start()
+            await stopping.wait()
+            log.info("stopping: no new updates; finishing those already received")
         finally:
-            await self.stop()
+            try:
+                await self.stop()
+            finally:
+                for signum in STOP_SIGNALS:
+                    loop.remove_signal_handler(signum)

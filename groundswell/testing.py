@@ -23,6 +23,9 @@ class RecordingAdapter:
     async def start(self) -> None:
         return None
 
+    async def stop_receiving(self) -> None:
+        return None
+
     async def stop(self) -> None:
         return None
 

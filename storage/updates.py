@@ -7,10 +7,9 @@ makes "once" survive a restart and hold across several bot processes.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,11 +41,31 @@ async def forget_seen_before(session: AsyncSession, cutoff: datetime) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def seen_in(database: Database) -> Callable[[str, str], Awaitable[bool]]:
-    """The ``seen`` callable adapters take, committed before the update is handled."""
+async def was_seen(session: AsyncSession, platform: str, update_id: str) -> bool:
+    found = await session.scalar(
+        select(SeenUpdate.update_id).where(
+            SeenUpdate.platform == platform, SeenUpdate.update_id == update_id
+        )
+    )
+    return found is not None
 
-    async def seen(platform: str, update_id: str) -> bool:
-        async with database.transaction() as session:
+
+class SeenLog:
+    """The seen-log adapters take. ``mark`` claims an id (committed at once, so racing
+    processes agree); ``check`` only reads, for an adapter that marks an update after it
+    has been handled, so one cut short by a crash is handled when it comes again."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def check(self, platform: str, update_id: str) -> bool:
+        async with self.database.reading() as session:
+            return await was_seen(session, platform, update_id)
+
+    async def mark(self, platform: str, update_id: str) -> bool:
+        async with self.database.transaction() as session:
             return await mark_seen(session, platform, update_id)
 
-    return seen
+
+def seen_in(database: Database) -> SeenLog:
+    return SeenLog(database)

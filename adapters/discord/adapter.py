@@ -32,6 +32,7 @@ PLATFORM = "discord"
 EMBEDDED = frozenset({"digest", "report"})  # their answers are shown as embeds
 MOVED = "I've answered you in a private message, so nothing personal is shown here."
 SORRY = "Sorry, something went wrong on my side. Please try again."
+STOPPING = "I'm restarting; please try again in a minute."
 
 
 class Client(discord.Client):
@@ -78,6 +79,7 @@ class DiscordAdapter:
         self.reconnect = reconnect
         self.client = Client(self, **(client_options or {}))
         self.pending = PendingReplies()
+        self.receiving = True
         self._task: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ lifecycle
@@ -92,7 +94,13 @@ class DiscordAdapter:
     async def wait_until_ready(self) -> None:
         await self.client.wait_until_ready()
 
+    async def stop_receiving(self) -> None:
+        """New commands are told to come back; replies still owed keep their interaction
+        (the connection stays open until ``stop``)."""
+        self.receiving = False
+
     async def stop(self) -> None:
+        self.receiving = False
         await self.client.close()
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
@@ -115,6 +123,9 @@ class DiscordAdapter:
         """In a guild channel, a command about the caller is answered in their DM, and a
         quiet one (a report, help) is deferred ephemerally: the core's flags say which."""
         text = " ".join([f"/{name}", *words])
+        if not self.receiving:
+            await interaction.response.send_message(STOPPING, ephemeral=True)
+            return
         command = self._by_name.get(name)
         in_guild = interaction.guild_id is not None
         if in_guild and command is not None and command.about_caller:
@@ -134,6 +145,9 @@ class DiscordAdapter:
             await self._answer_error(interaction)
 
     async def _press(self, interaction: discord.Interaction[Any], data: str) -> None:
+        if not self.receiving:
+            await interaction.response.send_message(STOPPING, ephemeral=True)
+            return
         if interaction.guild_id is not None:
             await self._move_to_dm(interaction, button_data=data)
             return
@@ -144,7 +158,7 @@ class DiscordAdapter:
 
     async def on_message(self, message: discord.Message) -> None:
         """Only DMs reach the core; talk in guild channels is never read or stored."""
-        if message.guild is not None or message.author.bot:
+        if message.guild is not None or message.author.bot or not self.receiving:
             return
         try:
             await self._dm_text(message)

@@ -3,17 +3,21 @@
 
 It translates and delivers; it never decides. Each update is checked against ``seen``
 before anything else so a redelivered update (after a crash, a restart or a webhook retry)
-is processed once. Failures are contained per update and per outgoing message: the person
-gets a friendly apology, the error is logged, and the bot keeps serving everyone else.
+is processed once. Long polling is ours (``polling``): an update is confirmed to Telegram
+only after the core has handled it, and stopping is two steps, ``stop_receiving`` (no new
+updates; those fetched go on) and ``stop`` once the core has drained them. Failures are
+contained per update and per outgoing message: the person gets a friendly apology, the
+error is logged, and the bot keeps serving everyone else.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import secrets
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlparse
@@ -23,8 +27,9 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from adapters.base import AdapterStartError, CommandList, Submit
+from adapters.base import AdapterStartError, CommandList, Seen, Submit
 from adapters.telegram.menu import register_menus
+from adapters.telegram.polling import Poller
 from adapters.telegram.render import deep_link, escape, fits_callback, keyboard, render_chunks
 from adapters.telegram.translate import PLATFORM, translate
 from bot.messages import Button, Incoming, OutFile, Outgoing, Reply
@@ -32,8 +37,6 @@ from config.settings import Settings
 
 log = logging.getLogger(__name__)
 
-Seen = Callable[[str, str], Awaitable[bool]]
-"""``seen(platform, update_id)``: record the id; ``True`` if it had been recorded before."""
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
@@ -46,6 +49,7 @@ PRIVATE_LINK_LABEL = "Message me privately"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_ALIASES = 4096
+DRAIN_SECONDS = 10.0
 
 
 class TelegramStartError(AdapterStartError):
@@ -59,7 +63,10 @@ class MemorySeen:
         self._ids: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._capacity = capacity
 
-    async def __call__(self, platform: str, update_id: str) -> bool:
+    async def check(self, platform: str, update_id: str) -> bool:
+        return (platform, update_id) in self._ids
+
+    async def mark(self, platform: str, update_id: str) -> bool:
         key = (platform, update_id)
         if key in self._ids:
             return True
@@ -100,6 +107,7 @@ class TelegramAdapter:
         self.application = build_application(settings)
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
+        self.poller = Poller(self.application.bot, self._receive, ALLOWED_UPDATES)
 
     async def start(self) -> None:
         """Initialise (``getMe`` checks the token), register menus, then receive updates."""
@@ -111,7 +119,7 @@ class TelegramAdapter:
         if self.settings.telegram_webhook_url:
             await updater.start_webhook(**self._webhook_options())
         else:
-            await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            await self.poller.start()
         log.info("telegram adapter started as @%s", self.application.bot.username)
 
     async def _initialize(self) -> None:
@@ -138,28 +146,67 @@ class TelegramAdapter:
             "allowed_updates": ALLOWED_UPDATES,
         }
 
-    async def stop(self) -> None:
+    async def stop_receiving(self) -> None:
+        """Fetch nothing more; updates already received are handed to the core (a webhook's
+        queue is emptied into it) and go on being handled."""
+        await self.poller.stop_fetching()
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()
         if self.application.running:
             await self.application.stop()
+
+    async def stop(self) -> None:
+        """After the core has drained: confirm what was handled, then close the connection.
+        An update still unfinished stays unconfirmed, so Telegram sends it again."""
+        await self.stop_receiving()
+        if not await self.poller.drain(DRAIN_SECONDS):
+            log.warning("some telegram updates were not finished; they will come again")
+        await self.poller.confirm()
         await self.application.shutdown()
 
     # -- incoming ---------------------------------------------------------------------------
 
+    async def _receive(self, update: Update) -> Awaitable[None]:
+        """Polling: skip an update handled before, hand the rest to the core in order, and
+        record it as handled only once the core has finished with it."""
+        update_id = str(update.update_id)
+        try:
+            if await self._seen.check(PLATFORM, update_id):
+                log.info("telegram update %s seen before; skipped", update_id)
+                return _finished()
+            handled = await self._hand_over(update)
+        except Exception as exc:
+            await self._apologise(update, exc)
+            return _finished()
+        return self._mark_when_done(update_id, handled)
+
+    async def _mark_when_done(self, update_id: str, handled: list[Awaitable[None] | None]) -> None:
+        await asyncio.gather(*(done for done in handled if done is not None))
+        await self._seen.mark(PLATFORM, update_id)
+
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        if await self._seen(PLATFORM, str(update.update_id)):
+        """Webhook: PTB has already answered Telegram, so the id is claimed at once."""
+        if await self._seen.mark(PLATFORM, str(update.update_id)):
             log.info("telegram update %s seen before; skipped", update.update_id)
             return
+        await self._hand_over(update)
+
+    async def _hand_over(self, update: Update) -> list[Awaitable[None] | None]:
+        """Submit every event of the update; each result completes once it is handled."""
         if update.callback_query is not None:
             await self._acknowledge(update.callback_query)
-        for incoming in translate(update, self.application.bot.username):
+        return [
             await self._submit(self._unalias(incoming))
+            for incoming in translate(update, self.application.bot.username)
+        ]
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """One bad update is logged and apologised for; PTB then carries on with the next."""
-        log.error("telegram update failed: %r", context.error, exc_info=context.error)
+        await self._apologise(update, context.error)
+
+    async def _apologise(self, update: object, error: BaseException | None) -> None:
+        log.error("telegram update failed: %r", error, exc_info=error)
         chat = _apology_chat(update)
         if chat is not None:
             try:
@@ -244,6 +291,10 @@ class TelegramAdapter:
         if data is None or data not in self._aliases:
             return incoming
         return replace(incoming, button_data=self._aliases[data])
+
+
+async def _finished() -> None:
+    return None
 
 
 def _label_of(message: Message, data: str) -> str:

@@ -68,6 +68,7 @@ class FakeBotApi:
         self.chats: dict[int, JsonDict] = {}
         self.messages: dict[tuple[int, int], JsonDict] = {}
         self._updates: list[JsonDict] = []
+        self.handed_out: dict[int, int] = {}  # update id -> getUpdates calls when first sent
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._failures: dict[str, list[int]] = {}
@@ -116,6 +117,11 @@ class FakeBotApi:
         self._updates.append(update)
         await self._notify()
         return int(update["update_id"])
+
+    @property
+    def unconfirmed(self) -> list[int]:
+        """Ids of updates the bot has not confirmed yet: Telegram would send them again."""
+        return [int(u["update_id"]) for u in self._updates]
 
     def fail_once(self, method: str, retry_after: int) -> None:
         """The next call of ``method`` gets a 429 with ``retry_after`` seconds."""
@@ -215,7 +221,13 @@ class FakeBotApi:
         async with self._changed:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait_for(ready), timeout)
-        return [] if self._closing else self._updates[:limit]
+        if self._closing:
+            return []
+        batch = self._updates[:limit]
+        polls = len(self.sent("getUpdates"))
+        for update in batch:
+            self.handed_out.setdefault(int(update["update_id"]), polls)
+        return batch
 
     async def _api_sendmessage(self, call: Call) -> JsonDict:
         text = self._text_of(call.params)

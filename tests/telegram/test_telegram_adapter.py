@@ -175,11 +175,14 @@ async def test_blocked_chat_does_not_stop_other_sends(echo: EchoCore, fake_api: 
 async def test_a_failure_on_group_talk_gets_no_apology_there(
     tg_settings: Settings, fake_api: FakeBotApi, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def broken_seen(_platform: str, _update_id: str) -> bool:
-        raise ConnectionError("database unavailable")
+    class BrokenSeen:
+        async def check(self, _platform: str, _update_id: str) -> bool:
+            raise ConnectionError("database unavailable")
+
+        mark = check
 
     core = EchoCore()
-    core.adapter = TelegramAdapter(tg_settings, core.submit, seen=broken_seen)
+    core.adapter = TelegramAdapter(tg_settings, core.submit, seen=BrokenSeen())
     await core.adapter.start()
     try:
         await fake_api.inject(tg.text(GROUP, ALICE, "just chatting"))

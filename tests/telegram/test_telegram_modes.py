@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 
 import pytest
 import tg_updates as tg
@@ -11,6 +11,7 @@ from fake_bot_api import FakeBotApi
 from tg_support import EchoCore, free_port, post_update
 
 from adapters.telegram import TelegramAdapter, TelegramStartError
+from bot.messages import Incoming
 from config.settings import Settings
 from storage.db import Database
 from storage.updates import seen_in
@@ -46,6 +47,48 @@ async def test_redelivered_update_is_processed_once_across_restart(
     after = await run_once(tg_settings, database)
     assert [i.text for i in after.received] == ["/mine"]
     assert fake_api.texts(601).count("echo: /report the procurement rules") == 1
+
+
+class GatedCore(EchoCore):
+    """Answers at once, but reports a ``/report`` as handled only when the test says so,
+    as a slow spaCy batch or database commit would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+
+    async def submit(self, incoming: Incoming) -> Awaitable[None] | None:
+        await super().submit(incoming)
+        return self._opened() if incoming.text.startswith("/report") else None
+
+    async def _opened(self) -> None:
+        await self.gate.wait()
+
+
+async def test_an_update_is_confirmed_only_once_handled(
+    tg_settings: Settings, fake_api: FakeBotApi, database: Database
+) -> None:
+    core = GatedCore()
+    core.adapter = TelegramAdapter(tg_settings, core.submit, seen=seen_in(database))
+    await core.adapter.start()
+    chat = tg.private_chat(ALICE)
+    try:
+        await fake_api.inject(tg.text(chat, ALICE, "/report the rota", update_id=51))
+        await core.wait(1)
+        await fake_api.inject(tg.text(chat, ALICE, "/help", update_id=52))
+        await core.wait(2)  # the unfinished report holds up no one
+        await fake_api.wait_for("sendMessage", 2, chat_id=ALICE["id"])
+        await asyncio.sleep(0.6)  # several polls go by
+        assert fake_api.unconfirmed == [51, 52], "a crash now must not lose the report"
+        core.gate.set()
+        for _ in range(100):
+            if not fake_api.unconfirmed:
+                break
+            await asyncio.sleep(0.05)
+        assert fake_api.unconfirmed == []
+    finally:
+        await core.adapter.stop()
+    assert await seen_in(database).check("telegram", "51")
 
 
 @pytest.fixture

@@ -85,6 +85,34 @@ class TelegramWorld:
         return await self.tap(person, area)
 
 
+class TelegramButtons:
+    """Talking to a bot in another process: inject, then wait for its replies to settle."""
+
+    def __init__(self, fake: FakeBotApi, settle: float = 0.5) -> None:
+        self.fake = fake
+        self.settle = settle
+
+    async def exchange(self, update: JsonDict, chat_id: int, within: float = 60) -> list[str]:
+        before = len(self.fake.texts(chat_id))
+        await self.fake.inject(update)
+        await self.fake.wait_for("sendMessage", before + 1, chat_id=chat_id, within=within)
+        count = -1
+        while count != len(self.fake.texts(chat_id)):
+            count = len(self.fake.texts(chat_id))
+            await asyncio.sleep(self.settle)
+        return self.fake.texts(chat_id)[before:]
+
+    def tap(self, person: JsonDict, chat_id: int, label: str) -> JsonDict:
+        """A tap on the newest still-shown button with this label in the chat."""
+        shown = [m for (chat, _), m in self.fake.messages.items() if chat == chat_id]
+        for message in sorted(shown, key=lambda m: -int(m["message_id"])):
+            for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+                for key in row:
+                    if key["text"] == label:
+                        return tg.tap(person, message, str(key["callback_data"]))
+        raise AssertionError(f"no button {label!r} is shown in chat {chat_id}")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
