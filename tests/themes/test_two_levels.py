@@ -118,3 +118,21 @@ async def test_enough_new_reports_start_a_recluster_off_the_event_loop(
             assert app.services.reclusterer.baseline == 5, "the fifth report started one"
     finally:
         await app.close()
+
+
+async def test_digest_and_themes_show_subthemes_and_services_from_min_people(
+    bot: BotHarness,
+) -> None:
+    """Three social-care reporters of one specific barrier, one health reporter of it: the
+    digest lists the sub-theme with 4 people and Social care with 3; Health (1) stays out."""
+    text = BARRIERS[STORY[0]][0][1]
+    for i, area in enumerate(("Social care", "Social care", "Social care", "Health")):
+        await bot.onboard(f"s{i}", "Leeds", area=area)
+        reply = (await bot.push(f"s{i}", f"/report {text} (seen again, case {i})"))[0].text
+    theme_id = int(re.search(r"theme #(\d+)", reply).group(1))  # type: ignore[union-attr]
+    digest = (await bot.push("olive", "/digest"))[-1].text
+    assert "Sub-themes: " in digest and "(4)" in digest.split("Sub-themes: ")[1].splitlines()[0]
+    services = digest.split("Services: ")[1].splitlines()[0]
+    assert services == "Social care (3)", digest
+    listed = (await bot.push("s0", f"/themes {theme_id}"))[-1].text
+    assert f"#{theme_id}" in listed and ": 4 people" in listed, listed
