@@ -90,6 +90,11 @@ class Reply:
     private_link: str | None = None
 
 
+APOLOGY = "Sorry, something went wrong on my side. Nothing you sent was lost; please try again."
+"""The one answer to a failure on our side, from the core or an adapter: it says what the
+person needs (nothing is lost, try again) and nothing about the failure."""
+
+
 @dataclass(frozen=True, slots=True)
 class Outgoing:
     """A reply with its destination resolved, as adapters receive it."""

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
@@ -12,16 +12,21 @@ from rich.progress import Progress
 from adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.batch import export_reports, import_csv
+from bot.context import Caller
 from bot.digests.export import render_csv, render_html
 from bot.digests.render import render_json, render_markdown, render_text
+from bot.digests.scope import DigestRequest, ScopeError, period_start
+from bot.handlers.digest import Refused, resolve_scope
 from bot.ports import AdapterStartError
+from bot.roles import Role
 from config.settings import Settings
 from groundswell.platforms import configured_platforms
 from groundswell.runtime import Runtime
-from storage.digests import Scope
 from storage.locks import LockBusy
 
 err = Console(stderr=True, highlight=False)
+OPERATOR = Caller(person_id=None, role=Role.ORGANISER)
+"""Whoever runs the CLI has the database itself, so sees what an organiser sees."""
 
 
 class CliError(Exception):
@@ -92,16 +97,6 @@ async def recluster(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def parse_since(value: str, now: datetime) -> datetime:
-    match = re.fullmatch(r"(\d{1,4})d", value.strip())
-    if match:
-        return now - timedelta(days=int(match.group(1)))
-    try:
-        return datetime.combine(date.fromisoformat(value.strip()), datetime.min.time(), UTC)
-    except ValueError:
-        raise CliError(f"--since '{value}': use 7d, 30d, 90d or a date like 2026-01-31") from None
-
-
 RENDERERS = {
     "md": render_markdown,
     "csv": render_csv,
@@ -112,30 +107,23 @@ RENDERERS = {
 
 
 async def digest(args: argparse.Namespace, settings: Settings) -> int:
+    """The same request, period and scope rules as /digest, for an operator who sees all."""
     now = datetime.now(UTC)
-    start = parse_since(args.since, now)
+    request = DigestRequest(circle=args.circle, place=args.place, since=args.since)
+    try:
+        start = period_start(request.since, now, settings.zone)
+    except ScopeError as problem:
+        raise CliError(f"--since: {problem}") from None
     app = await App.create(settings)
     try:
-        scope, label = await _scope(app, args)
+        scope, label = await resolve_scope(app.services, OPERATOR, request)
         built = await app.services.digests.build(scope, label, start, now)
+    except Refused as refusal:
+        raise CliError(str(refusal)) from None
     finally:
         await app.close()
     _write(RENDERERS[args.format](built), args.out)
     return 0
-
-
-async def _scope(app: App, args: argparse.Namespace) -> tuple[Scope, str]:
-    if args.circle:
-        circle = await app.services.circles.find(args.circle)
-        if circle is None:
-            raise CliError(f"no circle called '{args.circle}'")
-        return Scope(circle_id=circle.id), f"circle {circle.name}"
-    if args.place:
-        from bot.places_lookup import resolve_place
-
-        place = resolve_place(args.place)
-        return Scope(place_key=place.key), place.name
-    return Scope(), "everywhere"
 
 
 async def export(args: argparse.Namespace, settings: Settings) -> int:
@@ -148,12 +136,9 @@ async def export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _write(text: str, out: object) -> None:
+def _write(text: str, out: Path | None) -> None:
     if out is None:
         print(text)
         return
-    from pathlib import Path
-
-    assert isinstance(out, Path)
     out.write_text(text, encoding="utf-8")
     err.print(f"Written to {out}")

@@ -23,7 +23,7 @@ from adapters.discord import commands as slash
 from adapters.discord.pending import Pending, PendingReplies
 from adapters.discord.render import Part, render, to_files
 from adapters.discord.views import CoreButton, build_view
-from bot.messages import ChatKind, EventKind, Incoming, Outgoing
+from bot.messages import APOLOGY, ChatKind, EventKind, Incoming, Outgoing
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 PLATFORM = "discord"
 EMBEDDED = frozenset({"digest", "report"})  # their answers are shown as embeds
 MOVED = "I've answered you in a private message, so nothing personal is shown here."
-SORRY = "Sorry, something went wrong on my side. Please try again."
 STOPPING = "I'm restarting; please try again in a minute."
 
 
@@ -193,9 +192,9 @@ class DiscordAdapter:
         self.pending.discard(interaction)
         try:
             if interaction.response.is_done():
-                await interaction.followup.send(SORRY, ephemeral=True)
+                await interaction.followup.send(APOLOGY, ephemeral=True)
             else:
-                await interaction.response.send_message(SORRY, ephemeral=True)
+                await interaction.response.send_message(APOLOGY, ephemeral=True)
         except discord.HTTPException:
             log.warning("could not tell the user about the failure")
 

@@ -6,22 +6,23 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict, defaultdict
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.digests.model import Digest, DigestTheme, GroupCount, NamedPlace
+from bot.digests.model import CampaignStep, Digest, DigestTheme, GroupCount, NamedPlace
 from bot.nlp_worker import NlpWorker
 from nlp.analysis import vector_from_bytes
 from nlp.cluster import normalise
 from nlp.quotes import pick_quotes
+from storage import campaigns as campaign_store
 from storage import digests as store
 from storage import themes as theme_store
 from storage.db import Database
 from storage.digests import QuoteCandidate, Scope, ThemeCounts
-from storage.models import Theme
+from storage.models import CampaignUpdate, Theme
 
 RISING, FALLING = 1.2, 0.8
 SCRUB_CACHE = 4096
@@ -57,6 +58,12 @@ def trend_of(current: int, previous: int, min_people: int) -> str:
     return "steady"
 
 
+def campaign_step(row: CampaignUpdate) -> CampaignStep:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    return CampaignStep(row.status, row.text, at)
+
+
 def rank_key(counts: ThemeCounts) -> tuple[int, int, int, float, int]:
     latest = counts.latest.timestamp() if counts.latest else 0.0
     return (-counts.people, -counts.places, -counts.circles, -latest, counts.theme_id)
@@ -85,6 +92,7 @@ class DigestBuilder:
             places = await store.place_people(session, scope, ids, start, end)
             candidates = await store.quote_candidates(session, scope, ids, start, end)
             parts = await self._parts(session, ids, scope, start, end)
+            campaigns = await campaign_store.updates_for(session, ids)
         quotes = await self._quotes(candidates, themes)
         named = self._named_places(places)
         items = tuple(
@@ -92,6 +100,7 @@ class DigestBuilder:
                 self._item(c, themes[c.theme_id], before.get(c.theme_id, 0), named, quotes),
                 subthemes=tuple(parts[0].get(c.theme_id, [])),
                 services=tuple(parts[1].get(c.theme_id, [])),
+                campaign=tuple(campaign_step(r) for r in campaigns.get(c.theme_id, [])),
             )
             for c in shown[:limit]
         )

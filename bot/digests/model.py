@@ -29,6 +29,15 @@ class GroupCount:
 
 
 @dataclass(frozen=True)
+class CampaignStep:
+    """One progress update on a theme's campaign (raised, answered, won, dropped)."""
+
+    status: str
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class DigestTheme:
     theme_id: int
     title: str  # the organiser's name for it, else the label
@@ -46,6 +55,7 @@ class DigestTheme:
     latest: datetime | None
     subthemes: tuple[GroupCount, ...] = ()  # the biggest, each shared by >= min_people
     services: tuple[GroupCount, ...] = ()  # work areas, each with >= min_people reporters
+    campaign: tuple[CampaignStep, ...] = ()  # newest first
 
     @property
     def change(self) -> int | None:

@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from bot.digests.model import Digest, DigestTheme, GroupCount
+from bot.digests.model import CampaignStep, Digest, DigestTheme, GroupCount
 
 SCHEMA_VERSION = 1
 
@@ -60,6 +60,10 @@ def parts_text(groups: tuple[GroupCount, ...]) -> str:
     return ", ".join(f"{g.name} ({g.people})" for g in groups)
 
 
+def step_text(step: CampaignStep) -> str:
+    return f"{step.status}, {step.at:%d %b %Y} — {step.text}"
+
+
 def theme_lines(rank: int, item: DigestTheme, k: int) -> list[str]:
     lines = [f"{rank}. {item.title} (theme #{item.theme_id})"]
     if item.demand:
@@ -70,6 +74,7 @@ def theme_lines(rank: int, item: DigestTheme, k: int) -> list[str]:
         lines.append(f"   Sub-themes: {parts_text(item.subthemes)}")
     if item.services:
         lines.append(f"   Services: {parts_text(item.services)}")
+    lines.extend(f"   Campaign: {step_text(step)}" for step in item.campaign)
     lines.extend(f"   “{quote}”" for quote in item.quotes)
     return lines
 
@@ -128,6 +133,7 @@ def _md_theme(rank: int, item: DigestTheme, k: int) -> list[str]:
         lines.append(f"- Sub-themes: {md_escape(parts_text(item.subthemes))}")
     if item.services:
         lines.append(f"- Services: {md_escape(parts_text(item.services))}")
+    lines.extend(f"- Campaign: {md_escape(step_text(step))}" for step in item.campaign)
     lines.extend(f"> “{md_escape(quote)}”\n" for quote in item.quotes)
     return [*lines, ""]
 
@@ -178,6 +184,9 @@ def _theme_dict(rank: int, item: DigestTheme) -> dict[str, Any]:
             {"subtheme_id": g.group_id, "title": g.name, "people": g.people} for g in item.subthemes
         ],
         "services": [{"work_area": g.name, "people": g.people} for g in item.services],
+        "campaign": [
+            {"status": s.status, "text": s.text, "at": s.at.isoformat()} for s in item.campaign
+        ],
     }
 
 

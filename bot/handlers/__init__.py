@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import Context
-from bot.handlers import basics, circles, digest, onboarding, privacy, reporting, themes
+from bot.handlers import basics, campaigns, circles, digest, onboarding, privacy, reporting, themes
 from bot.handlers.curation import hide, theme
 from bot.handlers.discovery import join_button
 from bot.handlers.introductions import answer as intro_answer
@@ -137,6 +137,16 @@ def core_commands() -> list[Command]:
             menus=PRIVATE,
         ),
         Command(
+            "updates",
+            campaigns.updates,
+            "news on the barriers you raised, on or off",
+            member,
+            usage="on|off",
+            personal=True,
+            about_caller=True,
+            menus=PRIVATE,
+        ),
+        Command(
             "digest",
             digest.digest,
             "shared-demand digest (organisers, coordinators)",
@@ -146,9 +156,9 @@ def core_commands() -> list[Command]:
         Command(
             "theme",
             theme,
-            "name, give a demand, merge, split or hide a theme",
-            Role.ORGANISER,
-            usage="N name|demand TEXT, merge N M, split|hide N",
+            "name a theme, give its demand, post campaign progress, merge, split or hide it",
+            coord,
+            usage="N name|demand TEXT, N update STATUS TEXT, merge N M, split|hide N",
         ),
         Command("hide", hide, "hide a report", Role.ORGANISER, usage="REPORT_ID"),
         Command(

@@ -63,9 +63,12 @@ async def mine(ctx: Context) -> list[Reply]:
     rows = await ctx.services.reports.mine(ctx.caller.person_id)
     if not rows:
         return [Reply("You haven't reported anything yet. Just type what's in your way.")]
+    steps = await ctx.services.campaigns.steps([t for _, t in rows if t], per_theme=1)
     lines = ["Your reports (only you see these):"]
     for report, theme_id in rows:
-        theme = f" (theme #{theme_id})" if theme_id else ""
+        latest = steps.get(theme_id or 0)
+        status = f", campaign: {latest[0].status} {latest[0].at:%d %b}" if latest else ""
+        theme = f" (theme #{theme_id}{status})" if theme_id else ""
         lines.append(f"#{report.id}{theme} {report.created_at:%d %b}: {report.text}")
     lines.append("Withdraw one with /withdraw N.")
     return [Reply("\n".join(lines))]

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.messages import Reply
-from bot.roles import REFUSAL
-from bot.services.circles import COORDINATOR, MEMBER
+from bot.roles import REFUSAL, CircleRole
 from storage.models import Circle
 
 
@@ -78,7 +77,7 @@ async def appoint(ctx: Context) -> list[Reply]:
     if isinstance(target, Reply):
         return [target]
     found, person, handle = target
-    await ctx.services.circles.set_role(found.id, person, COORDINATOR)
+    await ctx.services.circles.set_role(found.id, person, CircleRole.COORDINATOR)
     replies = [Reply(f"{handle} is now a coordinator of {found.name}.")]
     contact = await ctx.services.introductions.contact(person)
     if contact is not None and contact.chat_id is not None:
@@ -92,7 +91,7 @@ async def unappoint(ctx: Context) -> list[Reply]:
     if isinstance(target, Reply):
         return [target]
     found, person, handle = target
-    if await ctx.services.circles.role_of(found.id, person) != COORDINATOR:
+    if await ctx.services.circles.role_of(found.id, person) != CircleRole.COORDINATOR:
         return [Reply(f"{handle} isn't a coordinator of {found.name}.")]
-    await ctx.services.circles.set_role(found.id, person, MEMBER)
+    await ctx.services.circles.set_role(found.id, person, CircleRole.MEMBER)
     return [Reply(f"{handle} is no longer a coordinator of {found.name}; they stay a member.")]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.digests.build import DigestBuilder
 from bot.nlp_worker import NlpWorker
+from bot.services.campaigns import CampaignService
 from bot.services.circles import CircleService
 from bot.services.discovery import DiscoveryService
 from bot.services.introductions import IntroductionService
@@ -33,6 +34,7 @@ class Services:
     introductions: IntroductionService
     discovery: DiscoveryService
     lookup: NameLookup
+    campaigns: CampaignService
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
@@ -51,4 +53,5 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         introductions=IntroductionService(db),
         discovery=DiscoveryService(db, circles),
         lookup=NameLookup(db, circles, settings.min_people),
+        campaigns=CampaignService(db, settings.min_people),
     )

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.context import Caller
 from bot.messages import Incoming
 from bot.places_lookup import PlaceAnswer
-from bot.roles import Role
+from bot.roles import CircleRole, Role
 from config.settings import Settings
 from storage import circles as circle_store
 from storage import people as store
@@ -58,7 +58,7 @@ class PeopleService:
         if person is None:
             return frozenset()
         rows = await circle_store.circles_of(session, person.id)
-        return frozenset(c.id for c, role in rows if role == "coordinator")
+        return frozenset(c.id for c, role in rows if role == CircleRole.COORDINATOR)
 
     def _role(
         self,
