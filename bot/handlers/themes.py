@@ -9,7 +9,6 @@ from bot.digests.render import count, period_text
 from bot.digests.scope import ScopeError, parse_request, period_start
 from bot.messages import Button, Reply
 from storage import digests as digest_store
-from storage import themes as theme_store
 from storage.digests import Scope
 
 THEMES_USAGE = (
@@ -60,8 +59,7 @@ async def subthemes_text(ctx: Context, theme_id: int) -> str:
     theme = await ctx.services.themes.get(theme_id)
     if theme is None or theme.hidden:
         return f"There's no theme #{theme_id}. /themes lists them."
-    async with ctx.services.db.reading() as session:
-        parts = await theme_store.subtheme_spread(session, [theme_id], start, end)
+    parts = await ctx.services.themes.subtheme_spread(theme_id, start, end)
     shown = sorted((p for p in parts if p.reporters >= k), key=lambda p: (-p.reporters, p.key))
     title = theme.name or theme.label
     if not shown:

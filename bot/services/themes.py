@@ -14,6 +14,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 from numpy.typing import NDArray
@@ -250,6 +251,13 @@ class ThemeService:
     async def get(self, theme_id: int) -> Theme | None:
         async with self.db.reading() as session:
             return await store.get_theme(session, theme_id)
+
+    async def subtheme_spread(
+        self, theme_id: int, start: datetime, end: datetime
+    ) -> list[store.Spread]:
+        """Reporters per sub-theme of one theme in the period (callers apply min_people)."""
+        async with self.db.reading() as session:
+            return await store.subtheme_spread(session, [theme_id], start, end)
 
     async def endorse(self, theme_id: int, person_id: int, place_key: str | None) -> bool:
         async with self.db.transaction() as session:
