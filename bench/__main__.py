@@ -20,8 +20,9 @@ from spacy.language import Language
 from bench.cluster_quality import evaluate, theme_sample
 from bench.common import DATA_DIR, DATA_SETS, load
 from bench.ingest_store import measure
+from bench.scrub_bench import run as scrub_run
 from bench.speed import scale_run
-from bench.story import STORY_COLUMNS, run_story
+from bench.story import STORY_COLUMNS, both_ways
 from nlp.model import load_model
 from nlp.vectors import representation
 
@@ -108,8 +109,8 @@ def target_rows(rows: Sequence[Mapping[str, object]]) -> list[dict[str, object]]
 
 def story_section(nlp: Language) -> None:
     with tempfile.TemporaryDirectory() as workdir:
-        result = asyncio.run(run_story(nlp, Path(workdir)))
-    section("Story set through the chat path (bench/story_set.py)", table([result], STORY_COLUMNS))
+        rows = asyncio.run(both_ways(nlp, Path(workdir)))
+    section("Story set through the chat path (bench/story_set.py)", table(rows, STORY_COLUMNS))
 
 
 def section(title: str, body: str) -> None:
@@ -149,6 +150,7 @@ def main() -> None:
     ingest = measure(nlp, texts, args.runs)
     section("Ingest throughput (embed + assign + store on SQLite)", table([ingest], SPEED_COLUMNS))
     scale_section(vectors, args.quick, args.runs)
+    section("Scrubbing beside Presidio (bench/scrub_bench.py)", scrub_run(nlp, args.runs))
     section("Themes as an organiser sees them (quotes scrubbed)", "\n".join(samples))
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
 

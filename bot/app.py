@@ -13,7 +13,7 @@ from spacy.language import Language
 
 from bot.context import Context
 from bot.handlers import build_router
-from bot.messages import Incoming, Outgoing, Reply, resolve
+from bot.messages import APOLOGY, Incoming, Outgoing, Reply, resolve
 from bot.nlp_worker import NlpWorker
 from bot.ratelimit import RateLimiter
 from bot.router import Router
@@ -25,7 +25,6 @@ from storage.db import Database
 from storage.state import StateKey
 
 log = logging.getLogger("groundswell.core")
-SORRY = "Sorry, something went wrong on my side. Nothing you sent was lost; please try again."
 
 
 class App:
@@ -73,10 +72,11 @@ class App:
             replies = await self.router.dispatch(await self.context(without_nul(incoming)))
         except Exception:
             log.exception("handling a %s message failed", incoming.platform)
-            replies = [Reply(SORRY)]
+            replies = [Reply(APOLOGY)]
         return resolve(incoming, replies)
 
     async def close(self) -> None:
+        await self.services.reclusterer.idle()  # a background re-cluster finishes its write
         self.services.nlp.close()
         await self.services.db.close()
 

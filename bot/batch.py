@@ -139,7 +139,10 @@ def report_for(row: Row, people: dict[str, int]) -> Report:
     return report
 
 
-EXPORT_COLUMNS = ("id", "created_at", "place", "theme_id", "theme_label", "text")
+EXPORT_COLUMNS = (
+    *("id", "created_at", "place", "theme_id", "theme_label"),
+    *("subtheme_id", "subtheme_label", "text"),
+)
 
 
 def _export_places(
@@ -158,17 +161,23 @@ def _export_places(
 async def export_reports(app: App, fmt: str) -> str:
     """One row per report of a theme that may be shown (bot.visibility), its text scrubbed
     (quotes leave the system only that way), its day but not its time, and its place only
-    at the level enough of the theme's reporters share (bot.digests.naming): a row of a
-    hidden theme, a timestamp or a typed town would each point at one person."""
+    at the level enough of the theme's reporters share (bot.digests.naming); a sub-theme's
+    label only where enough reporters share the sub-theme. A row of a hidden theme, a
+    timestamp or a typed town would each point at one person."""
     shown = {view.theme_id: view for view in await app.services.visible.all()}
     async with app.services.db.reading() as session:
         rows = [
-            (r, t)
-            for r, t in await report_store.reports_for_export(session)
+            (r, t, s)
+            for r, t, s in await report_store.reports_for_export(session)
             if t is not None and t.id in shown and not r.hidden
         ]
-    places = _export_places([(t.id, r.place_key, r.person_id) for r, t in rows], app)
-    texts = await app.services.nlp.scrub([r.text for r, _ in rows])
+    places = _export_places([(t.id, r.place_key, r.person_id) for r, t, _ in rows], app)
+    rule = Visibility(app.services.settings.min_people)
+    sub_reporters: dict[int, set[int]] = {}
+    for r, _, s in rows:
+        if s is not None:
+            sub_reporters.setdefault(s.id, set()).add(r.person_id)
+    texts = await app.services.nlp.scrub([r.text for r, _, _ in rows])
     records = [
         {
             "id": r.id,
@@ -176,9 +185,13 @@ async def export_reports(app: App, fmt: str) -> str:
             "place": places.get((t.id, r.place_key), ""),
             "theme_id": t.id,
             "theme_label": shown[t.id].title,
+            "subtheme_id": s.id if s else "",
+            "subtheme_label": (
+                (s.name or s.label) if s and rule.shows(len(sub_reporters[s.id])) else ""
+            ),
             "text": text,
         }
-        for (r, t), text in zip(rows, texts, strict=True)
+        for (r, t, s), text in zip(rows, texts, strict=True)
     ]
     if fmt == "json":
         return json.dumps(records, indent=2, ensure_ascii=False)

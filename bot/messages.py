@@ -2,12 +2,14 @@
 
 Adapters turn platform events into one frozen ``Incoming`` and render the core's frozen
 ``Reply`` values back; nothing platform-specific travels further in, so the core can be
-driven by a console, a test or a clock in exactly the same way.
+driven by a console or a test in exactly the same way. (Scheduled work, digests and
+campaign updates, does not enter as an event: its pollers build replies through the
+services and hand them to the runtime's ``deliver``.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -25,7 +27,6 @@ class EventKind(StrEnum):
     BUTTON = "button"
     UNSUPPORTED = "unsupported"  # photo, sticker, voice note, edited message
     MEMBER_JOINED = "member_joined"
-    CLOCK = "clock"  # scheduled work enters the same way as a message
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,15 @@ class Reply:
     # A deep-link payload: platforms that can add a button opening a private chat with the
     # bot, carrying it (``circle_7`` in a group welcome, so joining is one tap).
     private_link: str | None = None
+    # The ``Incoming.message_id`` this reply answers (set by ``resolve``). Discord answers
+    # through that interaction, Telegram threads to that message; a reply naming none (an
+    # announcement, a scheduled digest) is an ordinary message, never someone's answer.
+    reply_to: str | None = field(default=None, compare=False)
+
+
+APOLOGY = "Sorry, something went wrong on my side. Nothing you sent was lost; please try again."
+"""The one answer to a failure on our side, from the core or an adapter: it says what the
+person needs (nothing is lost, try again) and nothing about the failure."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +110,13 @@ class Outgoing:
 
 
 def resolve(incoming: Incoming, replies: list[Reply]) -> list[Outgoing]:
-    """Fill in each reply's destination from the message it answers."""
-    return [
-        Outgoing(r.platform or incoming.platform, r.chat_id or incoming.chat_id, r) for r in replies
-    ]
+    """Fill in each reply's destination from the message it answers; a reply going back to
+    that chat answers that message (``reply_to``), one sent elsewhere does not."""
+    return [_resolved(incoming, reply) for reply in replies]
+
+
+def _resolved(incoming: Incoming, reply: Reply) -> Outgoing:
+    answers = reply.platform is None and reply.chat_id is None and reply.reply_to is None
+    if answers and incoming.message_id is not None:
+        reply = replace(reply, reply_to=incoming.message_id)
+    return Outgoing(reply.platform or incoming.platform, reply.chat_id or incoming.chat_id, reply)

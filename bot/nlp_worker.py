@@ -18,6 +18,7 @@ from spacy.language import Language
 
 from nlp.analysis import Analysis, analyse
 from nlp.labels import ReportPhrases, label_themes
+from nlp.safety import Concern, assess
 from nlp.scrub import scrub_many
 
 T = TypeVar("T")
@@ -97,6 +98,10 @@ class NlpWorker:
                 reports_by_theme, min_people, lambda texts: scrub_many(self.nlp, texts)
             )
         )
+
+    async def assess(self, texts: list[str]) -> list[Concern | None]:
+        """Crisis, safeguarding or abuse (nlp/safety.py), before anything is stored."""
+        return await self._run(lambda: assess(self.nlp, texts))
 
     def close(self) -> None:
         if self._drainer is not None:

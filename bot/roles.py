@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 
 class Role(IntEnum):
@@ -10,6 +10,13 @@ class Role(IntEnum):
     MEMBER = 1
     COORDINATOR = 2  # of the circle in question (a linked chat, or the one named)
     ORGANISER = 3  # named in settings
+
+
+class CircleRole(StrEnum):
+    """A person's standing in one circle, as stored on their membership row."""
+
+    MEMBER = "member"
+    COORDINATOR = "coordinator"
 
 
 REFUSAL = "Sorry, that command isn't available to you here."

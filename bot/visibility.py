@@ -55,6 +55,3 @@ class Visibility:
         if not self.shows(reporters) or not label:
             return None
         return label
-
-    def few(self) -> str:
-        return f"fewer than {self.min_people}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
@@ -12,17 +12,21 @@ from rich.progress import Progress
 from adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.batch import export_reports, import_csv
+from bot.context import Caller
 from bot.digests.export import render_csv, render_html
 from bot.digests.render import render_json, render_markdown, render_text
-from bot.digests.scope import ScopeError, period
+from bot.digests.scope import DigestRequest, ScopeError, period
+from bot.handlers.digest import Refused, resolve_scope
 from bot.ports import AdapterStartError
+from bot.roles import Role
 from config.settings import Settings
 from groundswell.platforms import configured_platforms
 from groundswell.runtime import Runtime
-from storage.digests import Scope
 from storage.locks import LockBusy
 
 err = Console(stderr=True, highlight=False)
+OPERATOR = Caller(person_id=None, role=Role.ORGANISER)
+"""Whoever runs the CLI has the database itself, so sees what an organiser sees."""
 
 
 class CliError(Exception):
@@ -87,17 +91,10 @@ async def recluster(args: argparse.Namespace, settings: Settings) -> int:
         await app.close()
     print(
         f"Re-clustered {summary.reports} reports: {summary.themes_before} themes before, "
-        f"{summary.themes_after} after ({summary.kept_ids} kept their ids)."
+        f"{summary.themes_after} after ({summary.kept_ids} kept their ids), "
+        f"{summary.subthemes_after} sub-themes ({summary.kept_subtheme_ids} kept their ids)."
     )
     return 0
-
-
-def parse_since(value: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The same fixed whole-day windows as /digest (bot.digests.scope.period)."""
-    try:
-        return period(value, now, zone)
-    except ScopeError as problem:
-        raise CliError(f"--since: {problem}") from None
 
 
 RENDERERS = {
@@ -110,33 +107,23 @@ RENDERERS = {
 
 
 async def digest(args: argparse.Namespace, settings: Settings) -> int:
+    """The same request, period and scope rules as /digest, for an operator who sees all."""
     now = datetime.now(UTC)
-    start, end = parse_since(args.since, now, settings.zone)
+    request = DigestRequest(circle=args.circle, place=args.place, since=args.since)
+    try:
+        start, end = period(request.since, now, settings.zone)
+    except ScopeError as problem:
+        raise CliError(f"--since: {problem}") from None
     app = await App.create(settings)
     try:
-        scope, label = await _scope(app, args)
+        scope, label = await resolve_scope(app.services, OPERATOR, request)
         built = await app.services.digests.build(scope, label, start, end)
+    except Refused as refusal:
+        raise CliError(str(refusal)) from None
     finally:
         await app.close()
     _write(RENDERERS[args.format](built), args.out)
     return 0
-
-
-async def _scope(app: App, args: argparse.Namespace) -> tuple[Scope, str]:
-    if args.circle:
-        circle = await app.services.circles.find(args.circle)
-        if circle is None:
-            raise CliError(f"no circle called '{args.circle}'")
-        return Scope(circle_id=circle.id), f"circle {circle.name}"
-    if args.place:
-        from bot.places_lookup import resolve_place
-
-        try:
-            place = resolve_place(args.place)
-        except ValueError as problem:
-            raise CliError(str(problem)) from None
-        return Scope(place_key=place.key), place.name
-    return Scope(), "everywhere"
 
 
 async def export(args: argparse.Namespace, settings: Settings) -> int:
@@ -149,12 +136,9 @@ async def export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _write(text: str, out: object) -> None:
+def _write(text: str, out: Path | None) -> None:
     if out is None:
         print(text)
         return
-    from pathlib import Path
-
-    assert isinstance(out, Path)
     out.write_text(text, encoding="utf-8")
     err.print(f"Written to {out}")

@@ -12,6 +12,8 @@ from bot.digests.schedule import SchedulerTask, build_scheduler
 from bot.dispatcher import Dispatcher
 from bot.messages import Outgoing
 from bot.ports import Adapter
+from bot.services.campaigns import build_update_sender
+from bot.services.housekeeping import SeenPruning
 from groundswell.platforms import PlatformEntry, Ports
 from storage.updates import seen_in
 
@@ -30,6 +32,12 @@ class Runtime:
         self.adapters: dict[str, Adapter] = {}
         self.dispatcher = Dispatcher(app.handle, self.deliver, app.settings.handler_concurrency)
         self.schedules = SchedulerTask(build_scheduler(app.services, self.deliver))
+        services = app.services
+        sender = build_update_sender(
+            services.db, services.introductions, self.deliver, lambda: tuple(self.adapters)
+        )
+        self.updates = SchedulerTask(sender, "campaign-updates")
+        self.pruning = SchedulerTask(SeenPruning(services.db), "seen-pruning")
 
     def add(self, adapter: Adapter) -> None:
         self.adapters[adapter.platform] = adapter
@@ -46,6 +54,8 @@ class Runtime:
         for adapter in self.adapters.values():
             await adapter.start()
         self.schedules.start()
+        self.updates.start()
+        self.pruning.start()
 
     def ports(self) -> Ports:
         return Ports(
@@ -64,6 +74,8 @@ class Runtime:
         then close. The other way round, an adapter's own queue would be emptied into a
         dispatcher about to be cancelled, and a report already received would be lost."""
         await self.schedules.stop()
+        await self.updates.stop()
+        await self.pruning.stop()
         for adapter in self.adapters.values():
             await adapter.stop_receiving()
         with contextlib.suppress(TimeoutError):

@@ -217,6 +217,18 @@ class CurationLog(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class SafetyEvent(Base):
+    """A crisis, safeguarding or abusive message was answered: its kind and time only (no
+    text, no person), so organisers can see how often, never what or who."""
+
+    __tablename__ = "safety_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+
+
 class Schedule(Base):
     __tablename__ = "schedules"
     __table_args__ = (UniqueConstraint("platform", "chat_id"),)
@@ -274,3 +286,42 @@ class Lock(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(100))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CampaignUpdate(Base):
+    """Progress on a theme's campaign: what happened (raised, answered, won, dropped), when,
+    and who posted it. The demand itself is ``themes.demand``."""
+
+    __tablename__ = "campaign_updates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CampaignDelivery(Base):
+    """One person to tell about one update. The unique key makes it once per person, however
+    many reports or platforms they have; a claim lets one process of several send it."""
+
+    __tablename__ = "campaign_deliveries"
+    __table_args__ = (UniqueConstraint("update_id", "person_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    update_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_updates.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey(PERSON_FK, ondelete="CASCADE"), index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class UpdatesOptOut(Base):
+    """Someone who said /updates off: no campaign updates reach them."""
+
+    __tablename__ = "campaign_optouts"
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey(PERSON_FK, ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

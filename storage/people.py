@@ -12,11 +12,14 @@ from storage.models import (
     Circle,
     Consent,
     ConversationState,
+    CoordinatorInvitation,
+    Endorsement,
+    Introduction,
     Member,
+    Membership,
     Person,
     Report,
     ReportTheme,
-    utcnow,
 )
 
 
@@ -68,16 +71,6 @@ async def record_consent(session: AsyncSession, person_id: int, scope: str, vers
     await session.flush()
 
 
-async def revoke_consent(session: AsyncSession, person_id: int, scope: str) -> None:
-    consents = await session.scalars(
-        select(Consent).where(
-            Consent.person_id == person_id, Consent.scope == scope, Consent.revoked_at.is_(None)
-        )
-    )
-    for consent in consents:
-        consent.revoked_at = utcnow()
-
-
 async def identities(session: AsyncSession, person_id: int) -> list[Member]:
     rows = await session.scalars(select(Member).where(Member.person_id == person_id))
     return list(rows)
@@ -122,4 +115,47 @@ def row_as_dict(row: Base) -> dict[str, Any]:
         if isinstance(value, bytes):
             continue  # vectors are derived from the text; not meaningful to a person
         out[column.key] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out
+
+
+PERSON_TABLES: tuple[tuple[str, type[Base], Any], ...] = (
+    ("identities", Member, Member.person_id),
+    ("consents", Consent, Consent.person_id),
+    ("reports", Report, Report.person_id),
+    ("memberships", Membership, Membership.person_id),
+    ("me_too", Endorsement, Endorsement.person_id),
+    ("conversation", ConversationState, ConversationState.person_id),
+    ("coordinator_invitations", CoordinatorInvitation, CoordinatorInvitation.person_id),
+)
+
+
+async def person_data(session: AsyncSession, person_id: int) -> dict[str, Any]:
+    """Everything stored about one person, one list per table (their /mydata)."""
+    person = await session.get(Person, person_id)
+    data: dict[str, Any] = {"person": row_as_dict(person) if person else None}
+    for name, table, column in PERSON_TABLES:
+        rows = await session.scalars(select(table).where(column == person_id))
+        data[name] = [row_as_dict(row) for row in rows]
+    data["introductions"] = await _own_side(session, person_id)
+    return data
+
+
+async def _own_side(session: AsyncSession, person_id: int) -> list[dict[str, Any]]:
+    """An introduction row holds two people: the export keeps only the caller's side (their
+    own answer), never the other person's id or answer."""
+    query = select(Introduction).where(
+        (Introduction.person_low == person_id) | (Introduction.person_high == person_id)
+    )
+    out = []
+    for intro in await session.scalars(query.order_by(Introduction.id)):
+        low = intro.person_low == person_id
+        out.append(
+            {
+                "offer": intro.id,
+                "theme_id": intro.theme_id,
+                "your_answer": intro.low_answer if low else intro.high_answer,
+                "offered_at": intro.created_at.date().isoformat(),
+                "introduced": intro.completed_at is not None,
+            }
+        )
     return out

@@ -32,7 +32,7 @@ from adapters.telegram.menu import register_menus
 from adapters.telegram.polling import Poller
 from adapters.telegram.render import deep_link, escape, fits_callback, keyboard, render_chunks
 from adapters.telegram.translate import PLATFORM, translate
-from bot.messages import Button, Incoming, OutFile, Outgoing, Reply
+from bot.messages import APOLOGY, Button, Incoming, OutFile, Outgoing, Reply
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,10 +40,6 @@ log = logging.getLogger(__name__)
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
-FRIENDLY_ERROR = (
-    "Sorry, something went wrong while handling that message. "
-    "Nothing is lost; please try again in a moment."
-)
 CHOOSE = "Choose one:"
 PRIVATE_LINK_LABEL = "Message me privately"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
@@ -210,7 +206,7 @@ class TelegramAdapter:
         chat = _apology_chat(update)
         if chat is not None:
             try:
-                await self.application.bot.send_message(chat.id, FRIENDLY_ERROR)
+                await self.application.bot.send_message(chat.id, APOLOGY)
             except TelegramError as exc:
                 log.warning("could not apologise in chat %s: %s", chat.id, exc)
 

@@ -20,6 +20,7 @@ from bot.digests.render import (
     header,
     render_json,
     render_markdown,
+    step_text,
     trend_text,
     where_text,
     withheld_text,
@@ -43,8 +44,11 @@ CSV_COLUMNS = (
     "previous_people",
     "change",
     "named_places",
+    "subthemes",
+    "services",
     "quote_1",
     "quote_2",
+    "campaign",
 )
 
 
@@ -69,7 +73,10 @@ def _csv_row(digest: Digest, rank: int, item: DigestTheme) -> list[str | int]:
         masked if item.previous_people is None else item.previous_people,
         "" if item.change is None else item.change,
         "; ".join(f"{p.name} ({p.people})" for p in item.named_places),
+        "; ".join(f"{g.name} ({g.people})" for g in item.subthemes),
+        "; ".join(f"{g.name} ({g.people})" for g in item.services),
         *quotes,
+        "; ".join(step_text(step) for step in item.campaign),
     ]
 
 
@@ -82,6 +89,8 @@ def empty_columns(digest: Digest) -> set[str]:
         empty.add("circles")
     if themes and all(t.me_too is None for t in themes):
         empty.add("me_too")
+    if not any(t.campaign for t in themes):
+        empty.add("campaign")
     return empty
 
 
@@ -132,6 +141,13 @@ only where at least {{ k }} people there share the barrier.</p>
 {%- endfor %}{% endif %}.</p>
 <p>{{ t.activity }}.
 <span class="trend trend-{{ t.item.trend }}">{{ t.trend }}</span></p>
+{% if t.item.subthemes %}<p>Sub-themes:
+{% for g in t.item.subthemes %}{{ g.name }} ({{ g.people }}){% if not loop.last %}, {% endif %}
+{%- endfor %}</p>{% endif %}
+{% if t.item.services %}<p>Services:
+{% for g in t.item.services %}{{ g.name }} ({{ g.people }}){% if not loop.last %}, {% endif %}
+{%- endfor %}</p>{% endif %}
+{% for s in t.campaign %}<p class="campaign">Campaign: {{ s }}</p>{% endfor %}
 {% for q in t.item.quotes %}<blockquote>“{{ q }}”</blockquote>{% endfor %}
 </section>
 {% else %}<p>{{ empty }}</p>{% endfor %}
@@ -150,6 +166,7 @@ def render_html(digest: Digest, chart: bytes | None = None) -> str:
             "trend": trend_text(t),
             "activity": activity_text(t),
             "where": where_text(t, " and "),
+            "campaign": [step_text(step) for step in t.campaign],
         }
         for t in digest.themes
     ]

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -190,17 +190,24 @@ def build_scheduler(
     return DigestScheduler(services.db, poster, services.settings.zone, name, tick)
 
 
-class SchedulerTask:
-    """The scheduler as a background task the runtime starts and stops with the adapters."""
+class Polling(Protocol):
+    """Background work that polls until told to stop (digest schedules, campaign updates)."""
 
-    def __init__(self, scheduler: DigestScheduler) -> None:
+    async def run(self, stop: asyncio.Event) -> None: ...
+
+
+class SchedulerTask:
+    """A poller as a background task the runtime starts and stops with the adapters."""
+
+    def __init__(self, scheduler: Polling, name: str = "digest-schedules") -> None:
         self.scheduler = scheduler
+        self.name = name
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._stop.clear()
-        self._task = asyncio.create_task(self.scheduler.run(self._stop), name="digest-schedules")
+        self._task = asyncio.create_task(self.scheduler.run(self._stop), name=self.name)
 
     async def stop(self) -> None:
         self._stop.set()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.context import Context
-from bot.handlers import basics, circles, digest, onboarding, privacy, reporting, themes
+from bot.handlers import basics, campaigns, circles, digest, onboarding, privacy, reporting, themes
 from bot.handlers.curation import hide, theme
 from bot.handlers.discovery import join_button
 from bot.handlers.introductions import answer as intro_answer
 from bot.handlers.introductions import offers
 from bot.handlers.roles import answer_invitation, appoint, coordinators, unappoint
+from bot.handlers.safety import safety_counts
 from bot.handlers.schedule import schedule
 from bot.messages import ChatKind, Reply
 from bot.roles import Role
@@ -144,6 +145,16 @@ def core_commands() -> list[Command]:
             menus=PRIVATE,
         ),
         Command(
+            "updates",
+            campaigns.updates,
+            "news on the barriers you raised, on or off",
+            member,
+            usage="on|off",
+            personal=True,
+            about_caller=True,
+            menus=PRIVATE,
+        ),
+        Command(
             "digest",
             digest.digest,
             "shared-demand digest (organisers, coordinators)",
@@ -153,11 +164,18 @@ def core_commands() -> list[Command]:
         Command(
             "theme",
             theme,
-            "name, give a demand, merge, split or hide a theme",
-            Role.ORGANISER,
-            usage="N name|demand TEXT, merge N M, split|hide N",
+            "name a theme, give its demand, post campaign progress, merge, split or hide it",
+            coord,
+            usage="N name|demand TEXT, N update STATUS TEXT, merge N M, split|hide N",
         ),
         Command("hide", hide, "hide a report", Role.ORGANISER, usage="REPORT_ID"),
+        Command(
+            "safety",
+            safety_counts,
+            "counts of crisis, safeguarding and abusive messages",
+            Role.ORGANISER,
+            usage="[DAYS]",
+        ),
         Command(
             "schedule",
             schedule,
@@ -201,6 +219,7 @@ def build_router(extra: list[Command] | None = None) -> Router:
             ButtonRoute("consent", onboarding.consent_answer, Role.STRANGER),
             ButtonRoute("area", onboarding.work_area_answer, Role.STRANGER),
             ButtonRoute("report", reporting.confirm_report),
+            ButtonRoute("safety", reporting.safety_answer),
             ButtonRoute("forget", privacy.confirm_forget, Role.STRANGER),
             ButtonRoute("metoo", themes.metoo),
             ButtonRoute("join", join_button),

@@ -6,9 +6,23 @@ from bot.context import Context
 from bot.messages import EventKind, Reply
 from bot.router import Command, visible_commands
 
+WHAT_FOR = (
+    "Groundswell helps you find people who face the same barriers. It is for reporting, "
+    "privately, what gets in the way of your work in public services (a rule, a system, a "
+    "policy): I group the reports into shared themes so the people facing them can push for "
+    "change together, and tell you what came of it. Send /start to begin; I'll first explain "
+    "what I keep."
+)
+
 
 def help_text(commands: list[Command], ctx: Context) -> str:
-    lines = ["Groundswell helps you find people who face the same barriers. Commands:"]
+    """Someone who has not sent /start is told first what the bot is for."""
+    head = (
+        WHAT_FOR
+        if not ctx.caller.onboarded
+        else "Groundswell helps you find people who face the same barriers."
+    )
+    lines = [head, "Commands:"]
     for command in visible_commands(commands, ctx.caller.role):
         usage = f" {command.usage}" if command.usage else ""
         lines.append(f"/{command.name}{usage} — {command.summary}")

@@ -1,19 +1,24 @@
-"""/theme and /hide: organisers shape the themes digests are built from.
+"""/theme and /hide: organisers shape the themes digests are built from, and they (or the
+coordinators of a circle that shares a theme) run its campaign: its demand and progress.
 
-Registered for organisers only; every change is logged (who, when, what) by the curator and
-is kept by ``groundswell recluster``."""
+Every change is logged (who, when, what) and is kept by ``groundswell recluster``."""
 
 from __future__ import annotations
 
 from bot.context import Context
 from bot.digests.curation import CurationError, Curator
+from bot.digests.render import step_text
 from bot.handlers.args import parse_number
 from bot.messages import Reply
+from bot.roles import REFUSAL
+from bot.services.campaigns import STATUSES, CampaignError
 
 THEME_USAGE = (
-    "Use /theme N name TEXT, /theme N demand TEXT, /theme merge N M, /theme split N "
-    "or /theme hide N (N from /themes or /digest)."
+    "Use /theme N name TEXT, /theme N demand TEXT, /theme N update STATUS TEXT "
+    f"(STATUS: {', '.join(STATUSES)}), /theme merge N M, /theme split N or /theme hide N "
+    "(N from /themes or /digest)."
 )
+CAMPAIGN_FIELDS = ("demand", "update")  # what a sharing circle's coordinators may set
 MAX_TEXT = {"name": 200, "demand": 2000}
 
 
@@ -53,7 +58,31 @@ async def _split(ctx: Context, theme_id: int) -> str:
     return f"Theme #{theme_id} is split into {len(ids)} themes: {parts}."
 
 
+async def _update(ctx: Context, theme_id: int, words: list[str]) -> str:
+    if len(words) < 4:
+        return THEME_USAGE
+    text = " ".join(ctx.args.split(maxsplit=3)[3:])
+    step = await ctx.services.campaigns.post(actor_of(ctx), theme_id, words[2], text)
+    return (
+        f"Theme #{theme_id}: {step_text(step)}\nIt goes privately to everyone who reported it "
+        "or said “me too” (unless they turned updates off), and shows in digests."
+    )
+
+
+async def _may_campaign(ctx: Context, words: list[str]) -> bool:
+    """Organisers may do anything here; a coordinator may set the demand of, and post
+    progress on, a theme their circle's digest shows (min_people of its members share it)."""
+    if ctx.caller.is_organiser:
+        return True
+    theme_id = _number(words[0])
+    if theme_id is None or len(words) < 2 or words[1].casefold() not in CAMPAIGN_FIELDS:
+        return False
+    return await ctx.services.campaigns.shared_by_circles(theme_id, ctx.caller.coordinates)
+
+
 async def _theme_action(ctx: Context, words: list[str]) -> str:
+    if not await _may_campaign(ctx, words):
+        return REFUSAL
     if words[0].casefold() == "merge":
         return await _merge(ctx, words)
     action = words[0].casefold()
@@ -64,6 +93,8 @@ async def _theme_action(ctx: Context, words: list[str]) -> str:
         await curator_of(ctx).hide_theme(actor_of(ctx), theme_id)
         return f"Theme #{theme_id} is hidden from /themes and digests."
     theme_id = _number(words[0])
+    if theme_id is not None and len(words) > 1 and words[1].casefold() == "update":
+        return await _update(ctx, theme_id, words)
     if theme_id is None or len(words) < 2 or words[1].casefold() not in MAX_TEXT:
         return THEME_USAGE
     text = " ".join(ctx.args.split(maxsplit=2)[2:]).strip()
@@ -76,7 +107,7 @@ async def theme(ctx: Context) -> list[Reply]:
         return [Reply(THEME_USAGE)]
     try:
         return [Reply(await _theme_action(ctx, words))]
-    except CurationError as problem:
+    except (CurationError, CampaignError) as problem:
         return [Reply(str(problem))]
 
 

@@ -6,6 +6,7 @@ from bot.context import Context
 from bot.handlers.args import parse_number
 from bot.handlers.conversation import clear_state, set_state
 from bot.handlers.introductions import after_report, now_shown
+from bot.handlers.safety import resolve, screen
 from bot.messages import Button, Reply
 from bot.services.reports import ReportOutcome, ReportRejected, check_text
 from bot.services.visible import ThemeView
@@ -38,7 +39,7 @@ async def _store(ctx: Context, text: str) -> list[Reply]:
 async def report(ctx: Context) -> list[Reply]:
     if not ctx.args:
         return [Reply("Tell me the barrier after the command, e.g. /report The rules stop us…")]
-    replies = await _store(ctx, ctx.args)
+    replies = await screen(ctx, ctx.args) or await _store(ctx, ctx.args)
     if not ctx.incoming.is_private:
         replies.append(Reply("Tip: next time, message me privately; reports are safer there."))
     return replies
@@ -50,6 +51,9 @@ async def plain_text(ctx: Context) -> list[Reply]:
         text = check_text(ctx.incoming.text, ctx.services.settings.max_report_chars)
     except ReportRejected as problem:
         return [Reply(str(problem))]
+    screened = await screen(ctx, text)
+    if screened is not None:
+        return screened
     await set_state(ctx, "confirm_report", {"text": text})
     buttons = (Button("Yes, save it", "report:yes"), Button("No", "report:no"))
     return [Reply("Shall I save that as a barrier report?", buttons=buttons)]
@@ -63,14 +67,23 @@ async def confirm_report(ctx: Context) -> list[Reply]:
     return await _store(ctx, text)
 
 
+async def safety_answer(ctx: Context) -> list[Reply]:
+    """After a crisis or safeguarding reply: keep what the person chose, or nothing."""
+    chosen = await resolve(ctx)
+    return await _store(ctx, chosen) if isinstance(chosen, str) else chosen
+
+
 async def mine(ctx: Context) -> list[Reply]:
     assert ctx.caller.person_id is not None
     rows = await ctx.services.reports.mine(ctx.caller.person_id)
     if not rows:
         return [Reply("You haven't reported anything yet. Just type what's in your way.")]
+    steps = await ctx.services.campaigns.steps([t for _, t in rows if t], per_theme=1)
     lines = ["Your reports (only you see these):"]
     for report, theme_id in rows:
-        theme = f" (theme #{theme_id})" if theme_id else ""
+        latest = steps.get(theme_id or 0)
+        status = f", campaign: {latest[0].status} {latest[0].at:%d %b}" if latest else ""
+        theme = f" (theme #{theme_id}{status})" if theme_id else ""
         lines.append(f"#{report.id}{theme} {report.created_at:%d %b}: {report.text}")
     lines.append("Withdraw one with /withdraw N.")
     return [Reply("\n".join(lines))]

@@ -11,8 +11,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.handlers.args import parse_number
 from bot.messages import Button, Reply
-from bot.roles import REFUSAL
-from bot.services.circles import COORDINATOR, MEMBER
+from bot.roles import REFUSAL, CircleRole
 from storage.models import Circle
 
 
@@ -103,7 +102,10 @@ async def appoint(ctx: Context) -> list[Reply]:
         f"If {handle} uses Groundswell, I've asked them privately whether they'll coordinate "
         f"{found.name}; they'll be listed in /coordinators only once they say yes."
     )
-    if person is None or await ctx.services.circles.role_of(found.id, person) == COORDINATOR:
+    if (
+        person is None
+        or await ctx.services.circles.role_of(found.id, person) == CircleRole.COORDINATOR
+    ):
         return [said]
     invitation_id = await ctx.services.circles.invite(found.id, person)
     return [said, *await invitation(ctx, found, person, invitation_id)]
@@ -114,8 +116,11 @@ async def unappoint(ctx: Context) -> list[Reply]:
     if isinstance(target, Reply):
         return [target]
     found, person, handle = target
-    if person is not None and await ctx.services.circles.role_of(found.id, person) == COORDINATOR:
-        await ctx.services.circles.set_role(found.id, person, MEMBER)
+    if (
+        person is not None
+        and await ctx.services.circles.role_of(found.id, person) == CircleRole.COORDINATOR
+    ):
+        await ctx.services.circles.set_role(found.id, person, CircleRole.MEMBER)
     return [Reply(f"If {handle} coordinated {found.name}, they no longer do; they stay a member.")]
 
 

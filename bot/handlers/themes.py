@@ -11,13 +11,18 @@ from bot.handlers.args import parse_number
 from bot.messages import Button, Reply
 
 MAX_LISTED = 25
-THEMES_USAGE = "Use /themes or /themes since 7d|30d|90d|YYYY-MM."
+THEMES_USAGE = (
+    "Use /themes or /themes since 7d|30d|90d|YYYY-MM; /themes N shows theme N's sub-themes."
+)
 
 
 async def themes(ctx: Context) -> list[Reply]:
     """The themes ``bot.visibility`` shows in the digest's period (the same fixed whole-day
     windows), with only the counts it allows."""
     k = ctx.services.settings.min_people
+    number = parse_number(ctx.args)
+    if number is not None:
+        return [Reply(await subthemes_text(ctx, number))]
     try:
         request = parse_request(ctx.args)
         if request.circle or request.place or request.export:
@@ -35,6 +40,28 @@ async def themes(ctx: Context) -> list[Reply]:
             f"#{view.theme_id} {view.title}: {view.people} people in {count(view.places, 'place')}"
         )
     return [Reply("\n".join(lines))]
+
+
+async def subthemes_text(ctx: Context, theme_id: int) -> str:
+    """The specific ways one shown theme shows up, over /themes' default period; a
+    sub-theme is listed only when at least min_people reporters share it. A theme that may
+    not be shown gets the same answer as one that does not exist."""
+    k = ctx.services.settings.min_people
+    view = await ctx.services.visible.one(theme_id)
+    if view is None:
+        return f"There's no theme #{theme_id} to show. /themes lists them."
+    start, end = period(None, datetime.now(UTC), ctx.services.settings.zone)
+    parts = await ctx.services.themes.subtheme_spread(theme_id, start, end)
+    rule = ctx.services.visible.rule
+    shown = sorted(
+        (p for p in parts if rule.shows(p.reporters)), key=lambda p: (-p.reporters, p.key)
+    )
+    hidden = f"Sub-themes shared by fewer than {k} people are not shown."
+    if not shown:
+        return f"#{theme_id} {view.title}: no sub-theme is shared by {k} or more people yet."
+    lines = [f"#{theme_id} {view.title}, {period_text(start, end)}: the ways it shows up"]
+    lines += [f"- {p.title}: {p.reporters} people" for p in shown[:10]]
+    return "\n".join([*lines, hidden])
 
 
 METOO_USAGE = "Which theme? Use /metoo N with a number from /themes."

@@ -6,13 +6,17 @@ from dataclasses import dataclass
 
 from bot.digests.build import DigestBuilder
 from bot.nlp_worker import NlpWorker
+from bot.services.campaigns import CampaignService
 from bot.services.circles import CircleService
+from bot.services.conversation import ConversationService
 from bot.services.discovery import DiscoveryService
 from bot.services.introductions import IntroductionService
 from bot.services.lookup import NameLookup
 from bot.services.people import PeopleService
 from bot.services.recluster import Reclusterer
 from bot.services.reports import ReportService
+from bot.services.safety import SafetyLog
+from bot.services.schedules import ScheduleService
 from bot.services.themes import ThemeService
 from bot.services.visible import VisibleThemes
 from config.settings import Settings
@@ -35,6 +39,10 @@ class Services:
     discovery: DiscoveryService
     visible: VisibleThemes
     lookup: NameLookup
+    conversation: ConversationService
+    schedules: ScheduleService
+    campaigns: CampaignService
+    safety: SafetyLog
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
@@ -56,4 +64,8 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         discovery=DiscoveryService(db, circles, settings.min_people),
         visible=visible,
         lookup=NameLookup(circles, visible),
+        conversation=ConversationService(db),
+        schedules=ScheduleService(db),
+        campaigns=CampaignService(db, settings.min_people),
+        safety=SafetyLog(db),
     )

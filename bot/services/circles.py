@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
+from bot.roles import CircleRole
 from storage import circles as store
 from storage.db import Database
 from storage.models import Circle, CircleChat
 
-COORDINATOR = "coordinator"
-MEMBER = "member"
 MAX_NAME_WORDS = 12
 
 
@@ -59,7 +58,9 @@ class CircleService:
             )
             return await store.create_circle(session, circle)
 
-    async def join(self, circle_id: int, person_id: int, role: str = "member") -> bool:
+    async def join(
+        self, circle_id: int, person_id: int, role: CircleRole = CircleRole.MEMBER
+    ) -> bool:
         async with self.db.transaction() as session:
             return await store.join(session, circle_id, person_id, role)
 
@@ -98,7 +99,7 @@ class CircleService:
             circle_id = await store.take_invitation(session, invitation_id, person_id)
             circle = await store.circle_by_id(session, circle_id) if circle_id else None
             if circle is not None and yes:
-                await store.set_role(session, circle.id, person_id, COORDINATOR)
+                await store.set_role(session, circle.id, person_id, CircleRole.COORDINATOR)
             return circle
 
     async def chats(self, circle_id: int) -> list[CircleChat]:
@@ -122,7 +123,7 @@ class CircleService:
                 invitation = await store.invite(session, circle.id, circle.created_by)
             return circle, invitation
 
-    async def set_role(self, circle_id: int, person_id: int, role: str) -> None:
+    async def set_role(self, circle_id: int, person_id: int, role: CircleRole) -> None:
         async with self.db.transaction() as session:
             await store.set_role(session, circle_id, person_id, role)
 
@@ -133,7 +134,7 @@ class CircleService:
 
     async def coordinators(self, circle_id: int) -> list[int]:
         async with self.db.reading() as session:
-            return await store.people_with_role(session, circle_id, COORDINATOR)
+            return await store.people_with_role(session, circle_id, CircleRole.COORDINATOR)
 
     async def linked_chats(self, circle_id: int) -> list[tuple[str, str]]:
         """(platform, chat_id) of every chat linked to the circle, on every platform:

@@ -4,30 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Caller
 from bot.messages import Incoming
 from bot.places_lookup import PlaceAnswer
-from bot.roles import Role
+from bot.roles import CircleRole, Role
 from bot.services.derived import Rederiver
 from config.settings import Settings
 from storage import circles as circle_store
 from storage import people as store
 from storage.db import Database
-from storage.models import (
-    Base,
-    Consent,
-    ConversationState,
-    CoordinatorInvitation,
-    Endorsement,
-    Introduction,
-    Member,
-    Membership,
-    Person,
-    Report,
-)
+from storage.models import Person
 
 NOTICE_VERSION = "2026-11"
 
@@ -61,7 +49,7 @@ class PeopleService:
         if person is None:
             return frozenset()
         rows = await circle_store.circles_of(session, person.id)
-        return frozenset(c.id for c, role in rows if role == "coordinator")
+        return frozenset(c.id for c, role in rows if role == CircleRole.COORDINATOR)
 
     def _role(
         self,
@@ -142,49 +130,7 @@ class PeopleService:
     async def export(self, person_id: int) -> dict[str, Any]:
         """Everything stored about the person, one list per table."""
         async with self.db.reading() as session:
-            return await _collect(session, person_id)
-
-
-PERSON_TABLES: tuple[tuple[str, type[Base], Any], ...] = (
-    ("identities", Member, Member.person_id),
-    ("consents", Consent, Consent.person_id),
-    ("reports", Report, Report.person_id),
-    ("memberships", Membership, Membership.person_id),
-    ("me_too", Endorsement, Endorsement.person_id),
-    ("conversation", ConversationState, ConversationState.person_id),
-    ("coordinator_invitations", CoordinatorInvitation, CoordinatorInvitation.person_id),
-)
-
-
-async def _collect(session: AsyncSession, person_id: int) -> dict[str, Any]:
-    person = await session.get(Person, person_id)
-    data: dict[str, Any] = {"person": store.row_as_dict(person) if person else None}
-    for name, table, column in PERSON_TABLES:
-        rows = await session.scalars(select(table).where(column == person_id))
-        data[name] = [store.row_as_dict(row) for row in rows]
-    data["introductions"] = await _own_side(session, person_id)
-    return data
-
-
-async def _own_side(session: AsyncSession, person_id: int) -> list[dict[str, Any]]:
-    """An introduction row holds two people: the export keeps only the caller's side (their
-    own answer), never the other person's id or answer."""
-    query = select(Introduction).where(
-        (Introduction.person_low == person_id) | (Introduction.person_high == person_id)
-    )
-    out = []
-    for intro in await session.scalars(query.order_by(Introduction.id)):
-        low = intro.person_low == person_id
-        out.append(
-            {
-                "offer": intro.id,
-                "theme_id": intro.theme_id,
-                "your_answer": intro.low_answer if low else intro.high_answer,
-                "offered_at": intro.created_at.date().isoformat(),
-                "introduced": intro.completed_at is not None,
-            }
-        )
-    return out
+            return await store.person_data(session, person_id)
 
 
 def _mark_imported(person: Person, place: PlaceAnswer | None) -> None:

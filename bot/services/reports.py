@@ -27,7 +27,6 @@ class ReportRejected(Exception):
 class ReportOutcome:
     report_id: int
     theme_id: int
-    theme_label: str
     people: int
     places: int
 
@@ -93,7 +92,7 @@ class ReportService:
                 raise
             return already  # another process stored this very message a moment ago
         if not reach:
-            return ReportOutcome(report.id, placement.theme_id, "", 0, 0)
+            return ReportOutcome(report.id, placement.theme_id, 0, 0)
         return await self._outcome(report.id, placement.theme_id)
 
     async def store_many(self, pairs: list[tuple[Report, Analysis]]) -> list[Placement]:
@@ -105,9 +104,11 @@ class ReportService:
             report.phrases = list(analysis.phrases)
         async with self.themes.lock:
             try:
-                return await self._place_and_add(pairs)
+                placements = await self._place_and_add(pairs)
             except ThemesRetired:  # another process re-clustered: place among its themes
-                return await self._place_and_add(pairs)
+                placements = await self._place_and_add(pairs)
+        self.themes.committed(len(placements))
+        return placements
 
     async def _place_and_add(self, pairs: list[tuple[Report, Analysis]]) -> list[Placement]:
         try:
@@ -142,8 +143,7 @@ class ReportService:
             theme = await theme_store.get_theme(session, theme_id)
         if theme is not None and (theme.size in RELABEL_AT or _unlabelled_young(theme)):
             theme.label = (await self.derived.labels([theme_id]))[theme_id]
-        label = (theme.name or theme.label) if theme else ""
-        return ReportOutcome(report_id, theme_id, label, people, places)
+        return ReportOutcome(report_id, theme_id, people, places)
 
     async def mine(self, person_id: int) -> list[tuple[Report, int | None]]:
         async with self.db.reading() as session:

@@ -120,6 +120,8 @@ POLICY: dict[str, Rule] = {
     "unappoint": Rule(f"{CIRCLE} @pat", Role.COORDINATOR, extra=only(ORG)),
     "digest": Rule(extra=_digest),
     "schedule": Rule(extra=_schedule),
-    "theme": Rule("1 name Rota gaps", Role.ORGANISER),
+    "theme": Rule("1 name Rota gaps", Role.COORDINATOR, extra=only(ORG)),
+    "updates": Rule("off"),
     "hide": Rule("1", Role.ORGANISER),
+    "safety": Rule("30", Role.ORGANISER),
 }

@@ -33,9 +33,9 @@ from authz_policy import (
 )
 from spacy.language import Language
 
-from bot.app import SORRY, App
+from bot.app import App
 from bot.handlers import build_router
-from bot.messages import ChatKind, EventKind, Incoming, Reply
+from bot.messages import APOLOGY, ChatKind, EventKind, Incoming, Reply
 from bot.roles import REFUSAL
 from config.settings import Settings, load_settings
 from groundswell.testing import BotHarness
@@ -100,7 +100,7 @@ def chat_of(actor: str, chat: str, command: str) -> tuple[str, ChatKind]:
 
 
 def outcome(replies: list[Reply], failed: bool) -> str:
-    if failed or any(r.text == SORRY for r in replies):
+    if failed or any(r.text == APOLOGY for r in replies):
         return "error"
     first = replies[0].text if replies else ""
     if first == REFUSAL:
@@ -203,7 +203,7 @@ def test_a_stranger_tapping_a_forged_metoo_button_gets_an_answer(
         finally:
             await app.close()
 
-    assert [r.text for r in asyncio.run(tap())] != [SORRY]
+    assert [r.text for r in asyncio.run(tap())] != [APOLOGY]
 
 
 ROLE_COMMANDS = ("appoint", "unappoint")

@@ -13,6 +13,7 @@ from digest_seed import Seeded, seed
 
 from bot.app import App
 from bot.messages import Incoming
+from bot.roles import CircleRole
 from groundswell.testing import BotHarness
 
 REFUSAL = "Sorry, that command isn't available to you here."
@@ -29,7 +30,7 @@ async def make_coordinator(bot: BotHarness, app: App, user: str, circle: str) ->
     found = await app.services.circles.find(circle)
     caller = await app.services.people.caller(Incoming("console", f"dm-{user}", user))
     assert found is not None and caller.person_id is not None
-    await app.services.circles.join(found.id, caller.person_id, role="coordinator")
+    await app.services.circles.join(found.id, caller.person_id, role=CircleRole.COORDINATOR)
 
 
 async def last(bot: BotHarness, user: str, text: str, group: str | None = None) -> str:

@@ -20,6 +20,7 @@ from bot.digests.schedule import (
     parse_cadence,
 )
 from bot.messages import Incoming, Outgoing
+from bot.roles import CircleRole
 from groundswell.runtime import Runtime
 from groundswell.testing import BotHarness, RecordingAdapter
 from storage import schedules as store
@@ -136,7 +137,7 @@ async def test_schedule_command_permissions(bot: BotHarness, app: App) -> None:
     assert circle is not None
     cora = await app.services.people.caller(_private("cora"))
     assert cora.person_id is not None
-    await app.services.circles.join(circle.id, cora.person_id, role="coordinator")
+    await app.services.circles.join(circle.id, cora.person_id, role=CircleRole.COORDINATOR)
     assert "now linked" in (await bot.push("cora", "/link Leeds Health", group="g1"))[-1].text
 
     refused = (await bot.push("mo", "/schedule weekly mon 09:00", group="g1"))[-1].text

@@ -9,8 +9,8 @@ from collections.abc import Awaitable, Callable
 
 from hypothesis import strategies as st
 
-from bot.app import SORRY, App
-from bot.messages import ChatKind, EventKind, Incoming, Reply
+from bot.app import App
+from bot.messages import APOLOGY, ChatKind, EventKind, Incoming, Reply
 
 GROUP = "fuzz-group"
 NASTY = (
@@ -125,4 +125,4 @@ class Conversations:
 
 def assert_no_failure(replies: list[Reply], failures: FailureLog, what: str) -> None:
     assert not failures.records, f"{what}: {failures.records[0].getMessage()}"
-    assert all(r.text != SORRY for r in replies), f"{what}: the bot said sorry"
+    assert all(r.text != APOLOGY for r in replies), f"{what}: the bot said sorry"

@@ -1,7 +1,7 @@
 """Hostile input never breaks the bot: every command, button and conversation state is fed
 random Unicode (right-to-left, zero-width, emoji, control characters, NUL), huge messages and
 SQL- or markup-like text. Nothing may end in an unhandled error (App.handle's "handling a
-... message failed" log, or the SORRY reply); over-long reports get a clear message and
+... message failed" log, or the APOLOGY reply); over-long reports get a clear message and
 nothing is stored; what is stored is stored verbatim.
 
 A few hundred examples by default; the ``slow`` run does 10,000 of the main property.
@@ -35,9 +35,6 @@ from storage.models import ConversationState, Report
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 Running = tuple[Conversations, asyncio.Runner, FailureLog]
 huge = st.integers(4_001, 30_000).map(lambda n: ("Long barrier. " * (n // 14 + 1))[:n])
-
-
-NOT_STARTED = ("stranger", "consent", "place", "work_area")
 
 
 def fuzz_settings(examples: int) -> hsettings:

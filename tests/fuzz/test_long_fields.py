@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import SORRY
-from bot.messages import Incoming
+from bot.messages import APOLOGY, Incoming
 from groundswell.testing import BotHarness
 
 LONG_NAME = "/circle new " + "N" * 300 + " place Leeds"
@@ -26,10 +25,10 @@ CASES = [
 async def test_over_long_text_gets_an_answer(bot: BotHarness, user: str, text: str) -> None:
     await bot.onboard(user, "Leeds")
     replies = await bot.push(user, text)
-    assert replies and all(r.text != SORRY for r in replies), replies
+    assert replies and all(r.text != APOLOGY for r in replies), replies
 
 
 async def test_an_over_long_user_handle_gets_an_answer(bot: BotHarness) -> None:
     event = Incoming("console", "dm-x", "x", "/start", user_handle="@" + "h" * 300)
     replies = [o.reply for o in await bot.app.handle(event)]
-    assert replies and all(r.text != SORRY for r in replies), replies
+    assert replies and all(r.text != APOLOGY for r in replies), replies

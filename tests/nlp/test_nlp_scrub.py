@@ -74,3 +74,69 @@ def test_scrub_combines_names_and_contacts(spacy_nlp: Language) -> None:
 @pytest.mark.parametrize("text", ["", "😀", "Привет, меня зовут Иван", "没有午休时间"])
 def test_scrub_never_crashes(spacy_nlp: Language, text: str) -> None:
     assert isinstance(scrub(spacy_nlp, text), str)
+
+
+ISSUE_14_HITS = [
+    ("NHS number 485 777 3456 was on the board", "485 777 3456"),
+    ("Referral for 9434765919 went missing", "9434765919"),
+    ("My NI number is QQ 12 34 56 C", "QQ 12 34 56 C"),
+    ("Born 4th May 1958, she waited all night", "1958"),
+    ("The clinic at m1 1ae and the depot at ls7 3ab", "1ae"),
+    ("My staff number is 4471829 and payroll lost it", "4471829"),
+    ("kev told me the hoist is broken", "kev"),
+    ("The manager, JONES, refused", "JONES"),
+    ("Ffion Evans-Pritchard changed the rota", "Pritchard"),
+    ("Dafydd ap Rhys was moved to nights", "Rhys"),
+    ("ring me on 447700900127 tonight", "447700900127"),
+    ("my work phone is 7700 900123", "900123"),
+    ("email bev (at) nhs (dot) net", "nhs (dot)"),
+    ("Sign at bit.ly/3xYzAbc today", "3xYzAbc"),
+    ("Ask @Sarah-Collins for the photos", "Collins"),
+    ("my insta is kev.the.porter", "kev.the.porter"),
+    ("She lives at 3 Park View now", "Park View"),
+    ("The hostel at 12 St. John's Wood Road", "Wood Road"),
+    ("Pay me to sort code 20-00-00 account 55779911", "55779911"),
+    ("The refund went to GB29 NWBK 6016 1331 9268 19", "9268"),
+    ("My card 4771 5087 5008 6333 was charged twice", "5008"),
+]
+
+
+@pytest.mark.parametrize(("text", "secret"), ISSUE_14_HITS)
+def test_issue_14_misses_are_hidden(spacy_nlp: Language, text: str, secret: str) -> None:
+    assert secret not in scrub(spacy_nlp, text)
+
+
+KEPT = [
+    "NHS England says the money is there but Leeds City Council says it has not arrived.",
+    "The Care Act 2014 and Section 117 aftercare both apply; band 5 pay is £28,407.",
+    "I used to be a baker and now I'm a healthcare assistant in Swansea since 2019.",
+    "We do 12-hour shifts with one 30-minute break on Ward 7B.",
+    "Marie Curie nurses are the only ones who do night sits in Cumbria.",
+]
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_what_campaigns_need_is_kept(spacy_nlp: Language, text: str) -> None:
+    assert scrub(spacy_nlp, text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pani od pacjenta z łóżka 4 czekała całą noc, a szpital w Leeds nie ma ludzi.",
+        "Does dim digon o staff ar y ward ers 2022 ac mae'r cleifion yn aros am oriau.",
+    ],
+)
+def test_welsh_and_polish_are_not_shredded(spacy_nlp: Language, text: str) -> None:
+    assert scrub(spacy_nlp, text) == text
+
+
+def test_polish_names_still_go(spacy_nlp: Language) -> None:
+    text = "Moja kierowniczka, Agnieszka Kowalczyk, nie pozwala nam robić przerw w Leeds."
+    assert scrub(spacy_nlp, text) == (
+        "Moja kierowniczka, [name], nie pozwala nam robić przerw w Leeds."
+    )
+
+
+def test_ten_digits_failing_the_nhs_check_are_kept() -> None:
+    assert scrub_patterns("Order 8047545224 of chairs") == "Order 8047545224 of chairs"

@@ -53,13 +53,7 @@ async def test_1_labels_are_never_one_persons_words(bot: BotHarness) -> None:
     for user, text in zip(("amy", "bo", "cy"), SHARED, strict=True):
         await bot.push(user, f"/report {text}")
     await everyone_looks(bot, "olive", "snoop")
-    titles = [
-        line
-        for _, text in seen_by_others(bot, "quinn")
-        for line in re.findall(
-            r"(?:#\d+ [^\n:]*|theme #\d+[^\n]*|\"(?:title|label)\": \"[^\"]*)", text
-        )
-    ]
+    titles = [line for _, text in seen_by_others(bot, "quinn") for line in re.findall(TITLE, text)]
     assert any("agency staff" in t for t in titles), titles  # named by what 3 reporters said
     for title in titles:
         assert not any(word.casefold() in title.casefold() for word in PLANTED), title
