@@ -12,6 +12,7 @@ from bot.services.discovery import DiscoveryService
 from bot.services.introductions import IntroductionService
 from bot.services.lookup import NameLookup
 from bot.services.people import PeopleService
+from bot.services.places import PlaceService
 from bot.services.recluster import Reclusterer
 from bot.services.reports import ReportService
 from bot.services.themes import ThemeService
@@ -35,6 +36,7 @@ class Services:
     discovery: DiscoveryService
     lookup: NameLookup
     campaigns: CampaignService
+    places: PlaceService
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
@@ -54,4 +56,5 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         discovery=DiscoveryService(db, circles),
         lookup=NameLookup(db, circles, settings.min_people),
         campaigns=CampaignService(db, settings.min_people),
+        places=PlaceService(db),
     )
