@@ -7,7 +7,7 @@ driven by a console, a test or a clock in exactly the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -88,6 +88,10 @@ class Reply:
     # A deep-link payload: platforms that can add a button opening a private chat with the
     # bot, carrying it (``circle_7`` in a group welcome, so joining is one tap).
     private_link: str | None = None
+    # The ``Incoming.message_id`` this reply answers (set by ``resolve``). Discord answers
+    # through that interaction, Telegram threads to that message; a reply naming none (an
+    # announcement, a scheduled digest) is an ordinary message, never someone's answer.
+    reply_to: str | None = field(default=None, compare=False)
 
 
 APOLOGY = "Sorry, something went wrong on my side. Nothing you sent was lost; please try again."
@@ -105,7 +109,13 @@ class Outgoing:
 
 
 def resolve(incoming: Incoming, replies: list[Reply]) -> list[Outgoing]:
-    """Fill in each reply's destination from the message it answers."""
-    return [
-        Outgoing(r.platform or incoming.platform, r.chat_id or incoming.chat_id, r) for r in replies
-    ]
+    """Fill in each reply's destination from the message it answers; a reply going back to
+    that chat answers that message (``reply_to``), one sent elsewhere does not."""
+    return [_resolved(incoming, reply) for reply in replies]
+
+
+def _resolved(incoming: Incoming, reply: Reply) -> Outgoing:
+    answers = reply.platform is None and reply.chat_id is None and reply.reply_to is None
+    if answers and incoming.message_id is not None:
+        reply = replace(reply, reply_to=incoming.message_id)
+    return Outgoing(reply.platform or incoming.platform, reply.chat_id or incoming.chat_id, reply)

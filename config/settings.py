@@ -47,6 +47,16 @@ class Settings(BaseSettings):
     theme_granularity: float = Field(
         default=1.0, gt=0.1, le=10.0, description=">1 gives finer themes, <1 coarser"
     )
+    auto_recluster_growth: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=10.0,
+        description="re-cluster on its own once reports have grown by this share since the "
+        "last re-cluster (0 turns it off)",
+    )
+    auto_recluster_min_new: int = Field(
+        default=5, ge=1, description="and at least this many new reports have arrived"
+    )
     max_report_chars: int = Field(default=4000, ge=50, le=100_000)
     rate_limit_per_minute: int = Field(default=20, ge=1)
     handler_concurrency: int = Field(default=8, ge=1, le=256)

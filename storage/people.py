@@ -7,7 +7,18 @@ from typing import Any
 from sqlalchemy import delete, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Base, Consent, Member, Person, utcnow
+from storage.models import (
+    Base,
+    Consent,
+    ConversationState,
+    Endorsement,
+    Introduction,
+    Member,
+    Membership,
+    Person,
+    Report,
+    utcnow,
+)
 
 
 async def find_person(session: AsyncSession, platform: str, user_id: str) -> Person | None:
@@ -87,3 +98,25 @@ def row_as_dict(row: Base) -> dict[str, Any]:
             continue  # vectors are derived from the text; not meaningful to a person
         out[column.key] = value.isoformat() if hasattr(value, "isoformat") else value
     return out
+
+
+PERSON_TABLES: tuple[tuple[str, type[Base], Any], ...] = (
+    ("identities", Member, Member.person_id),
+    ("consents", Consent, Consent.person_id),
+    ("reports", Report, Report.person_id),
+    ("memberships", Membership, Membership.person_id),
+    ("me_too", Endorsement, Endorsement.person_id),
+    ("conversation", ConversationState, ConversationState.person_id),
+    ("introductions", Introduction, Introduction.person_low),
+    ("introductions_received", Introduction, Introduction.person_high),
+)
+
+
+async def person_data(session: AsyncSession, person_id: int) -> dict[str, Any]:
+    """Everything stored about one person, one list per table (their /mydata)."""
+    person = await session.get(Person, person_id)
+    data: dict[str, Any] = {"person": row_as_dict(person) if person else None}
+    for name, table, column in PERSON_TABLES:
+        rows = await session.scalars(select(table).where(column == person_id))
+        data[name] = [row_as_dict(row) for row in rows]
+    return data

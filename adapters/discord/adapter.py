@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from typing import Any
 
 import discord
@@ -31,6 +30,10 @@ log = logging.getLogger(__name__)
 PLATFORM = "discord"
 EMBEDDED = frozenset({"digest", "report"})  # their answers are shown as embeds
 MOVED = "I've answered you in a private message, so nothing personal is shown here."
+DMS_CLOSED = (
+    "I couldn't message you privately (your direct messages are closed), "
+    "so here is my answer, seen only by you."
+)
 STOPPING = "I'm restarting; please try again in a minute."
 
 
@@ -132,7 +135,7 @@ class DiscordAdapter:
             return
         quiet = in_guild and command is not None and command.quiet
         await interaction.response.defer(ephemeral=quiet, thinking=True)
-        await self.pending.admit(interaction, quiet, name)
+        self.pending.admit(interaction, quiet, name)
         await self.submit(self._incoming(interaction, text=text))
 
     async def on_press(self, interaction: discord.Interaction[Any], data: str) -> None:
@@ -151,7 +154,7 @@ class DiscordAdapter:
             await self._move_to_dm(interaction, button_data=data)
             return
         await interaction.response.edit_message(view=None)  # a one-tap answer: tapped once
-        await self.pending.admit(interaction, False)
+        self.pending.admit(interaction, False)
         incoming = self._incoming(interaction, kind=EventKind.BUTTON, button_data=data)
         await self.submit(incoming)
 
@@ -166,7 +169,6 @@ class DiscordAdapter:
 
     async def _dm_text(self, message: discord.Message) -> None:
         chat_id = str(message.channel.id)
-        self.pending.supersede(chat_id)
         text = message.content
         kind = EventKind.TEXT if text.strip() else EventKind.UNSUPPORTED
         await self.submit(
@@ -201,9 +203,11 @@ class DiscordAdapter:
     async def _move_to_dm(
         self, interaction: discord.Interaction[Any], text: str = "", button_data: str | None = None
     ) -> None:
-        await interaction.response.send_message(MOVED, ephemeral=True)
+        """Deferred ephemerally: once the DM has gone the interaction says so, and if the
+        person's DMs are closed it carries the answer itself (see ``_send_moved``)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
         dm = await interaction.user.create_dm()
-        self.pending.supersede(str(dm.id))
+        self.pending.admit(interaction, True, moved=True)
         kind = EventKind.BUTTON if button_data is not None else EventKind.TEXT
         await self.submit(
             Incoming(
@@ -238,13 +242,42 @@ class DiscordAdapter:
 
     # ------------------------------------------------------------------ replies out
     async def send(self, message: Outgoing) -> None:
-        pending = self.pending.take(message.chat_id)
+        """Through the interaction the reply names (``reply_to``), else to the chat."""
+        pending = self.pending.get(message.reply.reply_to)
+        try:
+            if pending is not None and pending.moved:
+                await self._send_moved(pending, message)
+            else:
+                await self._send(pending, message)
+        except discord.Forbidden as exc:
+            log.warning("discord chat %s refused a message: %s", message.chat_id, exc)
+
+    async def _send(self, pending: Pending | None, message: Outgoing) -> None:
         embed = pending is not None and pending.command in EMBEDDED
         for part in render(message.reply, embed):
             if pending is not None and not await self._follow_up(pending, part, message):
                 pending = None
             if pending is None:
                 await self._post(message, part)
+
+    async def _send_moved(self, pending: Pending, message: Outgoing) -> None:
+        """To the DM, then the interaction says where it went. DMs closed (403, code
+        50007): the answer goes out as the interaction's ephemeral follow-up, saying why."""
+        parts = render(message.reply)
+        try:
+            for part in parts:
+                await self._post(message, part)
+        except discord.Forbidden:
+            log.info("DMs closed for a user; answering in the channel, ephemerally")
+            if not pending.told:
+                pending.told = True
+                await pending.interaction.followup.send(DMS_CLOSED, ephemeral=True)
+            for part in parts:
+                await pending.interaction.followup.send(ephemeral=True, **_fields(part))
+            return
+        if not pending.told:
+            pending.told = True
+            await pending.interaction.followup.send(MOVED, ephemeral=True)
 
     async def _post(self, message: Outgoing, part: Part) -> None:
         """To the chat itself; never a reply meant for one person into a shared channel."""
@@ -265,8 +298,8 @@ class DiscordAdapter:
             await pending.interaction.followup.send(ephemeral=ephemeral, **_fields(part))
         except discord.NotFound:
             log.info("interaction %s expired; posting to the chat", pending.interaction.id)
+            self.pending.discard(pending.interaction)
             return False
-        pending.used = time.monotonic()
         return True
 
 

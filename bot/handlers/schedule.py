@@ -11,8 +11,6 @@ from bot.context import Context
 from bot.digests.schedule import ScheduleError, next_run, parse_cadence
 from bot.messages import Reply
 from bot.roles import REFUSAL
-from storage import schedules as store
-from storage.models import Schedule
 
 
 def may_schedule(ctx: Context) -> bool:
@@ -24,11 +22,10 @@ def may_schedule(ctx: Context) -> bool:
 
 async def _current(ctx: Context) -> str:
     i = ctx.incoming
-    async with ctx.services.db.transaction() as session:
-        found = await store.get(session, i.platform, i.chat_id)
-    if found is None:
+    next_run_at = await ctx.services.schedules.next_run(i.platform, i.chat_id)
+    if next_run_at is None:
         return "This chat has no digest schedule. /schedule weekly mon 09:00 sets one."
-    return f"This chat's digest is posted next at {_local(ctx, found.next_run_at)}."
+    return f"This chat's digest is posted next at {_local(ctx, next_run_at)}."
 
 
 def _local(ctx: Context, moment: datetime) -> str:
@@ -48,22 +45,12 @@ async def schedule(ctx: Context) -> list[Reply]:
         return [Reply(str(problem))]
     i = ctx.incoming
     if cadence is None:
-        async with ctx.services.db.transaction() as session:
-            removed = await store.remove(session, i.platform, i.chat_id)
+        removed = await ctx.services.schedules.remove(i.platform, i.chat_id)
         return [Reply("Scheduled digests are off here." if removed else "Nothing was scheduled.")]
     first = next_run(cadence, datetime.now(UTC), ctx.services.settings.zone)
-    row = Schedule(
-        platform=i.platform,
-        chat_id=i.chat_id,
-        circle_id=ctx.caller.chat_circle_id,
-        frequency=cadence.frequency,
-        weekday=cadence.weekday,
-        at_time=f"{cadence.at:%H:%M}",
-        next_run_at=first,
-        created_by=ctx.caller.person_id,
+    await ctx.services.schedules.save(
+        i.platform, i.chat_id, cadence, first, ctx.caller.chat_circle_id, ctx.caller.person_id
     )
-    async with ctx.services.db.transaction() as session:
-        await store.upsert(session, row)
     return [
         Reply(f"I'll post this chat's digest {cadence.describe()}; next: {_local(ctx, first)}.")
     ]

@@ -8,6 +8,7 @@ from bot.digests.build import DigestBuilder
 from bot.nlp_worker import NlpWorker
 from bot.services.campaigns import CampaignService
 from bot.services.circles import CircleService
+from bot.services.conversation import ConversationService
 from bot.services.discovery import DiscoveryService
 from bot.services.introductions import IntroductionService
 from bot.services.lookup import NameLookup
@@ -15,6 +16,7 @@ from bot.services.people import PeopleService
 from bot.services.places import PlaceService
 from bot.services.recluster import Reclusterer
 from bot.services.reports import ReportService
+from bot.services.schedules import ScheduleService
 from bot.services.themes import ThemeService
 from config.settings import Settings
 from nlp.vectors import representation
@@ -35,6 +37,8 @@ class Services:
     introductions: IntroductionService
     discovery: DiscoveryService
     lookup: NameLookup
+    conversation: ConversationService
+    schedules: ScheduleService
     campaigns: CampaignService
     places: PlaceService
 
@@ -55,6 +59,8 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         introductions=IntroductionService(db),
         discovery=DiscoveryService(db, circles),
         lookup=NameLookup(db, circles, settings.min_people),
+        conversation=ConversationService(db),
+        schedules=ScheduleService(db),
         campaigns=CampaignService(db, settings.min_people),
         places=PlaceService(db),
     )

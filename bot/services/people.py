@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Caller
@@ -15,17 +14,7 @@ from config.settings import Settings
 from storage import circles as circle_store
 from storage import people as store
 from storage.db import Database
-from storage.models import (
-    Base,
-    Consent,
-    ConversationState,
-    Endorsement,
-    Introduction,
-    Member,
-    Membership,
-    Person,
-    Report,
-)
+from storage.models import Person
 
 NOTICE_VERSION = "2026-11"
 
@@ -131,28 +120,7 @@ class PeopleService:
     async def export(self, person_id: int) -> dict[str, Any]:
         """Everything stored about the person, one list per table."""
         async with self.db.reading() as session:
-            return await _collect(session, person_id)
-
-
-PERSON_TABLES: tuple[tuple[str, type[Base], Any], ...] = (
-    ("identities", Member, Member.person_id),
-    ("consents", Consent, Consent.person_id),
-    ("reports", Report, Report.person_id),
-    ("memberships", Membership, Membership.person_id),
-    ("me_too", Endorsement, Endorsement.person_id),
-    ("conversation", ConversationState, ConversationState.person_id),
-    ("introductions", Introduction, Introduction.person_low),
-    ("introductions_received", Introduction, Introduction.person_high),
-)
-
-
-async def _collect(session: AsyncSession, person_id: int) -> dict[str, Any]:
-    person = await session.get(Person, person_id)
-    data: dict[str, Any] = {"person": store.row_as_dict(person) if person else None}
-    for name, table, column in PERSON_TABLES:
-        rows = await session.scalars(select(table).where(column == person_id))
-        data[name] = [store.row_as_dict(row) for row in rows]
-    return data
+            return await store.person_data(session, person_id)
 
 
 def _mark_imported(person: Person, place: PlaceAnswer | None) -> None:

@@ -62,7 +62,11 @@ def test_import_keeps_good_rows_and_names_bad_lines(tmp_path: Path, reports_csv:
     rows = json.loads(exported.stdout)
     assert [r["text"] for r in rows] == PROCUREMENT + RISK
     assert {r["place"] for r in rows} == {"Leeds", "York", "Hull"}
-    assert set(rows[0]) == {"id", "created_at", "place", "theme_id", "theme_label", "text"}
+    assert list(rows[0]) == [
+        *("id", "created_at", "place", "theme_id", "theme_label"),
+        *("subtheme_id", "subtheme_label", "text"),
+    ]
+    assert all(r["subtheme_id"] and r["theme_id"] for r in rows), "both levels for every report"
 
 
 def test_recluster_then_digest(tmp_path: Path, reports_csv: Path) -> None:

@@ -70,6 +70,7 @@ class FakeDiscord:
         self.guilds = guilds or []
         self.requests: list[Recorded] = []
         self.expired_tokens: set[str] = set()
+        self.closed_dms: set[int] = set()  # DM channels whose user does not accept DMs
         self.identified = asyncio.Event()
         self._changed = asyncio.Condition()
         self._sockets: list[Socket] = []
@@ -204,6 +205,13 @@ class FakeDiscord:
                 status=404,
                 headers=JSON_HEADERS,
                 body=b'{"message": "Unknown Webhook", "code": 10015}',
+            )
+        dm = re.fullmatch(r"/channels/(\d+)/messages", path)
+        if dm and request.method == "POST" and int(dm.group(1)) in self.closed_dms:
+            return web.Response(
+                status=403,
+                headers=JSON_HEADERS,
+                body=b'{"message": "Cannot send messages to this user", "code": 50007}',
             )
         for method, pattern, handler in self._routes():
             match = re.fullmatch(pattern, path)

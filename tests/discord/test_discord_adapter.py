@@ -146,13 +146,73 @@ async def test_personal_command_in_a_guild_moves_to_a_dm(
         "INTERACTION_CREATE", slash_event("withdraw", {"number": 4}, ALICE, IN_CIRCLE)
     )
     [ack] = await fake.wait_for(callback)
-    assert ack.body["type"] == 4 and ack.body["data"]["flags"] & 64  # ephemeral
+    assert ack.body["type"] == 5 and ack.body["data"]["flags"] & 64  # deferred, ephemeral
     [dm_open] = await fake.wait_for(lambda r: r.path == "/users/@me/channels")
     assert dm_open.body == {"recipient_id": 501}
     [sent] = await fake.wait_for(to_channel(502))
     assert sent.body["content"] == "echo: /withdraw 4"
     assert core.seen[0].chat_kind is ChatKind.PRIVATE and core.seen[0].chat_id == "502"
-    assert not fake.matching(followup) and not fake.matching(to_channel(CIRCLE_CHANNEL))
+    [told] = await fake.wait_for(followup)
+    assert "answered you in a private message" in told.body["content"]
+    assert told.body["flags"] & 64
+    assert not fake.matching(to_channel(CIRCLE_CHANNEL))
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        slash_event("start", {}, ALICE, IN_CIRCLE),
+        button(
+            PREFIX + "metoo:1",
+            ALICE,
+            IN_CIRCLE,
+            [
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 2, "style": 1, "label": "Me too", "custom_id": PREFIX + "metoo:1"}
+                    ],
+                }
+            ],
+        ),
+    ],
+    ids=["start", "button"],
+)
+async def test_dms_closed_get_the_answer_ephemerally_in_the_channel(
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings, event: dict[str, object]
+) -> None:
+    """Discord refuses the DM (403, code 50007): the person still gets the answer, seen
+    only by them, and is told why it is not in their DMs."""
+    fake.closed_dms.add(502)
+    core = EchoCore()
+    await started(start_adapter, dc_settings, core)
+    await fake.dispatch("INTERACTION_CREATE", event)
+    note, answer = await fake.wait_for(followup, count=2)
+    assert "direct messages are closed" in note.body["content"]
+    assert answer.body["content"] == f"echo: {core.seen[0].text or core.seen[0].button_data}"
+    assert note.body["flags"] & 64 and answer.body["flags"] & 64
+    assert not fake.matching(to_channel(CIRCLE_CHANNEL))
+
+
+async def test_an_announcement_never_takes_a_pending_private_answer(
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
+    """A message for the channel arriving while someone's quiet /report is pending is
+    posted to the channel; the report's answer still goes, privately, to its sender."""
+    core = EchoCore(delay=lambda i: 0.6 if i.text.startswith("/report") else 0.0)
+    await started(start_adapter, dc_settings, core)
+    await fake.dispatch(
+        "INTERACTION_CREATE", slash_event("report", {"text": "my manager"}, ALICE, IN_CIRCLE)
+    )
+    await asyncio.wait_for(core.arrived.wait(), 5)  # acknowledged and handed to the core
+    assert core.adapter is not None
+    await core.adapter.send(Outgoing("discord", str(CIRCLE_CHANNEL), Reply("Circle meets Monday")))
+    [posted] = await fake.wait_for(to_channel(CIRCLE_CHANNEL))
+    assert posted.body["content"] == "Circle meets Monday"
+    [answer] = await fake.wait_for(followup)
+    [embed] = answer.body["embeds"]
+    assert embed["description"] == "echo: /report my manager" and answer.body["flags"] & 64
+    assert len(fake.matching(to_channel(CIRCLE_CHANNEL))) == 1
 
 
 async def test_report_in_a_guild_channel_is_seen_only_by_its_sender(

@@ -134,8 +134,9 @@ async def test_me_too_button_in_a_circle_channel_is_answered_in_a_dm(world: Worl
     dev.history.append(posted)
     answer = await dev.press("Me too", IN_CIRCLE)
     assert f"counted on #{theme}" in answer
-    delivered = dev.history[-1]
+    delivered, told = dev.history[-2:]
     assert delivered.path == f"/channels/{dev.dm.channel_id}/messages"
+    assert "answered you in a private message" in told.body["content"]
 
 
 async def test_linked_channel_gets_its_circles_digest(world: World) -> None:
