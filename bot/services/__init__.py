@@ -16,6 +16,7 @@ from bot.services.people import PeopleService
 from bot.services.places import PlaceService
 from bot.services.recluster import Reclusterer
 from bot.services.reports import ReportService
+from bot.services.safety import SafetyLog
 from bot.services.schedules import ScheduleService
 from bot.services.themes import ThemeService
 from config.settings import Settings
@@ -41,6 +42,7 @@ class Services:
     schedules: ScheduleService
     campaigns: CampaignService
     places: PlaceService
+    safety: SafetyLog
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
@@ -63,4 +65,5 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         schedules=ScheduleService(db),
         campaigns=CampaignService(db, settings.min_people),
         places=PlaceService(db),
+        safety=SafetyLog(db),
     )

@@ -116,4 +116,5 @@ POLICY: dict[str, Rule] = {
     "updates": Rule("off"),
     "hide": Rule("1", Role.ORGANISER),
     "place": Rule("merge Newcastel into Newcastle", Role.ORGANISER),
+    "safety": Rule("30", Role.ORGANISER),
 }
