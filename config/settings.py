@@ -61,11 +61,28 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=20, ge=1)
     handler_concurrency: int = Field(default=8, ge=1, le=256)
     seed: int = 0
+    # Where to get help now, shown first to someone who writes that they are at risk. UK
+    # routes by default; elsewhere give your country's lines (env: separated by "|").
+    crisis_help: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [
+            "Samaritans: call 116 123, free, day or night (or email jo@samaritans.org)",
+            "NHS 111: call 111 and choose the mental health option for urgent help",
+            "999: call if you are in danger now or have hurt yourself",
+        ],
+        min_length=1,
+    )
 
     @field_validator("organisers", mode="before")
     @classmethod
     def _organisers_list(cls, value: Any) -> Any:
         return _split_list(value)
+
+    @field_validator("crisis_help", mode="before")
+    @classmethod
+    def _help_lines(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [line.strip() for line in value.split("|") if line.strip()]
+        return value
 
     @field_validator("discord_guilds", mode="before")
     @classmethod

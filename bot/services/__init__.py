@@ -15,6 +15,7 @@ from bot.services.lookup import NameLookup
 from bot.services.people import PeopleService
 from bot.services.recluster import Reclusterer
 from bot.services.reports import ReportService
+from bot.services.safety import SafetyLog
 from bot.services.schedules import ScheduleService
 from bot.services.themes import ThemeService
 from config.settings import Settings
@@ -39,6 +40,7 @@ class Services:
     conversation: ConversationService
     schedules: ScheduleService
     campaigns: CampaignService
+    safety: SafetyLog
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
@@ -60,4 +62,5 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         conversation=ConversationService(db),
         schedules=ScheduleService(db),
         campaigns=CampaignService(db, settings.min_people),
+        safety=SafetyLog(db),
     )
