@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.digests.build import DigestBuilder
 from bot.nlp_worker import NlpWorker
 from bot.services.campaigns import CampaignService
+from bot.services.chats import ChatService
 from bot.services.circles import CircleService
 from bot.services.conversation import ConversationService
 from bot.services.discovery import DiscoveryService
@@ -39,6 +40,7 @@ class Services:
     conversation: ConversationService
     schedules: ScheduleService
     campaigns: CampaignService
+    chats: ChatService
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
@@ -60,4 +62,5 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         conversation=ConversationService(db),
         schedules=ScheduleService(db),
         campaigns=CampaignService(db, settings.min_people),
+        chats=ChatService(db),
     )
