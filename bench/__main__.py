@@ -22,7 +22,7 @@ from bench.common import DATA_DIR, DATA_SETS, load
 from bench.ingest_store import measure
 from bench.scrub_bench import run as scrub_run
 from bench.speed import scale_run
-from bench.story import STORY_COLUMNS, run_story
+from bench.story import STORY_COLUMNS, both_ways
 from nlp.model import load_model
 from nlp.vectors import representation
 
@@ -109,8 +109,8 @@ def target_rows(rows: Sequence[Mapping[str, object]]) -> list[dict[str, object]]
 
 def story_section(nlp: Language) -> None:
     with tempfile.TemporaryDirectory() as workdir:
-        result = asyncio.run(run_story(nlp, Path(workdir)))
-    section("Story set through the chat path (bench/story_set.py)", table([result], STORY_COLUMNS))
+        rows = asyncio.run(both_ways(nlp, Path(workdir)))
+    section("Story set through the chat path (bench/story_set.py)", table(rows, STORY_COLUMNS))
 
 
 def section(title: str, body: str) -> None:

@@ -4,7 +4,9 @@ Fifty-six people each onboard and send one report through App + Dispatcher (the 
 test double, exactly as the adapters drive it), in the order of ``bench.story_set.ARRIVALS``.
 Measured:
 
-- **told "first"**: among reporters whose barrier already had two or more earlier
+- **told "first"**: with the automatic re-cluster off and on (the bench waits for a
+  background re-cluster to finish before the next report, as minutes pass between real
+  reports); among reporters whose barrier already had two or more earlier
   reporters, the share told "You're the first to raise this" (target ≤ 1 in 5);
 - after a re-cluster, each barrier is **clean** (its home theme, the one holding most of its
   reports, holds at least 5 of its 7 and is at least 70 % this barrier), **split** (its home
@@ -74,6 +76,7 @@ async def _tell(bot: BotHarness) -> tuple[dict[int, str], int, int, int, int]:
         user = f"p{number}"
         await bot.onboard(user, PLACES[number % len(PLACES)], AREAS[number % len(AREAS)])
         reply = (await bot.push(user, f"/report {report.text}"))[0].text
+        await bot.app.services.reclusterer.idle()  # reports arrive minutes apart, not at once
         found = SAVED.search(reply)
         assert found, reply
         barrier_of[int(found.group(1))] = report.barrier
@@ -113,7 +116,21 @@ async def run_story(nlp: Language, workdir: Path, **overrides: Any) -> dict[str,
         themes, subs = await _groups(app)
     finally:
         await app.close()
-    return summarise(barrier_of, themes, subs, first, eligible, before)
+    result = summarise(barrier_of, themes, subs, first, eligible, before)
+    growth = settings.auto_recluster_growth
+    result["auto re-cluster"] = f"growth {growth}" if growth > 0 else "off"
+    return result
+
+
+async def both_ways(nlp: Language, workdir: Path) -> list[dict[str, object]]:
+    """The story with the automatic re-cluster off, then with the default setting."""
+    rows = []
+    for name, growth in (("off", 0.0), ("default", None)):
+        folder = workdir / name
+        folder.mkdir()
+        extra = {} if growth is None else {"auto_recluster_growth": growth}
+        rows.append(await run_story(nlp, folder, **extra))
+    return rows
 
 
 def summarise(
@@ -130,6 +147,7 @@ def summarise(
     truth = [barrier_of[r] for r in reports]
     off_topic = [r for r in themes if r not in barrier_of]
     return {
+        "auto re-cluster": "",
         "told first": f"{first}/{eligible}",
         "first share": first / max(1, eligible),
         "themes before": before,
@@ -147,6 +165,7 @@ def summarise(
 
 
 STORY_COLUMNS = [
+    "auto re-cluster",
     "told first",
     "themes before",
     "themes after",
@@ -166,9 +185,11 @@ def main() -> None:
     args = parser.parse_args()
     nlp = load_model(args.model)
     with tempfile.TemporaryDirectory() as workdir:
-        result = asyncio.run(run_story(nlp, Path(workdir)))
-    for key, value in result.items():
-        print(f"{key}: {value:.3f}" if isinstance(value, float) else f"{key}: {value}")
+        rows = asyncio.run(both_ways(nlp, Path(workdir)))
+    for result in rows:
+        print()
+        for key, value in result.items():
+            print(f"{key}: {value:.3f}" if isinstance(value, float) else f"{key}: {value}")
 
 
 if __name__ == "__main__":

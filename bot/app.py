@@ -76,6 +76,7 @@ class App:
         return resolve(incoming, replies)
 
     async def close(self) -> None:
+        await self.services.reclusterer.idle()  # a background re-cluster finishes its write
         self.services.nlp.close()
         await self.services.db.close()
 

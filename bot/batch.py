@@ -137,14 +137,17 @@ def report_for(row: Row, people: dict[str, int]) -> Report:
     return report
 
 
-EXPORT_COLUMNS = ("id", "created_at", "place", "theme_id", "theme_label", "text")
+EXPORT_COLUMNS = (
+    *("id", "created_at", "place", "theme_id", "theme_label"),
+    *("subtheme_id", "subtheme_label", "text"),
+)
 
 
 async def export_reports(app: App, fmt: str) -> str:
     """One row per report, its text scrubbed: quotes leave the system only that way."""
     async with app.services.db.transaction() as session:
         rows = await report_store.reports_for_export(session)
-    texts = await app.services.nlp.scrub([r.text for r, _ in rows])
+    texts = await app.services.nlp.scrub([r.text for r, _, _ in rows])
     records = [
         {
             "id": r.id,
@@ -152,9 +155,11 @@ async def export_reports(app: App, fmt: str) -> str:
             "place": r.place or "",
             "theme_id": t.id if t else "",
             "theme_label": (t.name or t.label) if t else "",
+            "subtheme_id": s.id if s else "",
+            "subtheme_label": (s.name or s.label) if s else "",
             "text": text,
         }
-        for (r, t), text in zip(rows, texts, strict=True)
+        for (r, t, s), text in zip(rows, texts, strict=True)
     ]
     if fmt == "json":
         return json.dumps(records, indent=2, ensure_ascii=False)

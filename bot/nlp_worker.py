@@ -17,6 +17,7 @@ from typing import TypeVar
 from spacy.language import Language
 
 from nlp.analysis import Analysis, analyse
+from nlp.safety import Concern, assess
 from nlp.scrub import scrub_many
 
 T = TypeVar("T")
@@ -84,6 +85,10 @@ class NlpWorker:
 
     async def scrub(self, texts: list[str]) -> list[str]:
         return await self._run(lambda: scrub_many(self.nlp, texts))
+
+    async def assess(self, texts: list[str]) -> list[Concern | None]:
+        """Crisis, safeguarding or abuse (nlp/safety.py), before anything is stored."""
+        return await self._run(lambda: assess(self.nlp, texts))
 
     def close(self) -> None:
         if self._drainer is not None:

@@ -47,15 +47,42 @@ class Settings(BaseSettings):
     theme_granularity: float = Field(
         default=1.0, gt=0.1, le=10.0, description=">1 gives finer themes, <1 coarser"
     )
+    auto_recluster_growth: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=10.0,
+        description="re-cluster on its own once reports have grown by this share since the "
+        "last re-cluster (0 turns it off)",
+    )
+    auto_recluster_min_new: int = Field(
+        default=5, ge=1, description="and at least this many new reports have arrived"
+    )
     max_report_chars: int = Field(default=4000, ge=50, le=100_000)
     rate_limit_per_minute: int = Field(default=20, ge=1)
     handler_concurrency: int = Field(default=8, ge=1, le=256)
     seed: int = 0
+    # Where to get help now, shown first to someone who writes that they are at risk. UK
+    # routes by default; elsewhere give your country's lines (env: separated by "|").
+    crisis_help: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [
+            "Samaritans: call 116 123, free, day or night (or email jo@samaritans.org)",
+            "NHS 111: call 111 and choose the mental health option for urgent help",
+            "999: call if you are in danger now or have hurt yourself",
+        ],
+        min_length=1,
+    )
 
     @field_validator("organisers", mode="before")
     @classmethod
     def _organisers_list(cls, value: Any) -> Any:
         return _split_list(value)
+
+    @field_validator("crisis_help", mode="before")
+    @classmethod
+    def _help_lines(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [line.strip() for line in value.split("|") if line.strip()]
+        return value
 
     @field_validator("discord_guilds", mode="before")
     @classmethod

@@ -91,7 +91,8 @@ async def recluster(args: argparse.Namespace, settings: Settings) -> int:
         await app.close()
     print(
         f"Re-clustered {summary.reports} reports: {summary.themes_before} themes before, "
-        f"{summary.themes_after} after ({summary.kept_ids} kept their ids)."
+        f"{summary.themes_after} after ({summary.kept_ids} kept their ids), "
+        f"{summary.subthemes_after} sub-themes ({summary.kept_subtheme_ids} kept their ids)."
     )
     return 0
 

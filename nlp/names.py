@@ -33,7 +33,7 @@ TITLES = (
 )
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽŁŚŻŹĆŃ"
 LOWER = "a-zß-öø-ÿā-žłśżźćńąęó"
-CAP = rf"[{UPPER}][{LOWER}]*(?:['’-][{UPPER}]?[{LOWER}]+)*"
+CAP = rf"[{UPPER}](?:[{LOWER}]+|['’][{UPPER}][{LOWER}]+)(?:['’-][{UPPER}]?[{LOWER}]+)*"
 JOINER = r"(?:ap|ab|ferch|verch|bin|ibn|bint|van|von|de|da|di|del|al|el|le)"
 TITLED = re.compile(rf"\b(?:{TITLES})\.?\s+(?P<name>{CAP}(?:\s+(?:{JOINER}\s+)?{CAP}){{0,2}})")
 INITIALS = re.compile(rf"\b(?P<name>(?:[{UPPER}]\.\s?){{1,3}}{CAP})")
@@ -44,6 +44,8 @@ EXTEND_RIGHT = re.compile(rf"^(?:-{CAP}|\s+{JOINER}\s+{CAP})")
 WORD_LEFT = re.compile(rf"(?<![\w'’.-])(?P<word>{CAP})\s$")
 WORD_RIGHT = re.compile(rf"^\s(?P<word>{CAP})(?![\w'’-])")
 TITLE_WORDS = frozenset(t.lower() for t in TITLES.split("|"))
+NAME_SHAPED = re.compile(rf"^[{UPPER}]['’]?[{UPPER}]|^(?:Mc|Mac)[{UPPER}]")  # O'Brien, McBride
+JOINERS = frozenset(JOINER.strip("(?:)").split("|"))
 LEADING_TITLE = re.compile(rf"^(?:{TITLES})\.?\s+")
 
 
@@ -60,7 +62,9 @@ NAMED_AFTER_PEOPLE = _words(
     great ormond street|royal free|queen elizabeth|princess royal|ronald mcdonald|
     joseph rowntree|nuffield|wellcome|lloyds|morrisons|sainsbury's|marks and spencer|
     john lewis|boots|tesco|mind|shelter|unison|unite|citizens advice|st john|
-    st john ambulance|age uk""",
+    st john ambulance|age uk|james cook|alzheimer|alzheimer's|parkinson|parkinson's|
+    crohn's|asperger's|huntington's|down's syndrome|tourette's|guillain-barré|
+    florence nightingale hospice|christie|marsden|maudsley|sue ryder care""",
     "|",
 )
 ORG_WORDS = _words(
@@ -68,7 +72,8 @@ ORG_WORDS = _words(
     house school college university academy surgery practice clinic group society charity
     government department ministry authority agency act road street lane avenue way park
     bwrdd cyngor llywodraeth gwasanaeth ysbyty prifysgol canolfan cymdeithas ysgol meddygfa
-    szpital fundusz ministerstwo urząd rada gmina ośrodek przychodnia"""
+    szpital fundusz ministerstwo urząd rada gmina ośrodek przychodnia syndrome disease
+    disorder"""
 )
 STREET_WORDS = frozenset(STREET_TYPES.lower().replace("?", "").split("|"))
 PLACE_WORDS = _words(
@@ -78,7 +83,7 @@ PLACE_WORDS = _words(
 # English: places where only a person stands, for words the model does not know as names.
 BEFORE = _words(
     """told tell telling asked ask asking ring call phone text message email emailed
-    with colleague colleagues manager supervisor boss mate friend lead leader"""
+    colleague colleagues manager supervisor boss mate friend lead leader"""
 )
 AFTER = _words(
     """said says told asked reckons thinks shrugs shrugged replied explained agreed refused
@@ -135,7 +140,7 @@ def _followed_by_org_word(doc: Doc, end: int) -> bool:
 
 
 def _entity_span(text: str, ent: Span, ordinary: frozenset[str]) -> Found | None:
-    words = [t for t in ent if any(ch.isalpha() for ch in t.text)]
+    words = [t for t in ent if t.text[0].isalpha()]
     if (
         not words
         or _organisation(ent.text)
@@ -143,11 +148,16 @@ def _entity_span(text: str, ent: Span, ordinary: frozenset[str]) -> Found | None
         or any(t.lower_ in ORG_WORDS or t.lower_ in STREET_WORDS for t in words)
     ):
         return None
-    if all(
-        t.lower_ in ordinary and (t.is_lower or (t.i == t.sent.start and t.pos_ != "PROPN"))
-        for t in words
+    if all(t.lower_ in ordinary and not NAME_SHAPED.match(t.text) for t in words) and (
+        (len(words) == 1 and words[0].i == words[0].sent.start) or all(t.is_lower for t in words)
     ):
-        return None  # "used to be a baker": an ordinary word, however the model tagged it
+        return None  # "used to be a baker", "Pharmacist was puzzled": an ordinary word
+    if any(_original(t, text).islower() and t.lower_ not in JOINERS for t in words) and (
+        not text.islower()
+    ):
+        return None  # "cramlington NSEC": a person's name is capitalised where others are
+    if all(_acronym(t, text) for t in words):
+        return None  # "the RVI", "a recent MI", "NEAS staff": acronyms, not people
     if ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("a", "an"):
         return None
     start, end = ent.start_char, ent.end_char
@@ -157,6 +167,19 @@ def _entity_span(text: str, ent: Span, ordinary: frozenset[str]) -> Found | None
     if text[start:end].endswith(("'s", "’s")):
         end -= 2
     return _grown(text, start, end, ordinary) if end > start else None
+
+
+def _original(token: Token, text: str) -> str:
+    return text[token.idx : token.idx + len(token)]
+
+
+def _acronym(token: Token, text: str) -> bool:
+    """In capitals in the report itself: short ones are acronyms; a longer one recased for
+    the model ("JONES") counts as a name only where a person stands in the sentence."""
+    original = _original(token, text)
+    if not original.isupper() or len(original) < 2:
+        return False
+    return len(original) <= 3 or token.dep_ not in PERSON_ROLES
 
 
 def _name_word(word: str, ordinary: frozenset[str]) -> bool:
@@ -298,6 +321,8 @@ def context_names(doc: Doc, ordinary: frozenset[str]) -> list[Found]:
     dictionary word too ("told gemma")."""
     found = []
     for t in doc:
+        if t.text.isupper() and len(t) <= 3:
+            continue  # "MH problems", "the QE said": acronyms
         unknown = _unknown_word(t, ordinary)
         named = unknown or (t.is_lower and t.pos_ == "PROPN" and _unknown_word(t, frozenset()))
         if (named and _person_place(doc, t.i)) or (unknown and _capitalised_subject(t)):

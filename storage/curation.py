@@ -89,10 +89,6 @@ async def hide_report(session: AsyncSession, report_id: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def report_exists(session: AsyncSession, report_id: int) -> bool:
-    return await session.get(Report, report_id) is not None
-
-
 async def move_reports(session: AsyncSession, from_theme: int, to_theme: int) -> None:
     """A merge: reports and sub-themes of one theme move into another."""
     await session.execute(

@@ -205,6 +205,18 @@ class CurationLog(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class SafetyEvent(Base):
+    """A crisis, safeguarding or abusive message was answered: its kind and time only (no
+    text, no person), so organisers can see how often, never what or who."""
+
+    __tablename__ = "safety_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+
+
 class Schedule(Base):
     __tablename__ = "schedules"
     __table_args__ = (UniqueConstraint("platform", "chat_id"),)

@@ -9,7 +9,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Endorsement, Report, ReportTheme, Theme
+from storage.models import Endorsement, Report, ReportTheme, Subtheme, Theme
 
 
 async def add_reports(
@@ -81,16 +81,17 @@ async def all_report_vectors(
 
 async def reports_for_export(
     session: AsyncSession, since: datetime | None = None
-) -> list[tuple[Report, Theme | None]]:
+) -> list[tuple[Report, Theme | None, Subtheme | None]]:
     query = (
-        select(Report, Theme)
+        select(Report, Theme, Subtheme)
         .outerjoin(ReportTheme, ReportTheme.report_id == Report.id)
         .outerjoin(Theme, Theme.id == ReportTheme.theme_id)
+        .outerjoin(Subtheme, Subtheme.id == ReportTheme.subtheme_id)
         .order_by(Report.id)
     )
     if since is not None:
         query = query.where(Report.created_at >= since)
-    return [(r, t) for r, t in (await session.execute(query)).all()]
+    return [(r, t, s) for r, t, s in (await session.execute(query)).all()]
 
 
 async def theme_phrases(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Endorsement, ReportTheme, Subtheme, Theme
+from storage.models import Endorsement, Person, Report, ReportTheme, Subtheme, Theme
 
 
 async def live_themes(session: AsyncSession) -> list[Theme]:
@@ -197,3 +199,92 @@ async def grow_subthemes(session: AsyncSession, rows: list[tuple[int, bytes, int
     )
     params = [{"subtheme_id": s, "new_centroid": c, "grown_by": by} for s, c, by in rows]
     await session.execute(statement, params)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Distinct reporters (and places) of a theme within one group: a sub-theme or a work
+    area. Callers show a group only when enough reporters share it."""
+
+    theme_id: int
+    key: str  # the sub-theme id (as text) or the work area
+    title: str
+    reporters: int
+    places: int
+
+
+def _reports_in(
+    theme_ids: Sequence[int],
+    start: datetime,
+    end: datetime,
+    place_key: str | None,
+    circle_id: int | None,
+) -> list[ColumnElement[bool]]:
+    conditions = [
+        ReportTheme.theme_id.in_(theme_ids),
+        Report.hidden.is_(False),
+        Report.not_barrier.is_(False),
+        Report.created_at >= start,
+        Report.created_at < end,
+    ]
+    if place_key is not None:
+        conditions.append(Report.place_key == place_key)
+    if circle_id is not None:
+        conditions.append(Report.circle_id == circle_id)
+    return conditions
+
+
+async def subtheme_spread(
+    session: AsyncSession,
+    theme_ids: Sequence[int],
+    start: datetime,
+    end: datetime,
+    place_key: str | None = None,
+    circle_id: int | None = None,
+) -> list[Spread]:
+    """Reporters per sub-theme of each theme, in the period (and place, if given)."""
+    if not theme_ids:
+        return []
+    query = (
+        select(
+            ReportTheme.theme_id,
+            Subtheme.id,
+            func.coalesce(Subtheme.name, Subtheme.label),
+            func.count(func.distinct(Report.person_id)),
+            func.count(func.distinct(Report.place_key)),
+        )
+        .join(Report, Report.id == ReportTheme.report_id)
+        .join(Subtheme, Subtheme.id == ReportTheme.subtheme_id)
+        .where(*_reports_in(theme_ids, start, end, place_key, circle_id))
+        .group_by(ReportTheme.theme_id, Subtheme.id, Subtheme.name, Subtheme.label)
+    )
+    rows = (await session.execute(query)).all()
+    return [Spread(int(t), str(s), str(title or ""), int(n), int(p)) for t, s, title, n, p in rows]
+
+
+async def service_spread(
+    session: AsyncSession,
+    theme_ids: Sequence[int],
+    start: datetime,
+    end: datetime,
+    place_key: str | None = None,
+    circle_id: int | None = None,
+) -> list[Spread]:
+    """Reporters per work area (chosen at /start) of each theme, in the period."""
+    if not theme_ids:
+        return []
+    area = func.coalesce(Person.work_area, "Not said")
+    query = (
+        select(
+            ReportTheme.theme_id,
+            area,
+            func.count(func.distinct(Report.person_id)),
+            func.count(func.distinct(Report.place_key)),
+        )
+        .join(Report, Report.id == ReportTheme.report_id)
+        .join(Person, Person.id == Report.person_id)
+        .where(*_reports_in(theme_ids, start, end, place_key, circle_id))
+        .group_by(ReportTheme.theme_id, area)
+    )
+    rows = (await session.execute(query)).all()
+    return [Spread(int(t), str(a), str(a), int(n), int(p)) for t, a, n, p in rows]

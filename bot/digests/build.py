@@ -10,14 +10,16 @@ from datetime import UTC, datetime
 
 import numpy as np
 from numpy.typing import NDArray
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.digests.model import CampaignStep, Digest, DigestTheme, NamedPlace
+from bot.digests.model import CampaignStep, Digest, DigestTheme, GroupCount, NamedPlace
 from bot.nlp_worker import NlpWorker
 from nlp.analysis import vector_from_bytes
 from nlp.cluster import normalise
 from nlp.quotes import pick_quotes
 from storage import campaigns as campaign_store
 from storage import digests as store
+from storage import themes as theme_store
 from storage.db import Database
 from storage.digests import QuoteCandidate, Scope, ThemeCounts
 from storage.models import CampaignUpdate, Theme
@@ -25,6 +27,7 @@ from storage.models import CampaignUpdate, Theme
 RISING, FALLING = 1.2, 0.8
 SCRUB_CACHE = 4096
 QUOTES_PER_THEME = 2
+SUBTHEMES_PER_THEME = 3
 
 
 def quote_space(
@@ -88,18 +91,44 @@ class DigestBuilder:
             themes = await store.themes_by_id(session, ids)
             places = await store.place_people(session, scope, ids, start, end)
             candidates = await store.quote_candidates(session, scope, ids, start, end)
+            parts = await self._parts(session, ids, scope, start, end)
             campaigns = await campaign_store.updates_for(session, ids)
         quotes = await self._quotes(candidates, themes)
         named = self._named_places(places)
         items = tuple(
             replace(
                 self._item(c, themes[c.theme_id], before.get(c.theme_id, 0), named, quotes),
+                subthemes=tuple(parts[0].get(c.theme_id, [])),
+                services=tuple(parts[1].get(c.theme_id, [])),
                 campaign=tuple(campaign_step(r) for r in campaigns.get(c.theme_id, [])),
             )
             for c in shown[:limit]
         )
         withheld = sum(1 for c in current if c.people < self.min_people)
         return Digest(scope_label, start, end, self.min_people, items, withheld)
+
+    async def _parts(
+        self, session: AsyncSession, ids: list[int], scope: Scope, start: datetime, end: datetime
+    ) -> tuple[dict[int, list[GroupCount]], dict[int, list[GroupCount]]]:
+        """Each theme's biggest sub-themes and its spread across work areas, each part only
+        where at least ``min_people`` reporters share it. A circle's digest counts these
+        from the reports made in its chats (and a place's from reports made there), so they
+        may undercount its members' private reports; they never describe fewer people."""
+        where = (scope.place_key, scope.circle_id)
+        subs = await theme_store.subtheme_spread(session, ids, start, end, *where)
+        areas = await theme_store.service_spread(session, ids, start, end, *where)
+        return self._shown(subs, SUBTHEMES_PER_THEME), self._shown(areas, None)
+
+    def _shown(
+        self, rows: list[theme_store.Spread], limit: int | None
+    ) -> dict[int, list[GroupCount]]:
+        out: dict[int, list[GroupCount]] = defaultdict(list)
+        for row in sorted(rows, key=lambda r: (-r.reporters, r.title, r.key)):
+            if row.reporters < self.min_people or len(out[row.theme_id]) == (limit or -1):
+                continue
+            group = int(row.key) if row.key.isdigit() and limit else None
+            out[row.theme_id].append(GroupCount(row.title, row.reporters, group))
+        return out
 
     def _named_places(self, rows: list[tuple[int, str, int]]) -> dict[int, list[NamedPlace]]:
         named: dict[int, list[NamedPlace]] = defaultdict(list)

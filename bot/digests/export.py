@@ -44,6 +44,8 @@ CSV_COLUMNS = (
     "previous_people",
     "change",
     "named_places",
+    "subthemes",
+    "services",
     "quote_1",
     "quote_2",
     "campaign",
@@ -71,6 +73,8 @@ def _csv_row(digest: Digest, rank: int, item: DigestTheme) -> list[str | int]:
         masked if item.previous_people is None else item.previous_people,
         "" if item.change is None else item.change,
         "; ".join(f"{p.name} ({p.people})" for p in item.named_places),
+        "; ".join(f"{g.name} ({g.people})" for g in item.subthemes),
+        "; ".join(f"{g.name} ({g.people})" for g in item.services),
         *quotes,
         "; ".join(step_text(step) for step in item.campaign),
     ]
@@ -137,6 +141,12 @@ only where at least {{ k }} people there share the barrier.</p>
 {%- endfor %}{% endif %}.</p>
 <p>{{ t.activity }}.
 <span class="trend trend-{{ t.item.trend }}">{{ t.trend }}</span></p>
+{% if t.item.subthemes %}<p>Sub-themes:
+{% for g in t.item.subthemes %}{{ g.name }} ({{ g.people }}){% if not loop.last %}, {% endif %}
+{%- endfor %}</p>{% endif %}
+{% if t.item.services %}<p>Services:
+{% for g in t.item.services %}{{ g.name }} ({{ g.people }}){% if not loop.last %}, {% endif %}
+{%- endfor %}</p>{% endif %}
 {% for s in t.campaign %}<p class="campaign">Campaign: {{ s }}</p>{% endfor %}
 {% for q in t.item.quotes %}<blockquote>“{{ q }}”</blockquote>{% endfor %}
 </section>

@@ -19,6 +19,16 @@ class NamedPlace:
 
 
 @dataclass(frozen=True)
+class GroupCount:
+    """A part of a theme shown with its own count (a sub-theme, or a work area people chose
+    at /start): at least ``min_people`` reporters share it."""
+
+    name: str
+    people: int
+    group_id: int | None = None  # the sub-theme's id; None for a work area
+
+
+@dataclass(frozen=True)
 class CampaignStep:
     """One progress update on a theme's campaign (raised, answered, won, dropped)."""
 
@@ -43,6 +53,8 @@ class DigestTheme:
     previous_people: int | None  # None: fewer than min_people in the previous period
     quotes: tuple[str, ...]  # already scrubbed
     latest: datetime | None
+    subthemes: tuple[GroupCount, ...] = ()  # the biggest, each shared by >= min_people
+    services: tuple[GroupCount, ...] = ()  # work areas, each with >= min_people reporters
     campaign: tuple[CampaignStep, ...] = ()  # newest first
 
     @property

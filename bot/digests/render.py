@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from bot.digests.model import CampaignStep, Digest, DigestTheme
+from bot.digests.model import CampaignStep, Digest, DigestTheme, GroupCount
 
 SCHEMA_VERSION = 1
 
@@ -55,6 +55,11 @@ def places_text(item: DigestTheme) -> str:
     return f" — including {where}" if where else ""
 
 
+def parts_text(groups: tuple[GroupCount, ...]) -> str:
+    """'sign-off chains (5), petty cash (3)': each part with its own count."""
+    return ", ".join(f"{g.name} ({g.people})" for g in groups)
+
+
 def step_text(step: CampaignStep) -> str:
     return f"{step.status}, {step.at:%d %b %Y} — {step.text}"
 
@@ -65,6 +70,10 @@ def theme_lines(rank: int, item: DigestTheme, k: int) -> list[str]:
         lines.append(f"   Demand: {item.demand}")
     lines.append(f"   {item.people} people in {where_text(item)}{places_text(item)}")
     lines.append(f"   {activity_text(item)}; {trend_text(item)}")
+    if item.subthemes:
+        lines.append(f"   Sub-themes: {parts_text(item.subthemes)}")
+    if item.services:
+        lines.append(f"   Services: {parts_text(item.services)}")
     lines.extend(f"   Campaign: {step_text(step)}" for step in item.campaign)
     lines.extend(f"   “{quote}”" for quote in item.quotes)
     return lines
@@ -120,6 +129,10 @@ def _md_theme(rank: int, item: DigestTheme, k: int) -> list[str]:
         lines.append(f"- Places with at least {k} people: {where}")
     lines.append(f"- {activity_text(item)}")
     lines.append(f"- Trend: {trend_text(item)}")
+    if item.subthemes:
+        lines.append(f"- Sub-themes: {md_escape(parts_text(item.subthemes))}")
+    if item.services:
+        lines.append(f"- Services: {md_escape(parts_text(item.services))}")
     lines.extend(f"- Campaign: {md_escape(step_text(step))}" for step in item.campaign)
     lines.extend(f"> “{md_escape(quote)}”\n" for quote in item.quotes)
     return [*lines, ""]
@@ -167,6 +180,10 @@ def _theme_dict(rank: int, item: DigestTheme) -> dict[str, Any]:
         "change": item.change,
         "quotes": list(item.quotes),
         "latest": item.latest.isoformat() if item.latest else None,
+        "subthemes": [
+            {"subtheme_id": g.group_id, "title": g.name, "people": g.people} for g in item.subthemes
+        ],
+        "services": [{"work_area": g.name, "people": g.people} for g in item.services],
         "campaign": [
             {"status": s.status, "text": s.text, "at": s.at.isoformat()} for s in item.campaign
         ],

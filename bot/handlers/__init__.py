@@ -9,6 +9,7 @@ from bot.handlers.discovery import join_button
 from bot.handlers.introductions import answer as intro_answer
 from bot.handlers.introductions import offers
 from bot.handlers.roles import appoint, coordinators, unappoint
+from bot.handlers.safety import safety_counts
 from bot.handlers.schedule import schedule
 from bot.messages import ChatKind, Reply
 from bot.roles import Role
@@ -162,6 +163,13 @@ def core_commands() -> list[Command]:
         ),
         Command("hide", hide, "hide a report", Role.ORGANISER, usage="REPORT_ID"),
         Command(
+            "safety",
+            safety_counts,
+            "counts of crisis, safeguarding and abusive messages",
+            Role.ORGANISER,
+            usage="[DAYS]",
+        ),
+        Command(
             "schedule",
             schedule,
             "post this chat's digest regularly",
@@ -204,6 +212,7 @@ def build_router(extra: list[Command] | None = None) -> Router:
             ButtonRoute("consent", onboarding.consent_answer, Role.STRANGER),
             ButtonRoute("area", onboarding.work_area_answer, Role.STRANGER),
             ButtonRoute("report", reporting.confirm_report),
+            ButtonRoute("safety", reporting.safety_answer),
             ButtonRoute("forget", privacy.confirm_forget, Role.STRANGER),
             ButtonRoute("metoo", themes.metoo),
             ButtonRoute("join", join_button),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.handlers.conversation import clear_state, set_state
 from bot.handlers.introductions import after_report
+from bot.handlers.safety import resolve, screen
 from bot.messages import Button, Reply
 from bot.services.reports import ReportOutcome, ReportRejected, check_text
 
@@ -33,7 +34,7 @@ async def _store(ctx: Context, text: str) -> list[Reply]:
 async def report(ctx: Context) -> list[Reply]:
     if not ctx.args:
         return [Reply("Tell me the barrier after the command, e.g. /report The rules stop us…")]
-    replies = await _store(ctx, ctx.args)
+    replies = await screen(ctx, ctx.args) or await _store(ctx, ctx.args)
     if not ctx.incoming.is_private:
         replies.append(Reply("Tip: next time, message me privately; reports are safer there."))
     return replies
@@ -45,6 +46,9 @@ async def plain_text(ctx: Context) -> list[Reply]:
         text = check_text(ctx.incoming.text, ctx.services.settings.max_report_chars)
     except ReportRejected as problem:
         return [Reply(str(problem))]
+    screened = await screen(ctx, text)
+    if screened is not None:
+        return screened
     await set_state(ctx, "confirm_report", {"text": text})
     buttons = (Button("Yes, save it", "report:yes"), Button("No", "report:no"))
     return [Reply("Shall I save that as a barrier report?", buttons=buttons)]
@@ -56,6 +60,12 @@ async def confirm_report(ctx: Context) -> list[Reply]:
     if ctx.incoming.button_data != "report:yes" or not isinstance(text, str):
         return [Reply("Okay, not saved.")]
     return await _store(ctx, text)
+
+
+async def safety_answer(ctx: Context) -> list[Reply]:
+    """After a crisis or safeguarding reply: keep what the person chose, or nothing."""
+    chosen = await resolve(ctx)
+    return await _store(ctx, chosen) if isinstance(chosen, str) else chosen
 
 
 async def mine(ctx: Context) -> list[Reply]:

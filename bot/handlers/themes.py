@@ -11,7 +11,9 @@ from bot.messages import Button, Reply
 from storage import digests as digest_store
 from storage.digests import Scope
 
-THEMES_USAGE = "Use /themes or /themes since 7d|30d|90d|YYYY-MM-DD."
+THEMES_USAGE = (
+    "Use /themes or /themes since 7d|30d|90d|YYYY-MM-DD; /themes N shows theme N's sub-themes."
+)
 
 
 def people_text(people: int, min_people: int) -> str:
@@ -22,6 +24,9 @@ async def themes(ctx: Context) -> list[Reply]:
     """Themes shared by two or more people in the same period as ``/digest`` (and with its
     numbers: both count with ``theme_counts``' rules); exact counts only from min_people up."""
     k = ctx.services.settings.min_people
+    number = ctx.args.strip().lstrip("#")
+    if number.isdigit():
+        return [Reply(await subthemes_text(ctx, int(number)))]
     try:
         request = parse_request(ctx.args)
         if request.circle or request.place or request.export:
@@ -43,6 +48,27 @@ async def themes(ctx: Context) -> list[Reply]:
         where = f" in {count(c.places, 'place')}" if c.people >= k else ""
         lines.append(f"#{c.theme_id} {title}: {people_text(c.people, k)}{where}")
     return [Reply("\n".join(lines))]
+
+
+async def subthemes_text(ctx: Context, theme_id: int) -> str:
+    """The specific ways one theme shows up, over /themes' default period; a sub-theme is
+    listed only when at least min_people reporters share it."""
+    k = ctx.services.settings.min_people
+    end = datetime.now(UTC)
+    start = period_start(None, end, ctx.services.settings.zone)
+    theme = await ctx.services.themes.get(theme_id)
+    if theme is None or theme.hidden:
+        return f"There's no theme #{theme_id}. /themes lists them."
+    parts = await ctx.services.themes.subtheme_spread(theme_id, start, end)
+    shown = sorted((p for p in parts if p.reporters >= k), key=lambda p: (-p.reporters, p.key))
+    title = theme.name or theme.label
+    if not shown:
+        return f"#{theme_id} {title}: no sub-theme is shared by {k} or more people yet."
+    lines = [f"#{theme_id} {title}, {period_text(start, end)}: the ways it shows up"]
+    lines += [f"- {p.title}: {p.reporters} people" for p in shown[:10]]
+    if len(shown) < len(parts):
+        lines.append(f"Sub-themes shared by fewer than {k} people are not shown.")
+    return "\n".join(lines)
 
 
 async def metoo(ctx: Context) -> list[Reply]:

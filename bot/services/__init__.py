@@ -16,6 +16,7 @@ from bot.services.lookup import NameLookup
 from bot.services.people import PeopleService
 from bot.services.recluster import Reclusterer
 from bot.services.reports import ReportService
+from bot.services.safety import SafetyLog
 from bot.services.schedules import ScheduleService
 from bot.services.themes import ThemeService
 from config.settings import Settings
@@ -40,6 +41,7 @@ class Services:
     conversation: ConversationService
     schedules: ScheduleService
     campaigns: CampaignService
+    safety: SafetyLog
     chats: ChatService
 
 
@@ -62,5 +64,6 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         conversation=ConversationService(db),
         schedules=ScheduleService(db),
         campaigns=CampaignService(db, settings.min_people),
+        safety=SafetyLog(db),
         chats=ChatService(db),
     )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ from storage import locks
 from storage import reports as report_store
 from storage import themes as store
 from storage.db import Database
+
+log = logging.getLogger("groundswell.recluster")
 
 VectorRow = tuple[int, bytes | None, int | None, int | None]  # report, vector, theme, sub
 Matrix = NDArray[np.float32]
@@ -51,14 +54,51 @@ class Reclusterer:
         self.db = db
         self.themes = themes
         self.nlp = nlp
+        self.baseline: int | None = None  # reports placed at the last re-cluster
+        self.task: asyncio.Task[None] | None = None
+        themes.listeners.append(self.arrived)
 
-    async def run(self) -> ReclusterSummary:
+    async def run(self, wait: float = 600.0) -> ReclusterSummary:
         """The database lease keeps two processes (say a bot and a worker) from re-clustering
         at once and overwriting each other's theme assignments."""
-        async with locks.held(self.db, "recluster"), self.themes.lock:
+        async with locks.held(self.db, "recluster", wait=wait), self.themes.lock:
             summary = await self._run_locked()
             await self.themes.load()
+        self.baseline = self.themes.placed
         return summary
+
+    def due(self, placed: int) -> bool:
+        """Enough has arrived since the last re-cluster to change what people are told:
+        ``auto_recluster_growth`` of the reports then, and at least ``_min_new`` of them."""
+        growth = self.themes.settings.auto_recluster_growth
+        if growth <= 0:
+            return False
+        if self.baseline is None:
+            self.baseline = placed - 1  # this process starts counting at its first report
+        needed = max(self.themes.settings.auto_recluster_min_new, growth * self.baseline)
+        return placed - self.baseline >= needed
+
+    def arrived(self, placed: int) -> None:
+        """Start a re-cluster in the background when due: the clustering itself runs in a
+        worker thread, never on the event loop, and only one process at a time (the lease;
+        a process that finds it taken skips this round)."""
+        if self.task is None and self.due(placed):
+            self.task = asyncio.get_running_loop().create_task(self._background())
+
+    async def _background(self) -> None:
+        try:
+            await self.run(wait=0.0)
+        except locks.LockBusy:
+            log.info("another process is re-clustering; skipped this round")
+        except Exception:
+            log.exception("automatic re-cluster failed; reports are still placed as they come")
+        finally:
+            self.task = None
+
+    async def idle(self) -> None:
+        """Wait for a background re-cluster to finish (tests, shutdown)."""
+        while self.task is not None:
+            await asyncio.shield(self.task)
 
     async def _run_locked(self) -> ReclusterSummary:
         async with self.db.transaction() as session:

@@ -103,9 +103,11 @@ class ReportService:
             report.phrases = list(analysis.phrases)
         async with self.themes.lock:
             try:
-                return await self._place_and_add(pairs)
+                placements = await self._place_and_add(pairs)
             except ThemesRetired:  # another process re-clustered: place among its themes
-                return await self._place_and_add(pairs)
+                placements = await self._place_and_add(pairs)
+        self.themes.committed(len(placements))
+        return placements
 
     async def _place_and_add(self, pairs: list[tuple[Report, Analysis]]) -> list[Placement]:
         try:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 from numpy.typing import NDArray
@@ -85,6 +87,8 @@ class ThemeService:
         self.lock = asyncio.Lock()  # one placement at a time keeps centroids consistent
         self.last_seen_id = 0
         self.last_seen_sub = 0
+        self.placed = 0  # reports in live themes, as this process knows it
+        self.listeners: list[Callable[[int], None]] = []  # told of each committed placement
 
     @property
     def threshold(self) -> float:
@@ -104,7 +108,14 @@ class ThemeService:
             index.clear()
         self.parent.clear()
         self.last_seen_id = self.last_seen_sub = 0
+        self.placed = sum(theme.size or 0 for theme in themes)
         self._add_to_index(themes, subthemes)
+
+    def committed(self, count: int) -> None:
+        """Reports were placed and committed: listeners (the automatic re-cluster) may act."""
+        self.placed += count
+        for listener in self.listeners:
+            listener(self.placed)
 
     def _add_to_index(self, themes: list[Theme], subthemes: list[Subtheme]) -> None:
         """Themes whose centroids come from another representation (another model) are
@@ -240,6 +251,13 @@ class ThemeService:
     async def get(self, theme_id: int) -> Theme | None:
         async with self.db.reading() as session:
             return await store.get_theme(session, theme_id)
+
+    async def subtheme_spread(
+        self, theme_id: int, start: datetime, end: datetime
+    ) -> list[store.Spread]:
+        """Reporters per sub-theme of one theme in the period (callers apply min_people)."""
+        async with self.db.reading() as session:
+            return await store.subtheme_spread(session, [theme_id], start, end)
 
     async def endorse(self, theme_id: int, person_id: int, place_key: str | None) -> bool:
         async with self.db.transaction() as session:

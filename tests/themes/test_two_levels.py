@@ -4,14 +4,19 @@ across re-clustering (names and "me too"s follow them)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
 
+from spacy.language import Language
 from sqlalchemy import select
 
 from bench.story_set import BARRIERS
 from bot.app import App
+from config.settings import Settings
 from groundswell.testing import BotHarness
 from storage.models import ReportTheme, Subtheme
 
+HELD_BACK = 1
 SAVED = re.compile(r"saved \(#(\d+)\)")
 STORY = ["sign-off for small spends", "no parking for community visits", "systems that don't talk"]
 
@@ -69,3 +74,65 @@ async def test_ids_at_both_levels_survive_reclustering(bot: BotHarness, app: App
     assert summary.kept_subtheme_ids == summary.subthemes_after
     theme = await app.services.themes.get(theme_id)
     assert theme is not None and theme.name == "Sign-off chains"
+
+
+async def test_a_differently_worded_account_joins_its_theme(bot: BotHarness, app: App) -> None:
+    """Six accounts of each of three barriers, re-clustered; each barrier's second account
+    (in other words, from another person; held back) is placed in the theme holding that
+    barrier. (The Welsh report is not held back: the encoder does not cover Welsh.)"""
+    told: dict[int, str] = {}
+    for b, barrier in enumerate(STORY):
+        for i, (_voice, text) in enumerate(BARRIERS[barrier]):
+            if i == HELD_BACK:
+                continue
+            await bot.onboard(f"v{b}-{i}", "Leeds")
+            reply = (await bot.push(f"v{b}-{i}", f"/report {text}"))[0].text
+            found = SAVED.search(reply)
+            assert found, reply
+            told[int(found.group(1))] = barrier
+    await app.services.reclusterer.run()
+    placed = await assignments(app)
+    for b, barrier in enumerate(STORY):
+        home = Counter(placed[r][0] for r, name in told.items() if name == barrier).most_common(1)
+        await bot.onboard(f"late{b}", "Hull")
+        reply = (await bot.push(f"late{b}", f"/report {BARRIERS[barrier][HELD_BACK][1]}"))[0].text
+        assert f"theme #{home[0][0]}" in reply, (barrier, reply)
+        assert "You're the first" not in reply
+
+
+async def test_enough_new_reports_start_a_recluster_off_the_event_loop(
+    make_settings: Callable[..., Settings], nlp: Language
+) -> None:
+    settings = make_settings(auto_recluster_growth=0.25, auto_recluster_min_new=5)
+    app = await App.create(settings, nlp=nlp)
+    try:
+        async with BotHarness(app) as bot:
+            texts = [text for _voice, text in BARRIERS[STORY[0]]]
+            for i, text in enumerate(texts[:4]):
+                await bot.onboard(f"w{i}", "Leeds")
+                await bot.push(f"w{i}", f"/report {text}")
+            assert app.services.reclusterer.task is None, "four reports: not due yet"
+            await bot.onboard("w4", "Leeds")
+            await bot.push("w4", f"/report {texts[4]}")
+            await app.services.reclusterer.idle()
+            assert app.services.reclusterer.baseline == 5, "the fifth report started one"
+    finally:
+        await app.close()
+
+
+async def test_digest_and_themes_show_subthemes_and_services_from_min_people(
+    bot: BotHarness,
+) -> None:
+    """Three social-care reporters of one specific barrier, one health reporter of it: the
+    digest lists the sub-theme with 4 people and Social care with 3; Health (1) stays out."""
+    text = BARRIERS[STORY[0]][0][1]
+    for i, area in enumerate(("Social care", "Social care", "Social care", "Health")):
+        await bot.onboard(f"s{i}", "Leeds", area=area)
+        reply = (await bot.push(f"s{i}", f"/report {text} (seen again, case {i})"))[0].text
+    theme_id = int(re.search(r"theme #(\d+)", reply).group(1))  # type: ignore[union-attr]
+    digest = (await bot.push("olive", "/digest"))[-1].text
+    assert "Sub-themes: " in digest and "(4)" in digest.split("Sub-themes: ")[1].splitlines()[0]
+    services = digest.split("Services: ")[1].splitlines()[0]
+    assert services == "Social care (3)", digest
+    listed = (await bot.push("s0", f"/themes {theme_id}"))[-1].text
+    assert f"#{theme_id}" in listed and ": 4 people" in listed, listed
