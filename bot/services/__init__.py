@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.digests.build import DigestBuilder
 from bot.nlp_worker import NlpWorker
 from bot.services.campaigns import CampaignService
+from bot.services.chats import ChatService
 from bot.services.circles import CircleService
 from bot.services.conversation import ConversationService
 from bot.services.discovery import DiscoveryService
@@ -43,6 +44,7 @@ class Services:
     campaigns: CampaignService
     places: PlaceService
     safety: SafetyLog
+    chats: ChatService
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
@@ -66,4 +68,5 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         campaigns=CampaignService(db, settings.min_people),
         places=PlaceService(db),
         safety=SafetyLog(db),
+        chats=ChatService(db),
     )
