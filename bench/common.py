@@ -17,7 +17,7 @@ from sklearn.metrics.cluster import contingency_matrix
 from spacy.language import Language
 
 from nlp.analysis import phrases_of
-from nlp.vectors import COMPONENT, content_vector
+from nlp.vectors import content_vector
 
 _HERE = Path(__file__).resolve()
 # beside the repository; from a worktree (/work/wt/issue-N) that is one level further up
@@ -99,8 +99,3 @@ def scores(truth: Sequence[str], found: NDArray[np.int64]) -> dict[str, float | 
         "themes": int(len(np.unique(found))),
         "themes >=3": int(np.sum(np.bincount(found) >= 3)),
     }
-
-
-def encoder_free_pipeline(nlp: Language) -> list[str]:
-    """Components to disable to time spaCy alone (the encoder is the vector component)."""
-    return [COMPONENT] if COMPONENT in nlp.pipe_names else []

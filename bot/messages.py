@@ -2,7 +2,9 @@
 
 Adapters turn platform events into one frozen ``Incoming`` and render the core's frozen
 ``Reply`` values back; nothing platform-specific travels further in, so the core can be
-driven by a console, a test or a clock in exactly the same way.
+driven by a console or a test in exactly the same way. (Scheduled work, digests and
+campaign updates, does not enter as an event: its pollers build replies through the
+services and hand them to the runtime's ``deliver``.)
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ class EventKind(StrEnum):
     BUTTON = "button"
     UNSUPPORTED = "unsupported"  # photo, sticker, voice note, edited message
     MEMBER_JOINED = "member_joined"
-    CLOCK = "clock"  # scheduled work enters the same way as a message
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from bot.dispatcher import Dispatcher
 from bot.messages import Outgoing
 from bot.ports import Adapter
 from bot.services.campaigns import build_update_sender
+from bot.services.housekeeping import SeenPruning
 from groundswell.platforms import PlatformEntry, Ports
 from storage.updates import seen_in
 
@@ -36,6 +37,7 @@ class Runtime:
             services.db, services.introductions, self.deliver, lambda: tuple(self.adapters)
         )
         self.updates = SchedulerTask(sender, "campaign-updates")
+        self.pruning = SchedulerTask(SeenPruning(services.db), "seen-pruning")
 
     def add(self, adapter: Adapter) -> None:
         self.adapters[adapter.platform] = adapter
@@ -53,6 +55,7 @@ class Runtime:
             await adapter.start()
         self.schedules.start()
         self.updates.start()
+        self.pruning.start()
 
     def ports(self) -> Ports:
         return Ports(
@@ -72,6 +75,7 @@ class Runtime:
         dispatcher about to be cancelled, and a report already received would be lost."""
         await self.schedules.stop()
         await self.updates.stop()
+        await self.pruning.stop()
         for adapter in self.adapters.values():
             await adapter.stop_receiving()
         with contextlib.suppress(TimeoutError):

@@ -111,11 +111,6 @@ async def people_with_role(session: AsyncSession, circle_id: int, role: str) -> 
     return [int(p) for p in await session.scalars(query)]
 
 
-async def members_of(session: AsyncSession, circle_id: int) -> list[int]:
-    query = select(Membership.person_id).where(Membership.circle_id == circle_id)
-    return [int(p) for p in await session.scalars(query)]
-
-
 async def theme_strength(session: AsyncSession, theme_id: int) -> dict[int, int]:
     """Per approved circle, how many of its members (or its chats' reporters) share a theme."""
     in_theme = (

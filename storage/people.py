@@ -17,7 +17,6 @@ from storage.models import (
     Membership,
     Person,
     Report,
-    utcnow,
 )
 
 
@@ -67,16 +66,6 @@ async def people_by_identity(
 async def record_consent(session: AsyncSession, person_id: int, scope: str, version: str) -> None:
     session.add(Consent(person_id=person_id, scope=scope, notice_version=version))
     await session.flush()
-
-
-async def revoke_consent(session: AsyncSession, person_id: int, scope: str) -> None:
-    consents = await session.scalars(
-        select(Consent).where(
-            Consent.person_id == person_id, Consent.scope == scope, Consent.revoked_at.is_(None)
-        )
-    )
-    for consent in consents:
-        consent.revoked_at = utcnow()
 
 
 async def identities(session: AsyncSession, person_id: int) -> list[Member]:

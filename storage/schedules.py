@@ -44,10 +44,6 @@ async def due(session: AsyncSession, now: datetime) -> list[Schedule]:
     return list(await session.scalars(query))
 
 
-async def earliest(session: AsyncSession) -> datetime | None:
-    return await session.scalar(select(Schedule.next_run_at).order_by(Schedule.next_run_at))
-
-
 async def claim(
     session: AsyncSession, schedule_id: int, due_at: datetime, holder: str, now: datetime
 ) -> None:

@@ -16,7 +16,6 @@ from bot.text import split_text as text_chunks
 
 CONTENT_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096
-FIELD_LIMIT = 1024
 TITLE_LIMIT = 256
 TOTAL_LIMIT = 6000
 MAX_EMBEDS = 10

@@ -12,6 +12,11 @@ from bot.services.reports import ReportOutcome, ReportRejected, check_text
 
 def not_alone(outcome: ReportOutcome, min_people: int) -> str:
     head = f"Thank you, your report is saved (#{outcome.report_id})."
+    if outcome.theme_id == 0:
+        return (
+            f"{head} It doesn't look like a workplace barrier to me, so it isn't counted in "
+            "any theme; an organiser will look at it. If it is one, tell me a little more."
+        )
     theme = f"It joined theme #{outcome.theme_id}: “{outcome.theme_label}”."
     if outcome.people <= 1:
         return f"{head} {theme} You're the first to raise this; I'll tell you when others do."

@@ -37,8 +37,9 @@ def cli_app(app: App, nlp: Language, monkeypatch: pytest.MonkeyPatch, tmp_path: 
         (["digest", "--since", "0d"], "--since"),
     ],
 )
+@pytest.mark.usefixtures("cli_app")
 async def test_bad_request_is_one_line(
-    cli_app: App, capsys: pytest.CaptureFixture[str], argv: list[str], says: str
+    capsys: pytest.CaptureFixture[str], argv: list[str], says: str
 ) -> None:
     assert await asyncio.to_thread(main, argv) == 1
     lines = capsys.readouterr().err.strip().splitlines()
@@ -46,8 +47,7 @@ async def test_bad_request_is_one_line(
     assert says in lines[0]
 
 
-async def test_a_known_place_gives_its_digest(
-    cli_app: App, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.mark.usefixtures("cli_app")
+async def test_a_known_place_gives_its_digest(capsys: pytest.CaptureFixture[str]) -> None:
     assert await asyncio.to_thread(main, ["digest", "--place", "Leeds", "--format", "text"]) == 0
     assert "Leeds" in capsys.readouterr().out

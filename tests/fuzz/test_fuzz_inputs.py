@@ -37,9 +37,6 @@ Running = tuple[Conversations, asyncio.Runner, FailureLog]
 huge = st.integers(4_001, 30_000).map(lambda n: ("Long barrier. " * (n // 14 + 1))[:n])
 
 
-NOT_STARTED = ("stranger", "consent", "place", "work_area")
-
-
 def fuzz_settings(examples: int) -> hsettings:
     return hsettings(
         max_examples=examples,
