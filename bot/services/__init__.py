@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.digests.build import DigestBuilder
 from bot.nlp_worker import NlpWorker
 from bot.services.campaigns import CampaignService
+from bot.services.chats import ChatService
 from bot.services.circles import CircleService
 from bot.services.conversation import ConversationService
 from bot.services.discovery import DiscoveryService
@@ -41,6 +42,7 @@ class Services:
     schedules: ScheduleService
     campaigns: CampaignService
     safety: SafetyLog
+    chats: ChatService
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
@@ -63,4 +65,5 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         schedules=ScheduleService(db),
         campaigns=CampaignService(db, settings.min_people),
         safety=SafetyLog(db),
+        chats=ChatService(db),
     )
