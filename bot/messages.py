@@ -27,6 +27,9 @@ class EventKind(StrEnum):
     BUTTON = "button"
     UNSUPPORTED = "unsupported"  # photo, sticker, voice note, edited message
     MEMBER_JOINED = "member_joined"
+    CHAT_MOVED = "chat_moved"  # the chat has a new id (``moved_to``): a group upgraded
+    BOT_ADDED = "bot_added"  # the bot was added to a group
+    BOT_REMOVED = "bot_removed"  # the bot was removed from (or kicked out of) a group
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,7 @@ class Incoming:
     message_id: str | None = None
     chat_title: str | None = None
     manages_chat: bool = False  # the sender administers this group on its platform
+    moved_to: str | None = None  # for CHAT_MOVED: the chat's new id
 
     @property
     def is_private(self) -> bool:

@@ -10,11 +10,14 @@ from numpy.typing import NDArray
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from nlp.topic import not_a_barrier
+
 
 @dataclass(frozen=True)
 class Analysis:
     vector: NDArray[np.float32]
     phrases: tuple[str, ...]  # lemmatised noun chunks and content lemmas, for labels
+    not_barrier: bool = False  # off-topic, a test or abuse (nlp.topic): kept out of themes
 
     @property
     def is_empty(self) -> bool:
@@ -50,7 +53,8 @@ def analyse(nlp: Language, texts: Iterable[str], batch_size: int = 256) -> list[
     """CPU-bound: call it off the event loop."""
     results = []
     for doc in nlp.pipe(texts, batch_size=batch_size):
-        results.append(Analysis(np.asarray(doc.vector, dtype=np.float32), phrases_of(doc)))
+        vector = np.asarray(doc.vector, dtype=np.float32)
+        results.append(Analysis(vector, phrases_of(doc), not_a_barrier(doc)))
     return results
 
 

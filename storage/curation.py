@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -130,3 +132,76 @@ async def theme_report_vectors(
     )
     rows = (await session.execute(query)).all()
     return [(int(r), v, list(p or [])) for r, v, p in rows if v is not None]
+
+
+async def report_vector(session: AsyncSession, report_id: int) -> bytes | None:
+    report = await session.get(Report, report_id)
+    return None if report is None else (report.vector or b"")
+
+
+async def place_report(
+    session: AsyncSession, report_id: int, theme_id: int, subtheme_id: int
+) -> None:
+    """Move one report (even one kept out as not a barrier) into a theme and sub-theme,
+    carrying its vector's weight from the old centroids to the new ones."""
+    report = await session.get(Report, report_id)
+    assert report is not None
+    row = await session.get(ReportTheme, report_id)
+    vector = np.frombuffer(report.vector or b"", dtype=np.float32)
+    if row is not None:
+        await _weigh(session, Theme, row.theme_id, vector, -1)
+        if row.subtheme_id is not None:
+            await _weigh(session, Subtheme, row.subtheme_id, vector, -1)
+        row.theme_id, row.subtheme_id = theme_id, subtheme_id
+    else:
+        session.add(ReportTheme(report_id=report_id, theme_id=theme_id, subtheme_id=subtheme_id))
+    report.not_barrier = False
+    await _weigh(session, Theme, theme_id, vector, 1)
+    await _weigh(session, Subtheme, subtheme_id, vector, 1)
+    await session.flush()
+
+
+async def _weigh(
+    session: AsyncSession,
+    kind: type[Theme] | type[Subtheme],
+    key: int,
+    vector: NDArray[np.float32],
+    sign: int,
+) -> None:
+    group: Theme | Subtheme | None = await session.get(kind, key)
+    if group is None:
+        return
+    group.size = max(0, (group.size or 0) + sign)
+    centre = np.frombuffer(group.centroid or b"", dtype=np.float32)
+    if len(vector) and len(centre) in (0, len(vector)):
+        base = centre if len(centre) else np.zeros_like(vector)
+        group.centroid = (base + sign * vector).astype(np.float32).tobytes()
+
+
+async def promote_subtheme(session: AsyncSession, sub: Subtheme, old: Theme) -> int:
+    """A new theme holding the sub-theme and its reports; the old theme loses their weight."""
+    theme = Theme(label=sub.label, name=sub.name, centroid=sub.centroid, size=sub.size)
+    session.add(theme)
+    await session.flush()
+    centre = np.frombuffer(old.centroid or b"", dtype=np.float32)
+    moved = np.frombuffer(sub.centroid or b"", dtype=np.float32)
+    if len(centre) and len(centre) == len(moved):
+        old.centroid = (centre - moved).astype(np.float32).tobytes()
+    old.size = max(0, (old.size or 0) - (sub.size or 0))
+    await session.execute(
+        update(ReportTheme).where(ReportTheme.subtheme_id == sub.id).values(theme_id=theme.id)
+    )
+    sub.theme_id = theme.id
+    await session.flush()
+    return theme.id
+
+
+async def not_barriers(session: AsyncSession, limit: int = 20) -> list[Report]:
+    """The latest messages kept out of themes, for an organiser to review."""
+    query = (
+        select(Report)
+        .where(Report.not_barrier.is_(True), Report.hidden.is_(False))
+        .order_by(Report.id.desc())
+        .limit(limit)
+    )
+    return list(await session.scalars(query))

@@ -17,13 +17,17 @@ async def add_reports(
 ) -> None:
     """A batch of reports with their themes and sub-themes, in two statements' worth of
     flushes."""
+    for report, theme_id, _, _ in placed:
+        report.not_barrier = theme_id == 0  # theme 0: not a barrier, kept out of every theme
     session.add_all([report for report, _, _, _ in placed])
     await session.flush()
     rows = [
         {"report_id": r.id, "theme_id": t, "similarity": s, "subtheme_id": sub}
         for r, t, s, sub in placed
+        if t != 0
     ]
-    await session.execute(insert(ReportTheme), rows)
+    if rows:
+        await session.execute(insert(ReportTheme), rows)
 
 
 async def reports_of(session: AsyncSession, person_id: int) -> list[tuple[Report, int | None]]:

@@ -32,12 +32,14 @@ async def rows_mentioning(bot: BotHarness, person_id: int, user: str) -> list[tu
 
 
 async def test_forget_removes_every_row(bot: BotHarness) -> None:
-    await bot.onboard("hana", "Leeds")
-    await bot.onboard("ivan", "Leeds")
+    for user in ("hana", "ivan", "kai"):
+        await bot.onboard(user, "Leeds")
     await bot.push("hana", f"/report {RISK}")
-    saved = (await bot.push("ivan", f"/report {RISK} Really."))[0].text  # an offer follows
+    await bot.push("ivan", f"/report {RISK} Really.")
+    saved = (await bot.push("kai", f"/report {RISK} Truly."))[0].text  # offers follow
     theme = saved.split("theme #")[1].split(":")[0]
     await bot.push("hana", f"/metoo {theme}")
+    await bot.push("hana", "/circle new Hana Circle place Leeds")  # a pending proposal
     await bot.push("hana", "An unconfirmed thought about budgets")  # leaves conversation state
     caller = await bot.app.services.people.caller(_incoming("hana"))
     assert caller.person_id is not None

@@ -24,14 +24,15 @@ from urllib.parse import urlparse
 
 from telegram import CallbackQuery, Chat, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import ChatMigrated, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from adapters.base import AdapterStartError, CommandList, Seen, Submit
 from adapters.telegram.menu import register_menus
+from adapters.telegram.outbox import Outbox
 from adapters.telegram.polling import Poller
 from adapters.telegram.render import deep_link, escape, fits_callback, keyboard, render_chunks
-from adapters.telegram.translate import PLATFORM, translate
+from adapters.telegram.translate import PLATFORM, moved, translate
 from bot.messages import APOLOGY, Button, Incoming, OutFile, Outgoing, Reply
 from config.settings import Settings
 
@@ -42,7 +43,7 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
 CHOOSE = "Choose one:"
 PRIVATE_LINK_LABEL = "Message me privately"
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_ALIASES = 4096
 DRAIN_SECONDS = 10.0
@@ -104,6 +105,7 @@ class TelegramAdapter:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self.poller = Poller(self.application.bot, self._receive, ALLOWED_UPDATES)
+        self.outbox = Outbox(self._send_now)
 
     async def start(self) -> None:
         """Initialise (``getMe`` checks the token), register menus, then receive updates."""
@@ -159,6 +161,9 @@ class TelegramAdapter:
         if not await self.poller.drain(DRAIN_SECONDS):
             log.warning("some telegram updates were not finished; they will come again")
         await self.poller.confirm()
+        if not await self.outbox.flush(DRAIN_SECONDS):
+            log.warning("some telegram replies could not be sent before stopping")
+            await self.outbox.cancel()
         await self.application.shutdown()
 
     # -- incoming ---------------------------------------------------------------------------
@@ -230,15 +235,39 @@ class TelegramAdapter:
     # -- outgoing ---------------------------------------------------------------------------
 
     async def send(self, message: Outgoing) -> None:
+        """Queue the reply for its chat and return: a group's rate limit delays only that
+        group's messages (see ``outbox``)."""
+        self.outbox.put(message)
+
+    async def flush(self) -> None:
+        """Until every queued reply has been sent (or refused)."""
+        await self.outbox.flush(DRAIN_SECONDS)
+
+    async def _send_now(self, message: Outgoing) -> None:
         """Deliver one reply; a refusal by Telegram is logged, never raised into the core."""
         try:
-            await self._send_text(message.chat_id, message.reply)
-            for file in message.reply.files:
-                await self._send_file(message.chat_id, file)
+            await self._deliver(message.chat_id, message.reply)
+        except ChatMigrated as exc:
+            await self._follow_migration(message, str(exc.new_chat_id))
         except Forbidden as exc:
             log.warning("telegram chat %s refused a message: %s", message.chat_id, exc)
         except TelegramError:
             log.exception("could not send to telegram chat %s", message.chat_id)
+
+    async def _deliver(self, chat_id: str, reply: Reply) -> None:
+        await self._send_text(chat_id, reply)
+        for file in reply.files:
+            await self._send_file(chat_id, file)
+
+    async def _follow_migration(self, message: Outgoing, new_chat_id: str) -> None:
+        """The group became a supergroup: tell the core (it moves the chat's link and
+        schedule), then deliver this message to the new id."""
+        log.info("telegram chat %s is now %s", message.chat_id, new_chat_id)
+        await self._submit(moved(message.chat_id, new_chat_id))
+        try:
+            await self._deliver(new_chat_id, message.reply)
+        except TelegramError:
+            log.exception("could not send to telegram chat %s", new_chat_id)
 
     async def _send_text(self, chat_id: str, reply: Reply) -> None:
         chunks = render_chunks(reply.text)

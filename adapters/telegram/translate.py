@@ -8,7 +8,16 @@ is passed on, so a photo or a voice note still gets the core's "text only for no
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Chat, Message, MessageEntity, Update, User
+from telegram import (
+    CallbackQuery,
+    Chat,
+    ChatMember,
+    ChatMemberUpdated,
+    Message,
+    MessageEntity,
+    Update,
+    User,
+)
 
 from bot.messages import ChatKind, EventKind, Incoming
 
@@ -23,7 +32,36 @@ def translate(update: Update, bot_username: str) -> list[Incoming]:
         return _edited(update.edited_message)
     if update.message is not None:
         return _message(update.message, bot_username)
+    if update.my_chat_member is not None:
+        return _membership(update.my_chat_member)
     return []
+
+
+GONE = frozenset({ChatMember.LEFT, ChatMember.BANNED})
+
+
+def _membership(change: ChatMemberUpdated) -> list[Incoming]:
+    """The bot's own membership of a group changed: added, or removed or kicked."""
+    chat = change.chat
+    if chat.type == Chat.PRIVATE:
+        return []  # a person blocking the bot: nothing to unlink
+    was_in = change.old_chat_member.status not in GONE
+    is_in = change.new_chat_member.status not in GONE
+    if was_in == is_in:
+        return []  # promoted, restricted: still there
+    kind = EventKind.BOT_ADDED if is_in else EventKind.BOT_REMOVED
+    user = change.from_user
+    return [
+        Incoming(
+            platform=PLATFORM,
+            chat_id=str(chat.id),
+            user_id=str(user.id),
+            chat_kind=ChatKind.GROUP,
+            kind=kind,
+            user_handle=handle(user),
+            chat_title=chat.title,
+        )
+    ]
 
 
 def handle(user: User) -> str:
@@ -75,6 +113,8 @@ def _edited(message: Message) -> list[Incoming]:
 def _message(message: Message, bot_username: str) -> list[Incoming]:
     if message.new_chat_members:
         return _joined(message)
+    if message.migrate_to_chat_id or message.migrate_from_chat_id:
+        return _migrated(message)
     user = message.from_user
     if user is None or user.is_bot:
         return []
@@ -91,6 +131,28 @@ def _joined(message: Message) -> list[Incoming]:
         for member in message.new_chat_members
         if not member.is_bot
     ]
+
+
+def _migrated(message: Message) -> list[Incoming]:
+    """A group became a supergroup with a new id. Telegram says so twice (in the old chat,
+    ``migrate_to_chat_id``; in the new one, ``migrate_from_chat_id``); both name the move."""
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    else:
+        old, new = message.migrate_from_chat_id or 0, message.chat.id
+    return [moved(str(old), str(new), message.from_user)]
+
+
+def moved(old: str, new: str, user: User | None = None) -> Incoming:
+    """The core's event for a chat that now has another id."""
+    return Incoming(
+        platform=PLATFORM,
+        chat_id=old,
+        user_id=str(user.id) if user else "",
+        chat_kind=ChatKind.GROUP,
+        kind=EventKind.CHAT_MOVED,
+        moved_to=new,
+    )
 
 
 def _group_command(message: Message, user: User, bot_username: str) -> list[Incoming]:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.themes import ThemeService
 from nlp.analysis import vector_from_bytes, vector_to_bytes
-from nlp.cluster import cluster_vectors
+from nlp.cluster import cluster_vectors, normalise
 from storage import curation as store
 from storage import themes as theme_store
 from storage.db import Database
@@ -61,6 +61,64 @@ class Curator:
             if hidden:
                 await store.log(session, actor, "hide_report", report_id=report_id)
         return hidden
+
+    async def move_report(
+        self, actor: str, report_id: int, theme_id: int | None, subtheme_id: int | None = None
+    ) -> tuple[int, int]:
+        """Put one report in a theme (its nearest sub-theme there) or in a given sub-theme,
+        including a report kept out as "not a barrier". Logged, so re-clustering keeps it."""
+        async with self.themes.lock:
+            async with self.db.transaction() as session:
+                target = await self._target(session, report_id, theme_id, subtheme_id)
+                await store.place_report(session, report_id, *target)
+                detail = {"subtheme": target[1]}
+                await store.log(session, actor, "move", target[0], report_id, detail=detail)
+            await self.themes.load()
+        return target
+
+    async def _target(
+        self, session: AsyncSession, report_id: int, theme_id: int | None, subtheme_id: int | None
+    ) -> tuple[int, int]:
+        vector = await store.report_vector(session, report_id)
+        if vector is None:
+            raise CurationError(f"There's no report #{report_id}.")
+        if subtheme_id is not None:
+            sub = await theme_store.get_subtheme(session, subtheme_id)
+            if sub is None:
+                raise CurationError(f"There's no sub-theme #{subtheme_id}.")
+            return sub.theme_id, sub.id
+        assert theme_id is not None
+        await self._live(session, theme_id)
+        subs = await theme_store.subthemes_of(session, [theme_id])
+        if not subs:
+            made = await theme_store.create_subthemes(session, [(theme_id, "", b"", 0)])
+            return theme_id, made[0]
+        own = vector_from_bytes(vector)
+        scores = [_similarity(own, sub.centroid) for sub in subs]
+        return theme_id, subs[int(np.argmax(scores))].id
+
+    async def promote(self, actor: str, subtheme_id: int) -> int:
+        """A sub-theme becomes a theme of its own (keeping its reports); logged, so it stays
+        one after re-clustering. Returns the new theme's id."""
+        async with self.themes.lock:
+            async with self.db.transaction() as session:
+                sub = await theme_store.get_subtheme(session, subtheme_id)
+                if sub is None:
+                    raise CurationError(f"There's no sub-theme #{subtheme_id}.")
+                old = await self._live(session, sub.theme_id)
+                if len(await theme_store.subthemes_of(session, [old.id])) < 2:
+                    raise CurationError(f"Sub-theme #{subtheme_id} is already all of its theme.")
+                new_id = await store.promote_subtheme(session, sub, old)
+                detail = {"subtheme": sub.id, "from": old.id}
+                await store.log(session, actor, "promote", new_id, detail=detail)
+            await self.themes.load()
+        return new_id
+
+    async def not_barriers(self) -> list[tuple[int, str]]:
+        """(report id, raw text) of the latest messages kept out of themes; the caller
+        scrubs the text before anyone sees it."""
+        async with self.db.reading() as session:
+            return [(r.id, r.text) for r in await store.not_barriers(session)]
 
     async def merge(self, actor: str, survivor_id: int, absorbed_id: int) -> Theme:
         if survivor_id == absorbed_id:
@@ -113,6 +171,13 @@ class Curator:
         )
         await _refresh_parts(session, rows, parts, theme_of)
         return [theme_of[c] for c in order]
+
+
+def _similarity(vector: NDArray[np.float32], centroid: bytes | None) -> float:
+    if not centroid:
+        return -1.0
+    centre = vector_from_bytes(centroid)
+    return float(normalise(vector) @ normalise(centre)) if len(centre) == len(vector) else -1.0
 
 
 def _absorb(survivor: Theme, absorbed: Theme) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.context import Context
+from bot.handlers import chats
 from bot.messages import EventKind, Reply
 from bot.router import Command, visible_commands
 
@@ -41,13 +42,8 @@ async def fallback(ctx: Context) -> list[Reply]:
             if incoming.is_private
             else []
         )
-    if incoming.kind is EventKind.MEMBER_JOINED:
-        return [
-            Reply(
-                "Welcome! To report a barrier or join this circle, "
-                "message me privately and send /start."
-            )
-        ]
+    if incoming.kind in chats.KINDS:
+        return await chats.chat_event(ctx)
     if incoming.kind is not EventKind.TEXT or not incoming.is_private:
         return []  # group talk is never stored or answered
     if incoming.text.strip().startswith("/"):

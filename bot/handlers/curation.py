@@ -15,8 +15,9 @@ from bot.services.campaigns import STATUSES, CampaignError
 
 THEME_USAGE = (
     "Use /theme N name TEXT, /theme N demand TEXT, /theme N update STATUS TEXT "
-    f"(STATUS: {', '.join(STATUSES)}), /theme merge N M, /theme split N or /theme hide N "
-    "(N from /themes or /digest)."
+    f"(STATUS: {', '.join(STATUSES)}), /theme merge N M, /theme split N, /theme hide N, "
+    "/theme move REPORT N (or REPORT sub S), /theme promote S (a sub-theme) or /theme review "
+    "(messages kept out as not a barrier); N from /themes or /digest."
 )
 CAMPAIGN_FIELDS = ("demand", "update")  # what a sharing circle's coordinators may set
 MAX_TEXT = {"name": 200, "demand": 2000}
@@ -80,11 +81,51 @@ async def _may_campaign(ctx: Context, words: list[str]) -> bool:
     return await ctx.services.campaigns.shared_by_circles(theme_id, ctx.caller.coordinates)
 
 
+async def _move(ctx: Context, words: list[str]) -> str:
+    numbers = [_number(w) for w in words[1:] if w.casefold() not in ("to", "sub")]
+    if len(numbers) != 2 or None in numbers:
+        return THEME_USAGE
+    report_id, target = (int(n) for n in numbers if n is not None)
+    to_sub = any(w.casefold() == "sub" for w in words)
+    theme_id, sub_id = await curator_of(ctx).move_report(
+        actor_of(ctx), report_id, None if to_sub else target, target if to_sub else None
+    )
+    return (
+        f"Report #{report_id} is now in theme #{theme_id} (sub-theme #{sub_id}); "
+        "it stays there after re-clustering."
+    )
+
+
+async def _promote(ctx: Context, words: list[str]) -> str:
+    sub_id = _number(words[1]) if len(words) == 2 else None
+    if sub_id is None:
+        return THEME_USAGE
+    theme_id = await curator_of(ctx).promote(actor_of(ctx), sub_id)
+    return f"Sub-theme #{sub_id} is now theme #{theme_id}; it stays one after re-clustering."
+
+
+async def _review(ctx: Context) -> str:
+    kept_out = await curator_of(ctx).not_barriers()
+    if not kept_out:
+        return "No message is waiting as “not a barrier”."
+    texts = await ctx.services.nlp.scrub([text for _, text in kept_out])
+    lines = ["Kept out of themes as not a barrier (/theme move REPORT N puts one in a theme):"]
+    lines += [f"#{rid}: {text[:200]}" for (rid, _), text in zip(kept_out, texts, strict=True)]
+    return "\n".join(lines)
+
+
+LEVEL_ACTIONS = {"move": _move, "promote": _promote}
+
+
 async def _theme_action(ctx: Context, words: list[str]) -> str:
     if not await _may_campaign(ctx, words):
         return REFUSAL
     if words[0].casefold() == "merge":
         return await _merge(ctx, words)
+    if words[0].casefold() in LEVEL_ACTIONS:
+        return await LEVEL_ACTIONS[words[0].casefold()](ctx, words)
+    if words[0].casefold() == "review" and len(words) == 1:
+        return await _review(ctx)
     action = words[0].casefold()
     theme_id = _number(words[1]) if len(words) > 1 else None
     if action in ("split", "hide") and theme_id is not None and len(words) == 2:

@@ -17,6 +17,11 @@ def not_alone(outcome: ReportOutcome, view: ThemeView | None) -> str:
     """Truthful without a number below the threshold: a hidden theme gets no count, no
     label and no "you're the first" (which would itself be a count)."""
     head = f"Thank you, your report is saved (#{outcome.report_id})."
+    if outcome.theme_id == 0:
+        return (
+            f"{head} It doesn't look like a workplace barrier to me, so it isn't counted in "
+            "any theme; an organiser will look at it. If it is one, tell me a little more."
+        )
     if view is None:
         return f"{head} {NOT_YET_SHOWN}"
     places = "place" if view.places == 1 else "places"

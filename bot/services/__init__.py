@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from bot.digests.build import DigestBuilder
 from bot.nlp_worker import NlpWorker
 from bot.services.campaigns import CampaignService
+from bot.services.chats import ChatService
 from bot.services.circles import CircleService
 from bot.services.conversation import ConversationService
 from bot.services.discovery import DiscoveryService
 from bot.services.introductions import IntroductionService
 from bot.services.lookup import NameLookup
 from bot.services.people import PeopleService
+from bot.services.places import PlaceService
 from bot.services.recluster import Reclusterer
 from bot.services.reports import ReportService
 from bot.services.safety import SafetyLog
@@ -42,7 +44,9 @@ class Services:
     conversation: ConversationService
     schedules: ScheduleService
     campaigns: CampaignService
+    places: PlaceService
     safety: SafetyLog
+    chats: ChatService
 
 
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
@@ -67,5 +71,7 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         conversation=ConversationService(db),
         schedules=ScheduleService(db),
         campaigns=CampaignService(db, settings.min_people),
+        places=PlaceService(db),
         safety=SafetyLog(db),
+        chats=ChatService(db),
     )

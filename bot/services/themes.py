@@ -38,6 +38,9 @@ class Placement:
     subtheme_id: int | None = None
 
 
+NOT_PLACED = Placement(0, 0.0, None)  # not a barrier: kept for review, in no theme
+
+
 @dataclass
 class LevelPlan:
     """What a batch adds to one level (themes or sub-themes), keyed by (provisional) id."""
@@ -155,14 +158,15 @@ class ThemeService:
             await store.themes_after(session, self.last_seen_id),
             await store.subthemes_after(session, self.last_seen_sub),
         )
-        batch = self._assign(analyses)
+        batch = self._assign([a for a in analyses if not a.not_barrier])
         await self._grow_existing(session, batch)
         theme_ids = await self._open_themes(session, batch)
         sub_ids = await self._open_subthemes(session, batch, theme_ids)
-        return [
+        placed = iter(
             Placement(theme_ids.get(t, t), similarity, sub_ids.get(s, s))
             for t, s, similarity in batch.chosen
-        ]
+        )
+        return [NOT_PLACED if a.not_barrier else next(placed) for a in analyses]
 
     def _assign(self, analyses: list[Analysis]) -> BatchPlan:
         """Nearest sub-theme, else nearest theme, else a new theme, for each report in

@@ -73,6 +73,7 @@ class FakeBotApi:
         self._message_ids = itertools.count(1000)
         self._failures: dict[str, list[int]] = {}
         self.blocked: set[int] = set()
+        self.migrated: dict[int, int] = {}  # old group id -> its supergroup's id
         self._changed = asyncio.Condition()
         self._poll_generation = 0
         self._closing = False
@@ -280,6 +281,12 @@ class FakeBotApi:
         chat_id = int(call.params["chat_id"])
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.migrated:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=self.migrated[chat_id],
+            )
         chat = self.chats.get(chat_id) or _default_chat(chat_id)
         message: JsonDict = {
             "message_id": next(self._message_ids),

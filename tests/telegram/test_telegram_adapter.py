@@ -97,6 +97,7 @@ async def test_button_tap_round_trip(echo: EchoCore, fake_api: FakeBotApi) -> No
     buttons = (Button("Yes", "consent:yes"), Button("No", "consent:no"), Button("Join", long_data))
     reply = Reply(text="May we store your reports?", buttons=buttons)
     await echo.adapter.send(Outgoing("telegram", "501", reply))
+    await echo.adapter.flush()
     (sent,) = await fake_api.wait_for("sendMessage", chat_id=501)
     rows = sent.params["reply_markup"]["inline_keyboard"]
     assert [[b["text"] for b in row] for row in rows] == [["Yes", "No", "Join"]]
@@ -120,6 +121,7 @@ async def test_long_reply_is_split_on_lines(echo: EchoCore, fake_api: FakeBotApi
     lines = [f"{n}. theme <{n}> & friends " + "é" * 60 for n in range(300)]
     text = "\n".join(lines)
     await echo.adapter.send(Outgoing("telegram", "501", Reply(text=text)))
+    await echo.adapter.flush()
     await fake_api.wait_for("sendMessage", 2, chat_id=501)
     await asyncio.sleep(0.2)
     parts = fake_api.texts(501)
@@ -133,6 +135,7 @@ async def test_files_go_as_document_and_photo(echo: EchoCore, fake_api: FakeBotA
     chart = OutFile("chart.png", b"\x89PNG\r\n\x1a\nfake", "image/png", is_image=True)
     reply = Reply(text="Your digest", files=(export, chart))
     await echo.adapter.send(Outgoing("telegram", "-1001", reply))
+    await echo.adapter.flush()
     (document,) = await fake_api.wait_for("sendDocument", chat_id=-1001)
     (photo,) = await fake_api.wait_for("sendPhoto", chat_id=-1001)
     assert document.files["document"] == ("digest.csv", export.content)
@@ -169,6 +172,7 @@ async def test_blocked_chat_does_not_stop_other_sends(echo: EchoCore, fake_api: 
     fake_api.blocked.add(777)
     await echo.adapter.send(Outgoing("telegram", "777", Reply(text="are you there?")))
     await echo.adapter.send(Outgoing("telegram", "501", Reply(text="still working")))
+    await echo.adapter.flush()
     assert fake_api.texts(501) == ["still working"]
 
 
@@ -202,8 +206,10 @@ async def test_private_link_hint_becomes_a_deep_link_button(
     assert echo.adapter is not None
     welcome = Reply(text="Welcome! Talk to me privately.", private_link="circle_7")
     await echo.adapter.send(Outgoing("telegram", "-1001", welcome))
+    await echo.adapter.flush()
     plain = Reply(text="Welcome!", private_link="not allowed!")
     await echo.adapter.send(Outgoing("telegram", "-1001", plain))
+    await echo.adapter.flush()
     first, second = fake_api.sent("sendMessage", chat_id=-1001)
     (row,) = first.params["reply_markup"]["inline_keyboard"]
     assert row == [
@@ -211,3 +217,19 @@ async def test_private_link_hint_becomes_a_deep_link_button(
     ]
     (row,) = second.params["reply_markup"]["inline_keyboard"]
     assert row[0]["url"] == f"https://t.me/{BOT_NAME}"
+
+
+async def test_a_groups_rate_limit_holds_up_no_other_chat(
+    echo: EchoCore, fake_api: FakeBotApi
+) -> None:
+    """Telegram allows about 20 messages a minute into a group; PTB's limiter waits that
+    out. Thirty messages queued for one group must not delay a private answer."""
+    assert echo.adapter is not None
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for number in range(30):
+        await echo.adapter.send(Outgoing("telegram", "-1001", Reply(text=f"notice {number}")))
+    await echo.adapter.send(Outgoing("telegram", "501", Reply(text="your answer")))
+    await fake_api.wait_for("sendMessage", chat_id=501, within=5)
+    assert loop.time() - started < 2.0
+    assert len(fake_api.sent("sendMessage", chat_id=-1001)) < 30, "the group is still waiting"

@@ -19,6 +19,8 @@ from adapters.telegram import TelegramAdapter
 from bot.app import App
 from config.settings import Settings
 from groundswell.runtime import Runtime
+from storage import circles as circle_store
+from storage import schedules as schedule_store
 from storage.updates import seen_in
 
 OLIVE = tg.user(900, "olive", "Olive")  # an organiser, from settings
@@ -231,3 +233,89 @@ async def test_digest_export_sends_documents_and_the_chart_as_a_photo(
     assert json.loads(exported[json_name])["themes"], "the shared theme is in the export"
     (photo,) = await fake_api.wait_for("sendPhoto", chat_id=OLIVE["id"])
     assert photo.files["photo"][1].startswith(b"\x89PNG\r\n\x1a\n")
+
+
+SUPERGROUP = tg.group_chat(-1009000, "Leeds carers chat")
+
+
+async def linked_group(world: TelegramWorld) -> None:
+    """GROUP linked to the circle Leeds carers, with a daily digest scheduled there."""
+    circles = world.runtime.app.services.circles
+    await circles.create("Leeds carers", "Leeds", None, None, None, None)
+    await world.onboard(OLIVE, "Leeds")
+    assert (await world.say(OLIVE, "/link Leeds carers", GROUP))[-1].startswith("This chat is")
+    assert (await world.say(OLIVE, "/schedule daily 09:00", GROUP))[-1]
+
+
+async def chat_rows(world: TelegramWorld, chat_id: int) -> tuple[object, object]:
+    async with world.runtime.app.services.db.reading() as session:
+        circle = await circle_store.circle_for_chat(session, "telegram", str(chat_id))
+        schedule = await schedule_store.get(session, "telegram", str(chat_id))
+    return circle, schedule
+
+
+async def announce(world: TelegramWorld, text: str) -> None:
+    await world.say(OLIVE, f"/announce Leeds carers {text}")
+    await world.finished()
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_circle(
+    world: TelegramWorld, fake_api: FakeBotApi
+) -> None:
+    await linked_group(world)
+    await world.settle(tg.migrated_to(GROUP, OLIVE, SUPERGROUP["id"]))
+    await world.settle(tg.migrated_from(SUPERGROUP, OLIVE, GROUP["id"]))
+    circle, schedule = await chat_rows(world, SUPERGROUP["id"])
+    assert circle is not None and schedule is not None, "link and schedule followed the group"
+    assert await chat_rows(world, GROUP["id"]) == (None, None)
+    await announce(world, "Meeting on Monday")
+    assert any("Meeting on Monday" in t for t in fake_api.texts(SUPERGROUP["id"]))
+
+
+async def test_a_send_refused_as_migrated_moves_the_circle_too(
+    world: TelegramWorld, fake_api: FakeBotApi
+) -> None:
+    """The service messages can be missed (the bot was down): Telegram's ChatMigrated
+    answer to a send says the same, and is followed the same way."""
+    await linked_group(world)
+    fake_api.migrated[GROUP["id"]] = SUPERGROUP["id"]
+    await announce(world, "First after the upgrade")
+    assert any("First after the upgrade" in t for t in fake_api.texts(SUPERGROUP["id"]))
+    await world.finished()
+    circle, schedule = await chat_rows(world, SUPERGROUP["id"])
+    assert circle is not None and schedule is not None
+    refused = len(fake_api.sent("sendMessage", chat_id=GROUP["id"]))
+    await announce(world, "Second")
+    assert any("Second" in t for t in fake_api.texts(SUPERGROUP["id"]))
+    assert len(fake_api.sent("sendMessage", chat_id=GROUP["id"])) == refused
+
+
+async def test_a_removed_bot_forgets_the_group_and_an_added_one_explains_linking(
+    world: TelegramWorld, fake_api: FakeBotApi
+) -> None:
+    await linked_group(world)
+    await world.settle(tg.bot_membership(GROUP, OLIVE, BOT_USER, "member", "kicked"))
+    assert await chat_rows(world, GROUP["id"]) == (None, None)
+    other = tg.group_chat(-100777, "Hull carers")
+    hello = await world.exchange(
+        tg.bot_membership(other, OLIVE, BOT_USER, "left", "member"), -100777
+    )
+    assert "/link" in hello[-1]
+    markup = fake_api.last_message(-100777)["reply_markup"]["inline_keyboard"]
+    assert markup[-1][0]["url"] == f"https://t.me/{BOT_NAME}?start=start"
+
+
+async def test_a_join_burst_gets_one_welcome_and_stalls_no_one(
+    world: TelegramWorld, fake_api: FakeBotApi
+) -> None:
+    """Thirty people join (one update each); a private /help meanwhile is answered at once."""
+    for number in range(30):
+        await fake_api.inject(tg.joined(GROUP, OLIVE, tg.user(2000 + number, None, "New")))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    answer = await world.say(AMIRA, "/help")
+    assert answer[0].startswith("Groundswell helps you find people")
+    assert loop.time() - started < 2.0
+    await world.finished()
+    welcomes = [t for t in fake_api.texts(GROUP["id"]) if t.startswith("Welcome!")]
+    assert len(welcomes) == 1

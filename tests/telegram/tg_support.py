@@ -56,8 +56,25 @@ class TelegramWorld:
         before = len(self.fake.texts(chat_id))
         await self.fake.inject(update)
         await self.fake.wait_for("sendMessage", before + 1, chat_id=chat_id)
-        await self.runtime.dispatcher.join()
+        await self.finished()
         return self.fake.texts(chat_id)[before:]
+
+    async def finished(self) -> None:
+        """Until the core is idle and every reply it gave has left the adapter."""
+        await self.runtime.dispatcher.join()
+        adapter = self.runtime.adapters["telegram"]
+        assert isinstance(adapter, TelegramAdapter)
+        await adapter.flush()
+
+    async def settle(self, update: JsonDict, within: float = 10) -> None:
+        """Inject an update that gets no reply; return once the bot has handled it (it is
+        confirmed to Telegram only then)."""
+        update_id = await self.fake.inject(update)
+        deadline = asyncio.get_running_loop().time() + within
+        while update_id not in self.fake.handed_out or update_id in self.fake.unconfirmed:
+            assert asyncio.get_running_loop().time() < deadline, f"update {update_id} unhandled"
+            await asyncio.sleep(0.02)
+        await self.finished()
 
     async def say(self, person: JsonDict, body: str, chat: JsonDict | None = None) -> list[str]:
         chat = chat or tg.private_chat(person)

@@ -96,3 +96,28 @@ def _update(update: JsonDict, update_id: int | None) -> JsonDict:
     if update_id is not None:
         update["update_id"] = update_id
     return update
+
+
+def migrated_to(old_chat: JsonDict, sender: JsonDict, new_id: int) -> JsonDict:
+    """The service message in the old group when it becomes a supergroup."""
+    return {"message": message(old_chat, sender, migrate_to_chat_id=new_id)}
+
+
+def migrated_from(new_chat: JsonDict, sender: JsonDict, old_id: int) -> JsonDict:
+    """The service message that opens the new supergroup."""
+    return {"message": message(new_chat, sender, migrate_from_chat_id=old_id)}
+
+
+def bot_membership(chat: JsonDict, sender: JsonDict, bot: JsonDict, old: str, new: str) -> JsonDict:
+    """``my_chat_member``: the bot's own status in ``chat`` went from ``old`` to ``new``."""
+    now_member: JsonDict = {"status": new, "user": bot}
+    if new == "kicked":
+        now_member["until_date"] = 0
+    change = {
+        "chat": chat,
+        "from": sender,
+        "date": int(time.time()),
+        "old_chat_member": {"status": old, "user": bot},
+        "new_chat_member": now_member,
+    }
+    return {"my_chat_member": change}
