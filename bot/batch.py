@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.app import App
 from bot.places_lookup import PlaceAnswer, resolve_place
 from bot.services.reports import ReportRejected, check_text
 from nlp.analysis import Analysis
+from storage import imports as import_store
 from storage import reports as report_store
 from storage.models import Report
 
 IMPORT_PLATFORM = "import"
+IMPORT_CHAT = "import"
+# Day first, as dates are written in the UK; ISO 8601 (2026-11-01, 2026-11-01T10:00) first of all.
+UK_FORMATS = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y", "%d.%m.%Y")
+DATE_HELP = "use a date like 01/11/2026 (day first) or 2026-11-01, optionally with a time"
+NOT_IMPORTED = "nothing was imported from this row"
 
 
 @dataclass(frozen=True)
@@ -33,29 +41,92 @@ class Row:
 @dataclass
 class ImportResult:
     imported: int = 0
+    already: int = 0  # rows whose reporter, text and date were imported before
     problems: list[str] = field(default_factory=list)
 
+    def summary(self) -> str:
+        again = (
+            f" {self.already} were already there, so were not added again." if self.already else ""
+        )
+        return f"Imported {self.imported} reports; {len(self.problems)} rows skipped.{again}"
 
-def parse_time(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value.strip())
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+def parse_time(value: str, zone: ZoneInfo) -> datetime:
+    """ISO 8601 or a UK day-first date; a time without a zone is the configured zone's.
+    Returned in UTC, as everything is stored (SQLite would keep another zone's wall time)."""
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = _uk_date(text)
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC)
 
 
-def read_rows(path: Path, limit: int, result: ImportResult) -> Iterator[Row]:
+def _uk_date(text: str) -> datetime:
+    for pattern in UK_FORMATS:
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    raise ValueError(f"“{text}” is not a date I can read: {DATE_HELP}")
+
+
+IMPORT_WORDING = {
+    "empty": "the text is empty",
+    "no_words": "the text has no words in it",
+}
+
+
+def import_problem(problem: ReportRejected, text: str, limit: int) -> str:
+    """The chat's wording talks to a person typing; an import row needs the column's terms."""
+    if problem.reason == "too_long":
+        return f"the text is {len(text.strip())} characters, over the limit of {limit}"
+    return IMPORT_WORDING.get(problem.reason, str(problem))
+
+
+def _row(record: dict[str, str | None], line: int, limit: int, zone: ZoneInfo) -> Row:
+    raw = record.get("text") or ""
+    try:
+        text = check_text(raw, limit)
+    except ReportRejected as problem:
+        raise ValueError(f"{import_problem(problem, raw, limit)}; {NOT_IMPORTED}") from None
+    when = record.get("created_at")
+    try:
+        created = parse_time(when, zone) if when and when.strip() else None
+    except ValueError as problem:
+        raise ValueError(f"created_at: {problem}; {NOT_IMPORTED}") from None
+    reporter = (record.get("reporter") or "").strip() or f"row-{line}"
+    return Row(line, text, (record.get("place") or "").strip() or None, reporter, created)
+
+
+def read_rows(path: Path, limit: int, result: ImportResult, zone: ZoneInfo) -> Iterator[Row]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames is None or "text" not in reader.fieldnames:
             raise ValueError(f"{path}: the first line must name the columns, including 'text'")
         for record in reader:
-            line = reader.line_num
             try:
-                text = check_text(record.get("text") or "", limit)
-                created = parse_time(record["created_at"]) if record.get("created_at") else None
-            except (ReportRejected, ValueError) as problem:
-                result.problems.append(f"line {line}: {problem}")
-                continue
-            reporter = (record.get("reporter") or "").strip() or f"row-{line}"
-            yield Row(line, text, (record.get("place") or "").strip() or None, reporter, created)
+                yield _row(record, reader.line_num, limit, zone)
+            except ValueError as problem:
+                result.problems.append(f"line {reader.line_num}: {problem}")
+
+
+def row_key(row: Row) -> str:
+    """What makes a row the same report again: its reporter, text and date. Stored as the
+    report's message id, so the database's unique key keeps a re-import from doubling it."""
+    when = row.created_at.isoformat() if row.created_at else ""
+    digest = hashlib.sha256("\x1f".join((row.reporter, row.text, when)).encode()).hexdigest()
+    return f"csv-{digest[:40]}"
+
+
+async def new_rows(app: App, rows: list[Row]) -> list[Row]:
+    """Rows not imported before (and not repeated within this file)."""
+    keys = {row_key(row): row for row in rows}
+    async with app.services.db.reading() as session:
+        known = await import_store.existing_message_ids(
+            session, IMPORT_PLATFORM, IMPORT_CHAT, list(keys)
+        )
+    return [row for key, row in keys.items() if key not in known]
 
 
 async def import_csv(
@@ -63,8 +134,13 @@ async def import_csv(
 ) -> ImportResult:
     """Bad rows are reported with line numbers; good rows are kept, a batch per commit."""
     result = ImportResult()
-    rows = list(read_rows(path, app.settings.max_report_chars, result))
-    result.imported = await import_rows(app, rows, progress, batch)
+    settings = app.settings
+    rows = list(read_rows(path, settings.max_report_chars, result, settings.zone))
+    fresh = await new_rows(app, rows)
+    result.already = len(rows) - len(fresh)
+    if progress is not None and result.already:
+        progress(result.already)
+    result.imported = await import_rows(app, fresh, progress, batch)
     return result
 
 
@@ -72,7 +148,9 @@ async def import_rows(
     app: App, rows: list[Row], progress: Callable[[int], None] | None = None, batch: int = 256
 ) -> int:
     """Store rows a batch per commit, while spaCy (on its own thread) already analyses the
-    next batch: the database work hides behind the embedding instead of adding to it."""
+    next batch: the database work hides behind the embedding instead of adding to it.
+    A row repeated within ``rows`` is stored once (see ``row_key``)."""
+    rows = list({row_key(row): row for row in rows}.values())
     chunks = [rows[start : start + batch] for start in range(0, len(rows), batch)]
     people: dict[str, int] = {}
     stored = 0
@@ -129,8 +207,8 @@ def report_for(row: Row, people: dict[str, int]) -> Report:
         place=place.name if place else None,
         place_key=place.key if place else None,
         platform=IMPORT_PLATFORM,
-        chat_id="import",
-        message_id=None,
+        chat_id=IMPORT_CHAT,
+        message_id=row_key(row),
     )
     if row.created_at is not None:
         report.created_at = row.created_at

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from string import capwords
 
-from bot.places import load_gazetteer, match_place, normalise_place
+from bot.places import load_gazetteer, match_place, normalise_place, suggest_place
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class PlaceAnswer:
     name: str
     key: str
     region: str | None
+    known: bool = True  # in the gazetteer; unknown places are kept as typed
 
 
 def resolve_place(text: str) -> PlaceAnswer:
@@ -29,8 +30,20 @@ def resolve_place(text: str) -> PlaceAnswer:
     """
     place = match_place(text)
     return PlaceAnswer(
-        name=_shown_name(text, place.key, place.name), key=place.key, region=place.region
+        name=_shown_name(text, place.key, place.name),
+        key=place.key,
+        region=place.region,
+        known=place.known,
     )
+
+
+def suggestion_for(text: str) -> PlaceAnswer | None:
+    """The known place nearest to an unknown one, to ask about; None if it is known or
+    nothing is near."""
+    if match_place(text).known:
+        return None
+    near = suggest_place(text)
+    return PlaceAnswer(near.name, near.key, near.region) if near is not None else None
 
 
 def _shown_name(text: str, key: str, official: str) -> str:

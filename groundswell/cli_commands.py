@@ -77,7 +77,7 @@ async def import_reports(args: argparse.Namespace, settings: Settings) -> int:
         await app.close()
     for line in result.problems:
         err.print(line)
-    print(f"Imported {result.imported} reports; {len(result.problems)} rows skipped.")
+    print(result.summary())
     return 0 if not result.problems else 1
 
 

@@ -2,8 +2,9 @@
 NER model's names) are not run on Welsh or Polish text, where they shred ordinary words.
 
 The identifier is py3langid (BSD licence; a naive Bayes model over byte n-grams that ships
-inside the wheel), loaded once on first use. Short or unsure texts count as English: the
-bot's main language, and the one whose name model is the stronger net.
+inside the wheel), read once, when the spaCy model is loaded (nlp/model.py). Short or
+unsure texts count as English: the bot's main language, and the one whose name model is the
+stronger net.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ NOT_WORDS = re.compile(r"\S*[@/\d]\S*|\(at\)|\(dot\)")  # links, emails, numbers
 
 
 @lru_cache(maxsize=1)
-def _identifier() -> Any:
+def load_identifier() -> Any:
+    """Read once (a few seconds); ``nlp.model.load_model`` calls it at start-up."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -30,5 +32,5 @@ def detect_language(text: str) -> str:
     words = NOT_WORDS.sub(" ", text)
     if sum(ch.isalpha() for ch in words) < MIN_LETTERS:
         return ENGLISH
-    language, confidence = _identifier().classify(words)
+    language, confidence = load_identifier().classify(words)
     return str(language) if confidence >= MIN_CONFIDENCE else ENGLISH

@@ -12,6 +12,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
+from nlp.language import load_identifier
 from nlp.vectors import add_vector_component
 
 PREFERRED = ("en_core_web_lg", "en_core_web_md")
@@ -59,6 +60,7 @@ def load_model(setting: str = "auto", encoder: str = "auto") -> Language:
             continue
         if not nlp.vocab.vectors.shape[0]:
             continue
+        load_identifier()  # the language model too, now rather than in the first digest
         return add_vector_component(nlp, encoder)
     named = ", ".join(str(c) for c in tried) or "none found"
     raise ModelNotFound(f"no spaCy model with word vectors could be loaded ({named}): {FIX}")

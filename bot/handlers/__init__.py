@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from bot.context import Context
-from bot.handlers import basics, campaigns, circles, digest, onboarding, privacy, reporting, themes
+from bot.handlers import (
+    basics,
+    campaigns,
+    circles,
+    digest,
+    onboarding,
+    places,
+    privacy,
+    reporting,
+    themes,
+)
 from bot.handlers.curation import hide, theme
 from bot.handlers.discovery import join_button
 from bot.handlers.introductions import answer as intro_answer
@@ -163,6 +173,13 @@ def core_commands() -> list[Command]:
         ),
         Command("hide", hide, "hide a report", Role.ORGANISER, usage="REPORT_ID"),
         Command(
+            "place",
+            places.place,
+            "merge an unknown place into a known one",
+            Role.ORGANISER,
+            usage="merge PLACE into KNOWN",
+        ),
+        Command(
             "safety",
             safety_counts,
             "counts of crisis, safeguarding and abusive messages",
@@ -211,6 +228,7 @@ def build_router(extra: list[Command] | None = None) -> Router:
         buttons=[
             ButtonRoute("consent", onboarding.consent_answer, Role.STRANGER),
             ButtonRoute("area", onboarding.work_area_answer, Role.STRANGER),
+            ButtonRoute("placefix", onboarding.place_check_answer, Role.STRANGER),
             ButtonRoute("report", reporting.confirm_report),
             ButtonRoute("safety", reporting.safety_answer),
             ButtonRoute("forget", privacy.confirm_forget, Role.STRANGER),
@@ -218,6 +236,9 @@ def build_router(extra: list[Command] | None = None) -> Router:
             ButtonRoute("join", join_button),
             ButtonRoute("intro", intro_answer),
         ],
-        states=[StateRoute("place", onboarding.place_answer)],
+        states=[
+            StateRoute("place", onboarding.place_answer),
+            StateRoute("place_check", onboarding.place_answer),  # typed instead of tapping
+        ],
         fallback=basics.fallback,
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.context import Context
 from bot.handlers.conversation import clear_state, set_state
 from bot.handlers.discovery import onboarding_note
 from bot.messages import Button, Reply
-from bot.places_lookup import resolve_place
+from bot.places_lookup import PlaceAnswer, resolve_place, suggestion_for
 
 NOTICE = (
     "Welcome to Groundswell. I help people on the front line of public services find others "
@@ -56,11 +57,38 @@ async def consent_answer(ctx: Context) -> list[Reply]:
 
 
 async def place_answer(ctx: Context) -> list[Reply]:
-    person_id = ctx.caller.person_id
+    """A place the gazetteer does not know, but is near a known one ("Newcastel"), is asked
+    about rather than kept: a typo would otherwise count as a place of its own."""
     try:
         place = resolve_place(ctx.incoming.text)
     except ValueError as problem:
         return [Reply(str(problem))]
+    near = None if place.known else suggestion_for(ctx.incoming.text)
+    if near is None:
+        return await _keep_place(ctx, place)
+    typed = {"name": place.name, "key": place.key}
+    suggested = {"name": near.name, "key": near.key, "region": near.region}
+    await set_state(ctx, "place_check", {**ctx.state_data, "typed": typed, "near": suggested})
+    buttons = (
+        Button(f"Yes, {near.name}", "placefix:yes"),
+        Button(f"No, keep “{place.name}”", "placefix:no"),
+    )
+    return [Reply(f"I don't know “{place.name}”. Did you mean {near.name}?", buttons=buttons)]
+
+
+async def place_check_answer(ctx: Context) -> list[Reply]:
+    """The answer to "Did you mean …?": the suggestion, or the place as typed."""
+    data = dict(ctx.state_data)
+    typed, near = data.pop("typed", None), data.pop("near", None)
+    if ctx.state != "place_check" or not isinstance(typed, dict) or not isinstance(near, dict):
+        return [Reply("Please send /start to begin.")]
+    chosen = near if ctx.incoming.button_data == "placefix:yes" else typed
+    place = PlaceAnswer(str(chosen["name"]), str(chosen["key"]), chosen.get("region"))
+    return await _keep_place(replace(ctx, state_data=data), place)
+
+
+async def _keep_place(ctx: Context, place: PlaceAnswer) -> list[Reply]:
+    person_id = ctx.caller.person_id
     if person_id is not None:
         await ctx.services.people.set_place(person_id, place.name, place.key, place.region)
     await set_state(ctx, "work_area", ctx.state_data)

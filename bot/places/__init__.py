@@ -4,7 +4,7 @@ Pure: the only I/O is reading the packaged CSV files once (see data/SOURCE.md).
 """
 
 from bot.places.gazetteer import REGIONS, Place, load_gazetteer
-from bot.places.matching import PLACE_PROMPT, PlaceError, match_place
+from bot.places.matching import PLACE_PROMPT, PlaceError, match_place, suggest_place
 from bot.places.nearby import (
     Closeness,
     closeness,
@@ -29,4 +29,5 @@ __all__ = [
     "place_for_code",
     "same_place",
     "same_region",
+    "suggest_place",
 ]

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from difflib import SequenceMatcher
+from difflib import SequenceMatcher, get_close_matches
+from functools import cache
 
 from bot.places.gazetteer import Area, Place, load_gazetteer
-from bot.places.normalise import normalise_place
+from bot.places.normalise import everyday_names, normalise_place
 
 PLACE_PROMPT = "Please tell me a town, city or council area, e.g. Leeds."
 MAX_PLACE_LENGTH = 200
@@ -26,6 +27,10 @@ _FUZZY_SHORT_LENGTH = 7
 _FUZZY_MIN_LENGTH = 4
 _FUZZY_MARGIN = 0.02
 _FUZZY_MAX_LENGTH_GAP = 2
+# A suggestion is only offered, never applied: a lower bar than matching, chosen once as
+# "one or two letters wrong or swapped in a name of six or more letters" (0.8 of difflib's
+# ratio), and the first letter must agree as in matching.
+_SUGGEST_CUTOFF = 0.8
 
 _LEADING_FILLER: tuple[str, ...] = (
     "i live in",
@@ -180,3 +185,27 @@ def match_place(text: str) -> Place:
     if area is not None:
         return area.to_place()
     return Place(key=key, name=_display(cleaned), region=None, area_code=None, known=False)
+
+
+@cache
+def _suggestion_keys() -> dict[str, str]:
+    """Every spelling a suggestion can be: gazetteer names and aliases, and the everyday
+    names ("newcastle") that stand for one area, each with the key it stands for."""
+    gazetteer = load_gazetteer()
+    keys = {key: key for key in gazetteer.all_keys()}
+    for name in everyday_names():
+        keys.setdefault(name, normalise_place(name))
+    return keys
+
+
+def suggest_place(text: str) -> Place | None:
+    """For a place the gazetteer does not know, the nearest known one to ask about ("Did
+    you mean Newcastle upon Tyne?" for "Newcastel"); None when nothing is near enough."""
+    key = normalise_place(" ".join(text.split()))
+    if len(key) < _FUZZY_MIN_LENGTH or load_gazetteer().lookup(key) is not None:
+        return None
+    keys = _suggestion_keys()
+    near = [k for k in keys if k[:1] == key[:1]]
+    found = get_close_matches(key, near, n=1, cutoff=_SUGGEST_CUTOFF)
+    hit = load_gazetteer().lookup(keys[found[0]]) if found else None
+    return hit[0].to_place() if hit is not None else None

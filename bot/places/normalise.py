@@ -69,6 +69,13 @@ _WHOLE_NAMES: dict[str, str] = {
     "toon": "newcastle upon tyne",
 }
 
+
+def everyday_names() -> tuple[str, ...]:
+    """Whole names people use for one area ("newcastle", "toon"): suggestions compare with
+    them too, as their keys are the area's full name."""
+    return tuple(_WHOLE_NAMES)
+
+
 _PREFIXES: tuple[str, ...] = (
     "london borough of",
     "royal borough of",

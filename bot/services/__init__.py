@@ -14,6 +14,7 @@ from bot.services.discovery import DiscoveryService
 from bot.services.introductions import IntroductionService
 from bot.services.lookup import NameLookup
 from bot.services.people import PeopleService
+from bot.services.places import PlaceService
 from bot.services.recluster import Reclusterer
 from bot.services.reports import ReportService
 from bot.services.safety import SafetyLog
@@ -41,6 +42,7 @@ class Services:
     conversation: ConversationService
     schedules: ScheduleService
     campaigns: CampaignService
+    places: PlaceService
     safety: SafetyLog
     chats: ChatService
 
@@ -64,6 +66,7 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         conversation=ConversationService(db),
         schedules=ScheduleService(db),
         campaigns=CampaignService(db, settings.min_people),
+        places=PlaceService(db),
         safety=SafetyLog(db),
         chats=ChatService(db),
     )

@@ -20,7 +20,12 @@ from storage.models import Report
 
 
 class ReportRejected(Exception):
-    """The text cannot become a report; the message says why, kindly."""
+    """The text cannot become a report; the message says why, kindly. ``reason`` (empty,
+    too_long, no_words) lets another channel, such as the CSV import, word it its own way."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -38,15 +43,19 @@ RELABEL_AT = frozenset({2, 3, 5, 8, 13, 21, 34, 55, 89})
 def check_text(text: str, limit: int) -> str:
     cleaned = text.replace("\x00", "").strip()
     if not cleaned:
-        raise ReportRejected("Please tell me what's getting in your way, in a sentence or two.")
+        raise ReportRejected(
+            "Please tell me what's getting in your way, in a sentence or two.", "empty"
+        )
     if len(cleaned) > limit:
         raise ReportRejected(
             f"That's longer than I can keep ({len(cleaned)} characters; the limit is {limit}). "
-            "Could you shorten it? Nothing was saved."
+            "Could you shorten it? Nothing was saved.",
+            "too_long",
         )
     if not any(ch.isalpha() for ch in cleaned):
         raise ReportRejected(
-            "I couldn't find any words in that. Please describe the barrier in words."
+            "I couldn't find any words in that. Please describe the barrier in words.",
+            "no_words",
         )
     return cleaned
 

@@ -115,5 +115,6 @@ POLICY: dict[str, Rule] = {
     "theme": Rule("1 name Rota gaps", Role.COORDINATOR, extra=only(ORG)),
     "updates": Rule("off"),
     "hide": Rule("1", Role.ORGANISER),
+    "place": Rule("merge Newcastel into Newcastle", Role.ORGANISER),
     "safety": Rule("30", Role.ORGANISER),
 }

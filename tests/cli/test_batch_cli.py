@@ -53,7 +53,9 @@ def test_import_keeps_good_rows_and_names_bad_lines(tmp_path: Path, reports_csv:
     db = tmp_path / "gs.db"
     result = groundswell(db, "import", str(reports_csv))
     assert "Imported 6 reports; 2 rows skipped." in result.stdout
-    assert "line 8:" in result.stderr and "line 9:" in result.stderr
+    assert "line 8: the text is empty; nothing was imported from this row" in result.stderr
+    assert "line 9: created_at: “not-a-date” is not a date I can read" in result.stderr
+    assert "getting in your way" not in result.stderr  # the chat's wording is for chat
     assert result.returncode == 1
 
     exported = groundswell(db, "export", "reports", "--format", "json")
@@ -100,3 +102,32 @@ def test_bad_since_is_one_line(tmp_path: Path) -> None:
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("groundswell: --since: ") and "lately" in line
     assert "7d, 30d, 90d" in line
+
+
+def test_reimport_is_idempotent_and_reads_uk_dates(tmp_path: Path) -> None:
+    path = tmp_path / "uk.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "place", "reporter", "created_at"])
+        writer.writerow([PROCUREMENT[0], "Leeds", "p0", "01/11/2026"])
+        writer.writerow([PROCUREMENT[1], "Leeds", "p1", "15/06/2026 14:30"])
+        writer.writerow([PROCUREMENT[1], "Leeds", "p1", "15/06/2026 14:30"])  # the same again
+        writer.writerow([RISK[0], "Hull", "r0", "2026-11-02"])
+    db = tmp_path / "gs.db"
+    first = groundswell(db, "import", str(path))
+    assert first.returncode == 0, first.stderr
+    assert "Imported 3 reports; 0 rows skipped. 1 were already there" in first.stdout
+    again = groundswell(db, "import", str(path))
+    assert again.returncode == 0, again.stderr
+    assert (
+        "Imported 0 reports; 0 rows skipped. 4 were already there, so were not added again."
+        in again.stdout
+    )
+    rows = json.loads(groundswell(db, "export", "reports", "--format", "json").stdout)
+    assert [r["text"] for r in rows] == [PROCUREMENT[0], PROCUREMENT[1], RISK[0]]
+    # day first, in the configured zone (Europe/London: GMT in November, BST in June)
+    assert [r["created_at"][:16] for r in rows] == [
+        "2026-11-01T00:00",
+        "2026-06-15T13:30",
+        "2026-11-02T00:00",
+    ]

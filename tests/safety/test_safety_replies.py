@@ -90,3 +90,16 @@ async def test_organisers_see_counts_only(bot: BotHarness) -> None:
     assert "pen pusher" not in counts and "ending" not in counts
     refused = (await bot.push("gus", "/safety"))[-1].text
     assert refused == "Sorry, that command isn't available to you here."
+
+
+def test_crisis_lines_are_configurable_for_other_countries() -> None:
+    from bot.handlers.safety import crisis_text
+    from config.settings import load_settings
+
+    settings = load_settings(
+        _env_file=None, crisis_help="Lifeline: call 13 11 14|000 in an emergency"
+    )
+    assert settings.crisis_help == ["Lifeline: call 13 11 14", "000 in an emergency"]
+    text = crisis_text(settings.crisis_help)
+    assert "13 11 14" in text and "116 123" not in text
+    assert "116 123" in crisis_text(load_settings(_env_file=None).crisis_help)
