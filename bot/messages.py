@@ -27,6 +27,7 @@ class EventKind(StrEnum):
     BUTTON = "button"
     UNSUPPORTED = "unsupported"  # photo, sticker, voice note, edited message
     MEMBER_JOINED = "member_joined"
+    EDITED = "edited"  # a message edited after it was sent; ``text`` is the new text
     CHAT_MOVED = "chat_moved"  # the chat has a new id (``moved_to``): a group upgraded
     BOT_ADDED = "bot_added"  # the bot was added to a group
     BOT_REMOVED = "bot_removed"  # the bot was removed from (or kicked out of) a group

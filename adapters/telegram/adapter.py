@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlparse
 
-from telegram import CallbackQuery, Chat, LinkPreviewOptions, Message, Update
+from telegram import CallbackQuery, Chat, LinkPreviewOptions, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import ChatMigrated, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -101,6 +101,7 @@ class TelegramAdapter:
         self._submit = submit
         self._seen: Seen = seen or MemorySeen()
         self._aliases: OrderedDict[str, str] = OrderedDict()
+        self._topics: OrderedDict[tuple[str, str], int] = OrderedDict()
         self.application = build_application(settings)
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
@@ -197,6 +198,7 @@ class TelegramAdapter:
         """Submit every event of the update; each result completes once it is handled."""
         if update.callback_query is not None:
             await self._acknowledge(update.callback_query)
+        self._remember_topic(update.effective_message)
         return [
             await self._submit(self._unalias(incoming))
             for incoming in translate(update, self.application.bot.username)
@@ -274,6 +276,7 @@ class TelegramAdapter:
         markup = keyboard((self._alias(b) for b in reply.buttons), self._private_link(reply))
         if markup is not None and not chunks:
             chunks = [CHOOSE]
+        threading = self._threading(chat_id, reply)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             await self.application.bot.send_message(
@@ -282,7 +285,31 @@ class TelegramAdapter:
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup if last else None,
                 link_preview_options=NO_PREVIEW,
+                **threading,
             )
+
+    def _remember_topic(self, message: Message | None) -> None:
+        """A command sent in a forum topic is answered in that topic, not in General."""
+        if message is None or not message.is_topic_message or message.message_thread_id is None:
+            return
+        self._topics[(str(message.chat_id), str(message.message_id))] = message.message_thread_id
+        if len(self._topics) > MAX_ALIASES:
+            self._topics.popitem(last=False)
+
+    def _threading(self, chat_id: str, reply: Reply) -> dict[str, Any]:
+        """In a group, an answer is a reply to the message it answers (in its topic, if
+        any), so it is clear whose command it answers; private chats need no threads."""
+        if reply.reply_to is None or not chat_id.startswith("-"):
+            return {}
+        options: dict[str, Any] = {
+            "reply_parameters": ReplyParameters(
+                int(reply.reply_to), allow_sending_without_reply=True
+            )
+        }
+        topic = self._topics.get((chat_id, reply.reply_to))
+        if topic is not None:
+            options["message_thread_id"] = topic
+        return options
 
     def _private_link(self, reply: Reply) -> tuple[str, str] | None:
         """``reply.private_link`` asks for a button opening a private chat with the bot."""

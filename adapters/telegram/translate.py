@@ -103,11 +103,14 @@ def _button(query: CallbackQuery) -> list[Incoming]:
 
 
 def _edited(message: Message) -> list[Incoming]:
-    """Edits are not re-read (a report is what was first sent); privately we say so."""
+    """Edits are not re-read (a report is what was first sent); privately the core says so
+    and offers to save the new text."""
     user = message.from_user
     if user is None or user.is_bot or message.chat.type != Chat.PRIVATE:
         return []
-    return [_base(message, user, kind=EventKind.UNSUPPORTED)]
+    if message.text is None:
+        return [_base(message, user, kind=EventKind.UNSUPPORTED)]
+    return [_base(message, user, kind=EventKind.EDITED, text=message.text)]
 
 
 def _message(message: Message, bot_username: str) -> list[Incoming]:

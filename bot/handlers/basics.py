@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.handlers import chats
 from bot.messages import EventKind, Reply
-from bot.router import Command, visible_commands
+from bot.router import Command, Handler, visible_commands
 
 WHAT_FOR = (
     "Groundswell helps you find people who face the same barriers. It is for reporting, "
@@ -32,6 +32,19 @@ def help_text(commands: list[Command], ctx: Context) -> str:
     return "\n".join(lines)
 
 
+EDITS_NOT_READ = (
+    "I don't re-read edited messages: anything already saved stays as you first sent it."
+)
+
+
+async def _edited(ctx: Context, plain_text: Handler) -> list[Reply]:
+    """Say that edits are not re-read; offer to save the new text as a report."""
+    text = ctx.incoming.text.strip()
+    if not text or text.startswith("/") or not ctx.caller.onboarded:
+        return [Reply(EDITS_NOT_READ)]
+    return [Reply(EDITS_NOT_READ), *await plain_text(ctx)]
+
+
 async def fallback(ctx: Context) -> list[Reply]:
     from bot.handlers.reporting import plain_text
 
@@ -44,6 +57,8 @@ async def fallback(ctx: Context) -> list[Reply]:
         )
     if incoming.kind in chats.KINDS:
         return await chats.chat_event(ctx)
+    if incoming.kind is EventKind.EDITED:
+        return await _edited(ctx, plain_text) if incoming.is_private else []
     if incoming.kind is not EventKind.TEXT or not incoming.is_private:
         return []  # group talk is never stored or answered
     if incoming.text.strip().startswith("/"):

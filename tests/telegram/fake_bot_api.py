@@ -30,7 +30,14 @@ ALLOWED_TAG = re.compile(
     r"|<a href=\"[^\"<>]*\">|</a>"
 )
 ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
-JSON_FIELDS = {"reply_markup", "commands", "scope", "allowed_updates", "link_preview_options"}
+JSON_FIELDS = {
+    "reply_markup",
+    "commands",
+    "scope",
+    "allowed_updates",
+    "link_preview_options",
+    "reply_parameters",
+}
 
 
 class ApiError(Exception):

@@ -76,7 +76,9 @@ async def test_non_text_is_unsupported_privately_and_ignored_in_groups(
     await fake_api.inject(tg.text(chat, ALICE, "last"))
     received = await echo.wait(5)
     await asyncio.sleep(0.2)
-    assert [i.kind for i in received] == [EventKind.UNSUPPORTED] * 4 + [EventKind.TEXT]
+    kinds = [i.kind for i in received]
+    assert kinds == [EventKind.UNSUPPORTED] * 3 + [EventKind.EDITED, EventKind.TEXT]
+    assert received[3].text == "changed my mind"
     assert all(i.chat_kind is ChatKind.PRIVATE for i in received)
 
 
