@@ -81,7 +81,7 @@ async def test_report_tells_you_you_are_not_alone(world: TelegramWorld) -> None:
     await world.onboard(AMIRA, "Leeds")
     await world.onboard(BEN, "Bradford")
     first = (await world.say(AMIRA, f"/report {PROCUREMENT_A}"))[-1]
-    assert "You're the first to raise this" in first
+    assert "not yet shared by enough people to show" in first
     second = (await world.say(BEN, f"/report {PROCUREMENT_B}"))[-1]
     assert "2 people in 2 places share it. You're not alone." in second
     mine = (await world.say(BEN, "/mine"))[-1]
