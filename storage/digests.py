@@ -124,19 +124,21 @@ async def theme_counts(
     if theme_ids is not None:
         query = query.where(c.theme_id.in_(list(theme_ids)))
     rows = (await session.execute(query)).all()
-    return [
-        ThemeCounts(
-            int(r[0]),
-            int(r[1]),
-            int(r[2]),
-            int(r[3]),
-            int(r[4] or 0),
-            int(r[5] or 0),
-            r[6],
-            int(r[7]),
-        )
-        for r in rows
-    ]
+    return [_counts(r) for r in rows]
+
+
+def _counts(row: Any) -> ThemeCounts:
+    """A counts row in the column order both digest queries select."""
+    return ThemeCounts(
+        int(row[0]),
+        int(row[1]),
+        int(row[2]),
+        int(row[3]),
+        int(row[4] or 0),
+        int(row[5] or 0),
+        row[6],
+        int(row[7]),
+    )
 
 
 def _in_scope[SelectT: Select[*tuple[Any, ...]]](query: SelectT, scope: Scope) -> SelectT:
@@ -179,20 +181,7 @@ async def period_counts(
         .group_by(c.theme_id)
     )
     rows = (await session.execute(query)).all()
-    current = [
-        ThemeCounts(
-            int(r[0]),
-            int(r[1]),
-            int(r[2]),
-            int(r[3]),
-            int(r[4] or 0),
-            int(r[5] or 0),
-            r[6],
-            int(r[7]),
-        )
-        for r in rows
-        if r[1]
-    ]
+    current = [_counts(r) for r in rows if r[1]]
     return current, {int(r[0]): int(r[8]) for r in rows}
 
 

@@ -63,15 +63,19 @@ async def create_themes(session: AsyncSession, rows: list[tuple[str, bytes, int]
 
 async def grow_themes(session: AsyncSession, rows: list[tuple[int, bytes, int]]) -> None:
     """New centroid sums and added sizes (theme id, centroid, by) in one executemany."""
+    await _grow(session, cast(Table, Theme.__table__), rows)
+
+
+async def _grow(session: AsyncSession, table: Table, rows: list[tuple[int, bytes, int]]) -> None:
+    """One executemany for either level: themes and sub-themes grow the same way."""
     if not rows:
         return
-    table = cast(Table, Theme.__table__)
     statement = (
         update(table)
-        .where(table.c.id == bindparam("theme_id"))
+        .where(table.c.id == bindparam("row_id"))
         .values(centroid=bindparam("new_centroid"), size=table.c.size + bindparam("grown_by"))
     )
-    params = [{"theme_id": t, "new_centroid": c, "grown_by": by} for t, c, by in rows]
+    params = [{"row_id": i, "new_centroid": c, "grown_by": by} for i, c, by in rows]
     await session.execute(statement, params)
 
 
@@ -185,16 +189,7 @@ async def create_subthemes(
 
 async def grow_subthemes(session: AsyncSession, rows: list[tuple[int, bytes, int]]) -> None:
     """New centroid sums and added sizes (sub-theme id, centroid, by) in one executemany."""
-    if not rows:
-        return
-    table = cast(Table, Subtheme.__table__)
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("subtheme_id"))
-        .values(centroid=bindparam("new_centroid"), size=table.c.size + bindparam("grown_by"))
-    )
-    params = [{"subtheme_id": s, "new_centroid": c, "grown_by": by} for s, c, by in rows]
-    await session.execute(statement, params)
+    await _grow(session, cast(Table, Subtheme.__table__), rows)
 
 
 @dataclass(frozen=True)
