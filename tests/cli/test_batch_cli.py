@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -93,11 +94,13 @@ def test_recluster_then_digest(tmp_path: Path, reports_csv: Path) -> None:
 def test_export_csv_scrubs_quotes(tmp_path: Path) -> None:
     db = tmp_path / "gs.db"
     source = tmp_path / "one.csv"
-    source.write_text('text,reporter\n"Email jane.doe@nhs.net about the rota",a\n', "utf-8")
+    # three reporters, so the theme may be shown (the export holds only shown themes)
+    text = "Email jane.doe@nhs.net about the procurement rules that shut out our supplier"
+    source.write_text("text,reporter\n" + "".join(f'"{text}",{who}\n' for who in "abc"), "utf-8")
     groundswell(db, "import", str(source))
     exported = groundswell(db, "export", "reports", "--format", "csv")
     assert "jane.doe@nhs.net" not in exported.stdout
-    assert "[email]" in exported.stdout
+    assert exported.stdout.count("[email]") == 3
 
 
 def test_bad_since_is_one_line(tmp_path: Path) -> None:
@@ -128,11 +131,14 @@ def test_reimport_is_idempotent_and_reads_uk_dates(tmp_path: Path) -> None:
         "Imported 0 reports; 0 rows skipped. 4 were already there, so were not added again."
         in again.stdout
     )
-    rows = json.loads(groundswell(db, "export", "reports", "--format", "json").stdout)
-    assert [r["text"] for r in rows] == [PROCUREMENT[0], PROCUREMENT[1], RISK[0]]
-    # day first, in the configured zone (Europe/London: GMT in November, BST in June)
-    assert [r["created_at"][:16] for r in rows] == [
-        "2026-11-01T00:00",
-        "2026-06-15T13:30",
-        "2026-11-02T00:00",
+    # these themes have fewer than min_people reporters, so no export shows them: read
+    # what was stored straight from the database file
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute("SELECT text, created_at FROM reports ORDER BY id").fetchall()
+    assert [text for text, _ in rows] == [PROCUREMENT[0], PROCUREMENT[1], RISK[0]]
+    # day first, in the configured zone (Europe/London: GMT in November, BST in June), as UTC
+    assert [str(stamp)[:16] for _, stamp in rows] == [
+        "2026-11-01 00:00",
+        "2026-06-15 13:30",
+        "2026-11-02 00:00",
     ]
