@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from barrier_texts import PROCUREMENT_A, PROCUREMENT_B, RISK
+from barrier_texts import PROCUREMENT_A, PROCUREMENT_B, PROCUREMENT_C, RISK
 
 from bot.roles import REFUSAL
 from bot.services.campaigns import build_update_sender
@@ -19,6 +19,13 @@ def theme_of(text: str) -> int:
     match = re.search(r"theme #(\d+)", text)
     assert match, text
     return int(match.group(1))
+
+
+async def report(bot: BotHarness, user: str, text: str) -> int:
+    """Report, then read the theme id from the reporter's own /mine: the reply names no
+    theme until min_people reporters share it."""
+    await bot.push(user, f"/report {text}")
+    return theme_of((await bot.push(user, "/mine"))[-1].text)
 
 
 def news(bot: BotHarness, user: str) -> list[str]:
@@ -44,10 +51,10 @@ async def test_update_reaches_reporters_and_me_toos_once_and_no_one_else(
         await bot.onboard(user, place)
     for user in ("dev", "eve"):
         await bot.onboard(user, "York")
-    theme = theme_of((await bot.push("amira", f"/report {PROCUREMENT_A}"))[0].text)
-    assert theme_of((await bot.push("ben", f"/report {PROCUREMENT_B}"))[0].text) == theme
-    assert theme_of((await bot.push("eve", f"/report {PROCUREMENT_B}"))[0].text) == theme
-    assert theme_of((await bot.push("dev", f"/report {RISK}"))[0].text) != theme
+    theme = await report(bot, "amira", PROCUREMENT_A)
+    assert await report(bot, "ben", PROCUREMENT_B) == theme
+    assert await report(bot, "eve", PROCUREMENT_B) == theme
+    assert await report(bot, "dev", RISK) != theme
     assert "counted" in (await bot.push("chloe", f"/metoo {theme}"))[-1].text
     assert "Updates are off" in (await bot.push("eve", "/updates off"))[-1].text
 
@@ -78,15 +85,17 @@ async def test_coordinators_campaign_only_on_themes_their_circle_shares(
     leeds = await circles.create("Leeds Health", "Leeds", "leeds", None, None, None)
     york = await circles.create("York Care", "York", "york", None, None, None)
     assert leeds is not None and york is not None
-    for user in ("cora", "amira", "ben", "yan"):
+    for user in ("cora", "amira", "ben", "dina", "yan"):
         await bot.onboard(user, "Leeds")
-    for user in ("cora", "amira", "ben"):
+    for user in ("cora", "amira", "ben", "dina"):
         assert "Welcome to" in (await bot.push(user, "/join Leeds Health"))[-1].text
     await bot.push("yan", "/join York Care")
-    await bot.push("olive", "/appoint Leeds Health @cora")
-    await bot.push("olive", "/appoint York Care @yan")
-    theme = theme_of((await bot.push("amira", f"/report {PROCUREMENT_A}"))[0].text)
-    await bot.push("ben", f"/report {PROCUREMENT_B}")
+    for circle, user in (("Leeds Health", "cora"), ("York Care", "yan")):
+        await bot.push("olive", f"/appoint {circle} @{user}")
+        await bot.tap(user, "Yes, I'll coordinate")  # appointing asks the person first
+    theme = await report(bot, "amira", PROCUREMENT_A)
+    assert await report(bot, "ben", PROCUREMENT_B) == theme
+    assert await report(bot, "dina", PROCUREMENT_C) == theme  # min_people reporters: shown
     await bot.push("cora", f"/metoo {theme}")
 
     demand = f"/theme {theme} demand Split contracts into lots"
