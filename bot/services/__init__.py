@@ -52,8 +52,9 @@ class Services:
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
     themes = ThemeService(db, settings, representation(nlp.nlp)[1])
     circles = CircleService(db)
-    reports = ReportService(db, settings, nlp, themes)
+    introductions = IntroductionService(db)
     visible = VisibleThemes(db, settings.min_people)
+    reports = ReportService(db, settings, nlp, themes, introductions, visible)
     return Services(
         settings=settings,
         db=db,
@@ -64,7 +65,7 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         circles=circles,
         digests=DigestBuilder(db, nlp, settings.min_people),
         reclusterer=Reclusterer(db, themes, nlp),
-        introductions=IntroductionService(db),
+        introductions=introductions,
         discovery=DiscoveryService(db, circles, settings.min_people),
         visible=visible,
         lookup=NameLookup(circles, visible),
