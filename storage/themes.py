@@ -230,8 +230,9 @@ async def subtheme_spread(
     theme_ids: Sequence[int],
     start: datetime,
     end: datetime,
-    place_key: str | None = None,
+    *,
     circle_id: int | None = None,
+    place_key: str | None = None,
 ) -> list[Spread]:
     """Reporters per sub-theme of each theme, in the period (and place, if given)."""
     if not theme_ids:
@@ -258,8 +259,9 @@ async def service_spread(
     theme_ids: Sequence[int],
     start: datetime,
     end: datetime,
-    place_key: str | None = None,
+    *,
     circle_id: int | None = None,
+    place_key: str | None = None,
 ) -> list[Spread]:
     """Reporters per work area (chosen at /start) of each theme, in the period."""
     if not theme_ids:
