@@ -47,12 +47,12 @@ def quote_space(
     return matrix, normalise(centre), people, places
 
 
-def trend_of(current: int, previous: int, min_people: int) -> str:
+def trend_of(current: int, previous: int, rule: Visibility) -> str:
     """'new' only when nobody raised it in the previous period; one or two people then is
     'growing' (from a few), never their number: telling 1 from 2 would describe them."""
     if previous == 0:
         return "new"
-    if previous < min_people:
+    if rule.number(previous) is None:
         return "growing"
     if current >= previous * RISING and current > previous:
         return "rising"
@@ -189,7 +189,7 @@ class DigestBuilder:
         named: dict[int, list[NamedPlace]],
         quotes: dict[int, list[str]],
     ) -> DigestTheme:
-        rule, k = self.rule, self.min_people
+        rule = self.rule
         people = rule.people(cell_of(c)) or c.reporters
         return DigestTheme(
             theme_id=c.theme_id,
@@ -202,7 +202,7 @@ class DigestBuilder:
             reports=c.reports,
             me_too=rule.number(c.me_too),
             named_places=tuple(named.get(c.theme_id, [])),
-            trend=trend_of(people, previous, k),
+            trend=trend_of(people, previous, rule),
             previous_people=rule.number(previous),
             quotes=tuple(quotes.get(c.theme_id, [])),
             latest=c.latest,
