@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.digests.model import CampaignStep, Digest, DigestTheme, GroupCount, NamedPlace
 from bot.digests.naming import name_places
+from bot.digests.scope import Scope
 from bot.nlp_worker import NlpWorker
 from bot.visibility import Cell, Visibility
 from nlp.analysis import vector_from_bytes
@@ -23,7 +24,7 @@ from storage import campaigns as campaign_store
 from storage import digests as store
 from storage import themes as theme_store
 from storage.db import Database
-from storage.digests import QuoteCandidate, Scope, ThemeCounts
+from storage.digests import QuoteCandidate, ThemeCounts
 from storage.models import CampaignUpdate, Theme
 
 RISING, FALLING = 1.2, 0.8
@@ -89,14 +90,21 @@ class DigestBuilder:
         self, scope: Scope, scope_label: str, start: datetime, end: datetime, limit: int = 20
     ) -> Digest:
         previous_start = start - (end - start)
+        circle, place = scope.circle_id, scope.place_key
         async with self.db.reading() as session:
-            current, before = await store.period_counts(session, scope, previous_start, start, end)
+            current, before = await store.period_counts(
+                session, previous_start, start, end, circle_id=circle, place_key=place
+            )
             visible = (c for c in current if self.rule.shows(c.reporters))
             shown = sorted(visible, key=lambda c: rank_key(self.rule, c))[:limit]
             ids = [c.theme_id for c in shown]
             themes = await store.themes_by_id(session, ids)
-            places = await store.place_reporters(session, scope, ids, start, end)
-            candidates = await store.quote_candidates(session, scope, ids, start, end)
+            places = await store.place_reporters(
+                session, ids, start, end, circle_id=circle, place_key=place
+            )
+            candidates = await store.quote_candidates(
+                session, ids, start, end, circle_id=circle, place_key=place
+            )
             parts = await self._parts(session, ids, scope, start, end)
             campaigns = await campaign_store.updates_for(session, ids)
         quotes = await self._quotes(candidates, themes)
@@ -119,9 +127,13 @@ class DigestBuilder:
         where at least ``min_people`` reporters share it. A circle's digest counts these
         from the reports made in its chats (and a place's from reports made there), so they
         may undercount its members' private reports; they never describe fewer people."""
-        where = (scope.place_key, scope.circle_id)
-        subs = await theme_store.subtheme_spread(session, ids, start, end, *where)
-        areas = await theme_store.service_spread(session, ids, start, end, *where)
+        circle, place = scope.circle_id, scope.place_key
+        subs = await theme_store.subtheme_spread(
+            session, ids, start, end, circle_id=circle, place_key=place
+        )
+        areas = await theme_store.service_spread(
+            session, ids, start, end, circle_id=circle, place_key=place
+        )
         return self._shown(subs, SUBTHEMES_PER_THEME), self._shown(areas, None)
 
     def _shown(

@@ -28,7 +28,6 @@ from storage import curation as curation_store
 from storage import digests as digest_store
 from storage import themes as theme_store
 from storage.db import Database
-from storage.digests import Scope
 from storage.models import CampaignUpdate
 
 log = logging.getLogger("groundswell.campaigns")
@@ -59,9 +58,7 @@ class CampaignService:
         now = datetime.now(UTC)
         async with self.db.reading() as session:
             for circle_id in circle_ids:
-                counts = await digest_store.theme_counts(
-                    session, Scope(circle_id=circle_id), EVER, now
-                )
+                counts = await digest_store.theme_counts(session, EVER, now, circle_id=circle_id)
                 if any(c.theme_id == theme_id and c.people >= self.min_people for c in counts):
                     return True
         return False

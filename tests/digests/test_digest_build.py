@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.digests.build import trend_of
 from bot.digests.model import Digest, DigestTheme, NamedPlace
-from storage.digests import Scope
+from bot.digests.scope import Scope
 from storage.models import Membership
 
 EVERYWHERE = Scope()
