@@ -12,7 +12,14 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.digests.model import CampaignStep, Digest, DigestTheme, GroupCount, NamedPlace
+from bot.digests.model import (
+    UNNAMED,
+    CampaignStep,
+    Digest,
+    DigestTheme,
+    GroupCount,
+    NamedPlace,
+)
 from bot.digests.naming import name_places
 from bot.digests.scope import Scope
 from bot.nlp_worker import NlpWorker
@@ -144,7 +151,7 @@ class DigestBuilder:
             if not self.rule.shows(row.reporters) or len(out[row.theme_id]) == (limit or -1):
                 continue
             group = int(row.key) if row.key.isdigit() and limit else None
-            out[row.theme_id].append(GroupCount(row.title, row.reporters, group))
+            out[row.theme_id].append(GroupCount(row.title or UNNAMED, row.reporters, group))
         return out
 
     async def _quotes(
