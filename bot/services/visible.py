@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.visibility import Cell, Visibility
 from storage import digests as store
 from storage.db import Database
-from storage.digests import Scope, ThemeCounts
+from storage.digests import ThemeCounts
 from storage.models import Theme
 
 ALL_TIME = datetime(2000, 1, 1, tzinfo=UTC)
@@ -60,7 +60,7 @@ class VisibleThemes:
         of chat reports makes introduction offers only for those)."""
         if not theme_ids:
             return set()
-        counts = await store.theme_counts(session, Scope(), ALL_TIME, _tomorrow(), theme_ids)
+        counts = await store.theme_counts(session, ALL_TIME, _tomorrow(), theme_ids)
         return {c.theme_id for c in counts if self.rule.shows(c.reporters)}
 
     async def reporters(self, theme_id: int) -> list[int]:
@@ -76,7 +76,7 @@ class VisibleThemes:
         start = start or ALL_TIME
         end = end or _tomorrow()
         async with self.db.reading() as session:
-            counts = await store.theme_counts(session, Scope(), start, end, theme_ids)
+            counts = await store.theme_counts(session, start, end, theme_ids)
             shown = [c for c in counts if self.rule.shows(c.reporters)]
             themes = await store.themes_by_id(session, [c.theme_id for c in shown])
         return [self._view(c, themes[c.theme_id]) for c in shown if c.theme_id in themes]
