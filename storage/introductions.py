@@ -158,6 +158,53 @@ async def candidates(
     return [int(p) for p in await session.scalars(query)]
 
 
+async def sharers_of(
+    session: AsyncSession, theme_ids: Sequence[int]
+) -> dict[int, list[tuple[int, str | None]]]:
+    """Per theme, the onboarded people open to offers who reported into it or said "me
+    too" to it, with their place, by person id: ``candidates`` for a whole batch."""
+    reporters = (
+        select(ReportTheme.theme_id.label("tid"), Report.person_id.label("pid"))
+        .join(Report, Report.id == ReportTheme.report_id)
+        .where(ReportTheme.theme_id.in_(theme_ids), Report.hidden.is_(False))
+    )
+    endorsers = select(Endorsement.theme_id.label("tid"), Endorsement.person_id.label("pid")).where(
+        Endorsement.theme_id.in_(theme_ids)
+    )
+    both = reporters.union(endorsers).subquery()
+    query = (
+        select(both.c.tid, Person.id, Person.place_key)
+        .join(Person, Person.id == both.c.pid)
+        .where(Person.onboarded.is_(True), Person.offers_ok.is_(True))
+        .order_by(Person.id)
+    )
+    found: dict[int, list[tuple[int, str | None]]] = {}
+    for theme_id, person_id, place_key in (await session.execute(query)).all():
+        found.setdefault(int(theme_id), []).append((int(person_id), place_key))
+    return found
+
+
+async def members_of(session: AsyncSession, circle_ids: Sequence[int]) -> dict[int, set[int]]:
+    """The people in each of these circles, in one query."""
+    if not circle_ids:
+        return {}
+    query = select(Membership.circle_id, Membership.person_id).where(
+        Membership.circle_id.in_(circle_ids)
+    )
+    found: dict[int, set[int]] = {}
+    for circle_id, person_id in (await session.execute(query)).all():
+        found.setdefault(int(circle_id), set()).add(int(person_id))
+    return found
+
+
+async def offered_pairs(session: AsyncSession, person_ids: Sequence[int]) -> set[tuple[int, int]]:
+    """Every pair (low, high) with an offer that involves one of these people."""
+    query = select(Introduction.person_low, Introduction.person_high).where(
+        or_(Introduction.person_low.in_(person_ids), Introduction.person_high.in_(person_ids))
+    )
+    return {(int(low), int(high)) for low, high in (await session.execute(query)).all()}
+
+
 async def create_offer(
     session: AsyncSession, person_a: int, person_b: int, theme_id: int
 ) -> Introduction | None:

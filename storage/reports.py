@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Endorsement, Report, ReportTheme, Subtheme, Theme
+from storage.models import Report, ReportTheme, Subtheme, Theme
 
 
 async def add_reports(
@@ -52,22 +52,6 @@ async def delete_report(session: AsyncSession, person_id: int, report_id: int) -
         return None
     await session.execute(delete(Report).where(Report.id == report_id))
     return int(row[1]) if row[1] is not None else 0
-
-
-async def theme_reach(session: AsyncSession, theme_id: int) -> tuple[int, int]:
-    """Distinct people (reporters and endorsers) and distinct places sharing a theme."""
-    reporters = (
-        select(Report.person_id.label("pid"), Report.place_key.label("place"))
-        .join(ReportTheme, ReportTheme.report_id == Report.id)
-        .where(ReportTheme.theme_id == theme_id, Report.hidden.is_(False))
-    )
-    endorsers = select(
-        Endorsement.person_id.label("pid"), Endorsement.place_key.label("place")
-    ).where(Endorsement.theme_id == theme_id)
-    union = reporters.union_all(endorsers).subquery()
-    query = select(func.count(func.distinct(union.c.pid)), func.count(func.distinct(union.c.place)))
-    people, places = (await session.execute(query)).one()
-    return int(people), int(places)
 
 
 async def all_report_vectors(

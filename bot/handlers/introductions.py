@@ -46,18 +46,18 @@ async def after_report(ctx: Context, outcome: ReportOutcome, view: ThemeView | N
                 person_id, outcome.theme_id, ctx.caller.place_key
             )
         )
+        others = await ctx.services.introductions.contacts([o.other for o in offers])
         for offer in offers:
             text = f"Someone near you also faces “{view.title}” (offer #{offer.offer_id}). {ASK}"
             replies.append(_to(me, text, _buttons(offer.offer_id)))
-            replies += await _offer_to_other(ctx, offer, view)
+            replies += _offer_to_other(others.get(offer.other), offer, view)
     text, buttons = await suggestions(ctx, person_id, outcome.theme_id)
     if text:
         replies.append(_to(me, text, buttons))
     return replies
 
 
-async def _offer_to_other(ctx: Context, offer: Offer, view: ThemeView) -> list[Reply]:
-    contact = await ctx.services.introductions.contact(offer.other)
+def _offer_to_other(contact: Contact | None, offer: Offer, view: ThemeView) -> list[Reply]:
     if contact is None or contact.chat_id is None:
         return []
     text = (

@@ -50,18 +50,21 @@ class DiscoveryService:
 
     async def suggest(self, person_id: int, theme_id: int | None = None) -> list[Suggestion]:
         """Approved circles the person has not joined, best first, at most a few."""
+        circles = await self.circles.all()
+        if not circles:
+            return []  # no circle at all (a new deployment): nothing else to read
         async with self.db.reading() as session:
             person = await session.get(Person, person_id)
         if person is None:
             return []
         joined = {c.id for c, _ in await self.circles.mine(person_id)}
-        open_circles = [c for c in await self.circles.all() if c.id not in joined]
+        open_circles = [c for c in circles if c.id not in joined]
         found = [
             Suggestion(c, reason)
             for c in open_circles
             if (reason := _closeness(c, person)) is not None
         ]
-        if theme_id is not None:
+        if theme_id is not None and open_circles:
             found += await self._by_theme(open_circles, theme_id, {s.circle.id for s in found})
         found.sort(key=lambda s: (s.reason, -s.sharing, s.circle.name_key))
         return found[:MAX_SUGGESTIONS]

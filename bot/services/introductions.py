@@ -7,7 +7,8 @@ to the other side.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,6 +64,30 @@ class Answered:
     theme_id: int | None
 
 
+@dataclass
+class _Near:
+    """What a batch's offers are chosen from, read once for the batch: the same rule as
+    ``storage.introductions.candidates`` (others sharing the theme, in the same place or a
+    shared circle, open to offers, never offered to this person), in memory."""
+
+    sharers: dict[int, list[tuple[int, str | None]]]  # per theme, by person id
+    circles: dict[int, list[int]]  # each asker's circles
+    offered: set[tuple[int, int]]  # pairs already offered, growing as the batch offers
+    members: dict[int, set[int]] = field(default_factory=dict)  # people per asker's circle
+
+    def choose(self, person: int, theme_id: int, place_key: str | None) -> list[int]:
+        circled = set().union(*(self.members.get(c, set()) for c in self.circles.get(person, [])))
+        others = [
+            other
+            for other, place in self.sharers.get(theme_id, [])
+            if other != person
+            and ((place_key and place == place_key) or other in circled)
+            and store.ordered(person, other) not in self.offered
+        ][:MAX_OFFERS_PER_REPORT]
+        self.offered.update(store.ordered(person, o) for o in others)
+        return others
+
+
 class IntroductionService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -82,6 +107,16 @@ class IntroductionService:
             members = await people_store.identities(session, person_id)
         members.sort(key=lambda m: (m.platform != prefer, m.private_chat_id is None, m.id))
         return _contact(members[0]) if members else None
+
+    async def contacts(self, person_ids: Sequence[int]) -> dict[int, Contact]:
+        """``contact`` (no preferred platform) for many people in one query."""
+        async with self.db.reading() as session:
+            members = await people_store.identities_of(session, sorted(set(person_ids)))
+        members.sort(key=lambda m: (m.private_chat_id is None, m.id))
+        found: dict[int, Contact] = {}
+        for member in members:
+            found.setdefault(member.person_id, _contact(member))
+        return found
 
     async def offer(self, person_id: int, theme_id: int, place_key: str | None) -> list[Offer]:
         """Open one offer per new pair; returns the offers now made (never twice a pair)."""
@@ -104,24 +139,25 @@ class IntroductionService:
         self, session: AsyncSession, asks: list[tuple[int, int, str | None]]
     ) -> list[list[Offer]]:
         """``offer`` for a batch of reports (person, theme, place) inside the caller's
-        transaction, in a few statements however many: who is open to offers and their
-        circles in one query each, the candidates per report, then one insert. The caller
-        passes only reports whose theme may be shown (``VisibleThemes.shown_in``). A pair
-        two reports of the batch would both offer goes to the first."""
+        transaction, in a few statements however many reports: who is open to offers, the
+        themes' sharers, the circles that make people near, the pairs offered before, then
+        one insert. The caller passes only reports whose theme may be shown
+        (``VisibleThemes.shown_in``). A pair two reports of the batch would both offer goes
+        to the first."""
         people = sorted({person for person, _, _ in asks})
         open_to = await store.open_to_offers(session, people)
-        circles = await store.circle_ids_of(session, people)
-        taken: set[tuple[int, int]] = set()
-        chosen: list[list[int]] = []
-        for person, theme_id, place_key in asks:
-            others = []
-            if person in open_to:
-                near = circles.get(person, [])
-                limit = MAX_OFFERS_PER_REPORT
-                found = await store.candidates(session, person, theme_id, place_key, near, limit)
-                others = [o for o in found if store.ordered(person, o) not in taken]
-                taken.update(store.ordered(person, o) for o in others)
-            chosen.append(others)
+        asks_open = [(p, t, k) for p, t, k in asks if p in open_to]
+        if not asks_open:
+            return [[] for _ in asks]
+        near = _Near(
+            await store.sharers_of(session, sorted({t for _, t, _ in asks_open})),
+            await store.circle_ids_of(session, people),
+            await store.offered_pairs(session, people),
+        )
+        near.members = await store.members_of(
+            session, sorted({c for cs in near.circles.values() for c in cs})
+        )
+        chosen = [near.choose(*ask) if ask[0] in open_to else [] for ask in asks]
         rows = [(p, o, t) for (p, t, _), mine in zip(asks, chosen, strict=True) for o in mine]
         created = await store.create_offers(session, rows)
         made: list[list[Offer]] = []

@@ -34,8 +34,10 @@ class PeopleService:
         """Who is calling, read in the caller's transaction (the app reads the conversation
         state in the same one: one round trip to begin a message, not two)."""
         person = await store.find_person(session, incoming.platform, incoming.user_id)
-        chat_circle = await circle_store.circle_for_chat(
-            session, incoming.platform, incoming.chat_id
+        chat_circle = (
+            None  # only group chats are linked to circles (/link refuses a private chat)
+            if incoming.is_private
+            else await circle_store.circle_for_chat(session, incoming.platform, incoming.chat_id)
         )
         coordinates = await self._coordinated(session, person)
         if chat_circle is not None and incoming.manages_chat and person and person.onboarded:

@@ -40,8 +40,6 @@ class ReportRejected(Exception):
 class ReportOutcome:
     report_id: int
     theme_id: int
-    people: int
-    places: int
     offered: tuple[Offer, ...] | None = None  # introductions already offered with the report
 
 
@@ -149,8 +147,7 @@ class ReportService:
             self.themes.committed(1)
         if stored.relabel is not None:
             await self._relabel_after(stored.theme_id, list(stored.relabel))
-        outcome = await self._outcome(stored.report_id, stored.theme_id, relabel=False)
-        return replace(outcome, offered=stored.offered)
+        return ReportOutcome(stored.report_id, stored.theme_id, stored.offered)
 
     async def _relabel_after(self, theme_id: int, rows: list[PhraseRow]) -> None:
         """The theme's label made from the phrases its batch read (in the NLP worker, so
@@ -257,7 +254,7 @@ class ReportService:
                 raise
             return already  # another process stored this very message a moment ago
         if not reach:
-            return ReportOutcome(report.id, placement.theme_id, 0, 0)
+            return ReportOutcome(report.id, placement.theme_id)
         return await self._outcome(report.id, placement.theme_id)
 
     async def store_many(self, pairs: list[tuple[Report, Analysis]]) -> list[Placement]:
@@ -307,13 +304,13 @@ class ReportService:
             return None
         return await self._outcome(found[0], found[1] or 0)
 
-    async def _outcome(self, report_id: int, theme_id: int, relabel: bool = True) -> ReportOutcome:
+    async def _outcome(self, report_id: int, theme_id: int) -> ReportOutcome:
+        """Outside the batch (the import, a redelivery): relabel the theme if it is due."""
         async with self.db.reading() as session:
-            people, places = await store.theme_reach(session, theme_id)
             theme = await theme_store.get_theme(session, theme_id)
-        if relabel and theme is not None and self._due_label(theme.size, theme.label or ""):
-            theme.label = (await self.derived.labels([theme_id]))[theme_id]
-        return ReportOutcome(report_id, theme_id, people, places)
+        if theme is not None and self._due_label(theme.size, theme.label or ""):
+            await self.derived.labels([theme_id])
+        return ReportOutcome(report_id, theme_id)
 
     async def mine(self, person_id: int) -> list[tuple[Report, int | None]]:
         async with self.db.reading() as session:
