@@ -194,12 +194,33 @@ class GroupCommit:
 
     Turns are served in arrival order, so one person's messages (handled one at a time by
     the dispatcher) keep their order. A message holds its turn from its first write until it
-    finishes: nothing slow (spaCy, rendering) may follow a message's first write."""
+    finishes: nothing slow (spaCy, rendering) may follow a message's first write.
 
-    sessions: async_sessionmaker[AsyncSession]
+    The writer keeps one connection of its own from batch to batch: checking one out of the
+    pool for every batch put the only writer in the queue behind every handler's read (on
+    PostgreSQL the pool is smaller than the handlers' concurrency)."""
+
+    engine: AsyncEngine
     waiting: deque[_Claim] = field(default_factory=deque)
     jobs: dict[BatchJob, list[_Item]] = field(default_factory=dict)
     task: asyncio.Task[None] | None = None
+    connection: AsyncConnection | None = None
+
+    async def _session(self) -> AsyncSession:
+        connection = self.connection
+        if connection is None or connection.closed or connection.invalidated:
+            connection = self.connection = await self.engine.connect()
+        return AsyncSession(bind=connection, expire_on_commit=False)
+
+    async def _drop_connection(self) -> None:
+        """After a failed batch the connection may be broken: the next batch takes a fresh
+        one (checked before use by the pool)."""
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            try:
+                await connection.close()
+            except Exception:
+                await connection.invalidate()
 
     def _wake(self) -> None:
         if self.task is None or self.task.done():
@@ -230,7 +251,7 @@ class GroupCommit:
         deadline = loop.time() + MAX_BATCH_SECONDS
         batch = _Batch()
         try:
-            async with self.sessions() as session, session.begin():
+            async with await self._session() as session, session.begin():
                 while (self.waiting or self.jobs) and batch.size < MAX_BATCH_MESSAGES:
                     if self.jobs:
                         jobs, self.jobs = self.jobs, {}
@@ -246,6 +267,7 @@ class GroupCommit:
         except Exception as error:  # the commit failed: nobody in the batch is answered
             log.exception("a batch of %d messages failed to commit", batch.size)
             _failed(batch, error)
+            await self._drop_connection()
             return
         _committed(batch)
 
@@ -278,6 +300,7 @@ class GroupCommit:
     async def close(self) -> None:
         if self.task is not None and not self.task.done():
             await asyncio.wait([self.task], timeout=30)
+        await self._drop_connection()
 
 
 def _committed(batch: _Batch) -> None:
@@ -407,7 +430,7 @@ class Database:
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         readers = self.engine.execution_options(**READS_ONLY)
         self.reader_sessions = async_sessionmaker(readers, expire_on_commit=False)
-        self.group = GroupCommit(self.sessions)
+        self.group = GroupCommit(self.engine)
 
     @property
     def dialect(self) -> str:
