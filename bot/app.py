@@ -50,6 +50,8 @@ class App:
 
     async def context(self, incoming: Incoming) -> Context:
         caller = await self.services.people.caller(incoming)
+        if caller.identity_changed:  # rare, so the one message that needs a write of its own
+            await self.services.people.refresh_identity(incoming)
         key = StateKey(incoming.platform, incoming.chat_id, incoming.user_id)
         async with self.services.db.reading() as session:
             row = await state_store.get_state(session, key)

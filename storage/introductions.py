@@ -27,16 +27,6 @@ def ordered(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-async def remember_private_chat(
-    session: AsyncSession, platform: str, user_id: str, chat_id: str
-) -> None:
-    await session.execute(
-        update(Member)
-        .where(Member.platform == platform, Member.platform_user_id == user_id)
-        .values(private_chat_id=chat_id)
-    )
-
-
 async def people_by_handle(session: AsyncSession, handle: str) -> list[int]:
     """Onboarded people whose handle (with or without "@") or user id matches, case-blind;
     "platform:user_id" narrows to one platform."""
@@ -78,9 +68,11 @@ async def candidates(
     circle_ids: Sequence[int],
     limit: int,
 ) -> list[int]:
-    """Others sharing the theme in the same place or a shared circle, open to offers, and
-    never offered to this person before."""
+    """Others sharing the theme in the same place or a shared circle, open to offers,
+    reachable (a private chat is known: an imported reporter has none, so could never
+    answer), and never offered to this person before."""
     sharers = _sharers(theme_id)
+    reachable = select(Member.person_id).where(Member.private_chat_id.is_not(None))
     in_circle = select(Membership.person_id).where(Membership.circle_id.in_(circle_ids))
     near: list[ColumnElement[bool]] = [Person.id.in_(in_circle)]
     if place_key:
@@ -94,6 +86,7 @@ async def candidates(
         select(Person.id)
         .where(Person.id.in_(select(sharers.c.pid)))
         .where(Person.id != person_id, Person.onboarded.is_(True), Person.offers_ok.is_(True))
+        .where(Person.id.in_(reachable))
         .where(or_(*near), Person.id.not_in(offered))
         .order_by(Person.id)
         .limit(limit)
