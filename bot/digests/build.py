@@ -12,7 +12,14 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.digests.model import CampaignStep, Digest, DigestTheme, GroupCount, NamedPlace
+from bot.digests.model import (
+    UNNAMED,
+    CampaignStep,
+    Digest,
+    DigestTheme,
+    GroupCount,
+    NamedPlace,
+)
 from bot.digests.naming import name_places
 from bot.digests.scope import Scope
 from bot.nlp_worker import NlpWorker
@@ -47,12 +54,12 @@ def quote_space(
     return matrix, normalise(centre), people, places
 
 
-def trend_of(current: int, previous: int, min_people: int) -> str:
+def trend_of(current: int, previous: int, rule: Visibility) -> str:
     """'new' only when nobody raised it in the previous period; one or two people then is
     'growing' (from a few), never their number: telling 1 from 2 would describe them."""
     if previous == 0:
         return "new"
-    if previous < min_people:
+    if rule.number(previous) is None:
         return "growing"
     if current >= previous * RISING and current > previous:
         return "rising"
@@ -144,7 +151,7 @@ class DigestBuilder:
             if not self.rule.shows(row.reporters) or len(out[row.theme_id]) == (limit or -1):
                 continue
             group = int(row.key) if row.key.isdigit() and limit else None
-            out[row.theme_id].append(GroupCount(row.title, row.reporters, group))
+            out[row.theme_id].append(GroupCount(row.title or UNNAMED, row.reporters, group))
         return out
 
     async def _quotes(
@@ -189,7 +196,7 @@ class DigestBuilder:
         named: dict[int, list[NamedPlace]],
         quotes: dict[int, list[str]],
     ) -> DigestTheme:
-        rule, k = self.rule, self.min_people
+        rule = self.rule
         people = rule.people(cell_of(c)) or c.reporters
         return DigestTheme(
             theme_id=c.theme_id,
@@ -202,7 +209,7 @@ class DigestBuilder:
             reports=c.reports,
             me_too=rule.number(c.me_too),
             named_places=tuple(named.get(c.theme_id, [])),
-            trend=trend_of(people, previous, k),
+            trend=trend_of(people, previous, rule),
             previous_people=rule.number(previous),
             quotes=tuple(quotes.get(c.theme_id, [])),
             latest=c.latest,
