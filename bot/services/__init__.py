@@ -71,7 +71,7 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         introductions=IntroductionService(db),
         discovery=DiscoveryService(db, circles, settings.min_people),
         visible=visible,
-        lookup=NameLookup(circles, visible),
+        lookup=NameLookup(circles, visible, reports),
         conversation=ConversationService(db),
         schedules=ScheduleService(db),
         campaigns=CampaignService(db, settings.min_people),

@@ -13,6 +13,7 @@ from bot.services.derived import Rederiver
 from bot.services.themes import Placement, ThemeService, ThemesRetired
 from config.settings import Settings
 from nlp.analysis import Analysis, vector_to_bytes
+from storage import people as people_store
 from storage import reports as store
 from storage import themes as theme_store
 from storage.db import Database
@@ -157,6 +158,13 @@ class ReportService:
     async def mine(self, person_id: int) -> list[tuple[Report, int | None]]:
         async with self.db.reading() as session:
             return await store.reports_of(session, person_id)
+
+    async def of_account(self, platform: str, user_id: str) -> list[Report]:
+        """An account's own reports, newest first (read only; nothing for a stranger)."""
+        async with self.db.reading() as session:
+            person = await people_store.find_person(session, platform, user_id)
+            rows = [] if person is None else await store.reports_of(session, person.id)
+        return [report for report, _ in reversed(rows)]
 
     async def withdraw(self, person_id: int, report_id: int) -> bool:
         """Delete the report, then rebuild its theme's centre and label without it."""
