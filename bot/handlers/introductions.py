@@ -39,8 +39,12 @@ async def after_report(ctx: Context, outcome: ReportOutcome, view: ThemeView | N
         return []
     replies: list[Reply] = []
     if view is not None:
-        offers = await ctx.services.introductions.offer(
-            person_id, outcome.theme_id, ctx.caller.place_key
+        offers = (
+            list(outcome.offered)
+            if outcome.offered is not None  # the report's batch made them (shown themes only)
+            else await ctx.services.introductions.offer(
+                person_id, outcome.theme_id, ctx.caller.place_key
+            )
         )
         for offer in offers:
             text = f"Someone near you also faces “{view.title}” (offer #{offer.offer_id}). {ASK}"
