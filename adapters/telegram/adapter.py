@@ -41,7 +41,7 @@ from adapters.base import AdapterStartError, CommandList, Seen, Submit
 from adapters.telegram.menu import register_menus, telegram_organisers
 from adapters.telegram.outbox import Outbox
 from adapters.telegram.polling import Poller
-from adapters.telegram.render import deep_link, escape, fits_callback, keyboard, render_chunks
+from adapters.telegram.render import deep_link, escape, fits_callback, keyboard, render_reply
 from adapters.telegram.translate import PLATFORM, moved, translate
 from adapters.telegram.webhook import Webhook
 from bot.messages import APOLOGY, Button, Incoming, OutFile, Outgoing, Reply
@@ -284,7 +284,7 @@ class TelegramAdapter:
             log.exception("could not send to telegram chat %s", new_chat_id)
 
     async def _send_text(self, chat_id: str, reply: Reply) -> None:
-        chunks = render_chunks(reply.text)
+        chunks = render_reply(reply, PLATFORM)
         markup = keyboard((self._alias(b) for b in reply.buttons), self._private_link(reply))
         if markup is not None and not chunks:
             chunks = [CHOOSE]
