@@ -12,7 +12,8 @@ Three ways a mention is found, on the same re-cased copy the name rules use:
   capitalised or after a place preposition ("in leeds"), and for a name that is also an
   English word ("Deal", "Bath", "Reading") only after one;
 - a word no English word after a place preposition ("in brackenthwaite"): the model does not
-  tag lower-case towns.
+  tag lower-case towns; in Welsh or Polish text (no parse), a capitalised word after one
+  ("yng Nghaerdydd", "w Gdańsku").
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from nlp.names import NAMED_AFTER_PEOPLE, ORG_WORDS, known_word
+from nlp.names import CAP, NAMED_AFTER_PEOPLE, ORG_WORDS, known_word
 from nlp.pii import PLACEHOLDERS, Found
 
 PLACE = "place"
@@ -32,6 +33,8 @@ PLACE_MASK = "[place]"  # as the scrubber's "[name]", "[postcode]"
 PLACE_ENTITIES = ("GPE", "LOC")
 PREPOSITIONS = frozenset({"in", "at", "from", "near", "outside", "around", "to"})
 EDGE = r"(?<![\w'’-]){}(?![\w'’-])"
+FOREIGN_PREPOSITIONS = "w|we|z|ze|do|przy|yn|ym|yng|o|i"  # Polish, Welsh
+FOREIGN_PLACE = re.compile(rf"(?<![\w'’-])(?:{FOREIGN_PREPOSITIONS})\s+({CAP})")
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,19 @@ def _after_preposition(text: str, start: int) -> bool:
     return bool(before) and before[-1].lower() in PREPOSITIONS
 
 
-def _gazetteer_places(text: str, names: frozenset[str], ordinary: frozenset[str]) -> list[Found]:
+def _proper_noun(doc: Doc | None, start: int) -> bool:
+    """The tagger's word for it: "Coventry" and "Cornwall" are WordNet words too, but the
+    tagger calls them proper nouns where "Deal with it" and "Reading the rota" are verbs.
+    Without a parse (not English) a capitalised name counts."""
+    if doc is None:
+        return True
+    token = next((t for t in doc if t.idx <= start < t.idx + len(t)), None)
+    return token is not None and token.pos_ == "PROPN"
+
+
+def _gazetteer_places(
+    text: str, doc: Doc | None, names: frozenset[str], ordinary: frozenset[str]
+) -> list[Found]:
     pattern = _names_pattern(names)
     if pattern is None:
         return []
@@ -67,10 +82,17 @@ def _gazetteer_places(text: str, names: frozenset[str], ordinary: frozenset[str]
         words, after = match.group().split(), _after_preposition(text, match.start())
         if not (after or match.group()[0].isupper()):
             continue  # "reading the rota", but "in leeds"
-        if len(words) == 1 and known_word(words[0], ordinary) and not after:
+        ordinary_word = len(words) == 1 and known_word(words[0], ordinary)
+        if ordinary_word and not after and not _proper_noun(doc, match.start()):
             continue  # "Deal with it", "Reading the rota"
         found.append(Found(match.start(), match.end(), PLACE))
     return found
+
+
+def _foreign_places(text: str) -> list[Found]:
+    """Welsh and Polish text (no parse): a capitalised word after a place preposition, as
+    mutated ("yng Nghaerdydd", "ym Mangor") or declined ("w Gdańsku") as it comes."""
+    return [Found(m.start(1), m.end(1), PLACE) for m in FOREIGN_PLACE.finditer(text)]
 
 
 def _model_places(doc: Doc) -> list[Found]:
@@ -104,8 +126,10 @@ def find_places(
 ) -> list[Found]:
     """Place mentions in ``text`` (``doc``: the model's parse of its re-cased copy, None
     where the model is not run, as for Welsh or Polish text)."""
-    found = _gazetteer_places(text, names, ordinary)
-    if doc is not None:
+    found = _gazetteer_places(text, doc, names, ordinary)
+    if doc is None:
+        found += _foreign_places(text)
+    else:
         found += _model_places(doc) + _unknown_after_preposition(doc, ordinary)
     return _joined(found)
 
