@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Subquery, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -27,14 +28,44 @@ def ordered(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-async def remember_private_chat(
-    session: AsyncSession, platform: str, user_id: str, chat_id: str
-) -> None:
-    await session.execute(
-        update(Member)
-        .where(Member.platform == platform, Member.platform_user_id == user_id)
-        .values(private_chat_id=chat_id)
+async def open_to_offers(session: AsyncSession, person_ids: Sequence[int]) -> set[int]:
+    query = select(Person.id).where(Person.id.in_(person_ids), Person.offers_ok.is_(True))
+    return {int(p) for p in await session.scalars(query)}
+
+
+async def circle_ids_of(session: AsyncSession, person_ids: Sequence[int]) -> dict[int, list[int]]:
+    """The circles each of these people belongs to, in one query."""
+    query = select(Membership.person_id, Membership.circle_id).where(
+        Membership.person_id.in_(person_ids)
     )
+    found: dict[int, list[int]] = {}
+    for person_id, circle_id in (await session.execute(query)).all():
+        found.setdefault(int(person_id), []).append(int(circle_id))
+    return found
+
+
+async def create_offers(
+    session: AsyncSession, offers: Sequence[tuple[int, int, int]]
+) -> dict[tuple[int, int], int]:
+    """Many offers (person, other, theme) in one insert; the offer id of each pair (low,
+    high) it created.
+    A pair that already has a row (offered before, or by another process a moment ago) is
+    skipped by the database itself, so a race costs nobody their report."""
+    if not offers:
+        return {}
+    rows = []
+    for a, b, theme_id in offers:
+        low, high = ordered(a, b)
+        rows.append({"person_low": low, "person_high": high, "theme_id": theme_id})
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(Introduction)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["person_low", "person_high"])
+        .returning(Introduction.id, Introduction.person_low, Introduction.person_high)
+    )
+    made = (await session.execute(statement)).all()
+    return {(int(low), int(high)): int(offer_id) for offer_id, low, high in made}
 
 
 async def people_by_handle(session: AsyncSession, handle: str) -> list[int]:
@@ -78,9 +109,11 @@ async def candidates(
     circle_ids: Sequence[int],
     limit: int,
 ) -> list[int]:
-    """Others sharing the theme in the same place or a shared circle, open to offers, and
-    never offered to this person before."""
+    """Others sharing the theme in the same place or a shared circle, open to offers,
+    reachable (a private chat is known: an imported reporter has none, so could never
+    answer), and never offered to this person before."""
     sharers = _sharers(theme_id)
+    reachable = select(Member.person_id).where(Member.private_chat_id.is_not(None))
     in_circle = select(Membership.person_id).where(Membership.circle_id.in_(circle_ids))
     near: list[ColumnElement[bool]] = [Person.id.in_(in_circle)]
     if place_key:
@@ -94,6 +127,7 @@ async def candidates(
         select(Person.id)
         .where(Person.id.in_(select(sharers.c.pid)))
         .where(Person.id != person_id, Person.onboarded.is_(True), Person.offers_ok.is_(True))
+        .where(Person.id.in_(reachable))
         .where(or_(*near), Person.id.not_in(offered))
         .order_by(Person.id)
         .limit(limit)
