@@ -12,7 +12,8 @@ alone, so no command shows twice in a guild; without it, one global list says pe
 whether it works in DMs. A command the core marks ``privileged`` gets Manage Server (what
 the core reads as ``manages_chat``) as its default member permission: hidden from ordinary
 members, and a server's admins can grant it to a coordinators' role in its Integrations
-settings. The core still checks every caller.
+settings. A DM has no server permissions, so a DM-only command carries none (an organiser
+uses /theme there). The core still checks every caller.
 """
 
 from __future__ import annotations
@@ -69,8 +70,8 @@ def build_command(
     # discord.py reads options from the callback's signature; ours is built, not written
     callback.__signature__ = _signature(options)  # type: ignore[attr-defined]
     app_commands.describe(**{o.name: o.description[:DESCRIPTION_LIMIT] for o in options})(callback)
-    if command.privileged:
-        app_commands.default_permissions(manage_guild=True)(callback)
+    if command.privileged and (where is None or where.guild):
+        app_commands.default_permissions(manage_guild=True)(callback)  # none in a DM-only one
     description = (command.summary or command.name)[:DESCRIPTION_LIMIT]
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=command.name,

@@ -104,6 +104,8 @@ async def test_with_guilds_listed_dms_still_have_their_commands(
     assert {"link", "report", "help"} <= set(in_guild)
     for command in fake.global_commands:
         assert command["contexts"] == [1] and command["integration_types"] == [0]
+        assert command["default_member_permissions"] is None, "no server permissions in a DM"
+    assert {"theme", "hide", "digest"} <= set(in_dm), "organisers curate in their DM"
 
 
 async def test_commands_are_synced_globally_without_guilds(
