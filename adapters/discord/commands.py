@@ -29,6 +29,7 @@ import discord
 from discord import app_commands
 
 from adapters.base import CommandInfo, CommandList, Lookup
+from adapters.discord.render import PLATFORM
 from adapters.discord.shapes import Option, shape_for
 
 log = logging.getLogger(__name__)
@@ -147,7 +148,7 @@ async def own_reports(user_id: str, current: str, lookup: Lookup | None) -> Choi
         return []
     needle = current.strip().lower()
     found: ChoiceList = []
-    for number, when, text in await lookup.own_reports("discord", user_id):
+    for number, when, text in await lookup.own_reports(PLATFORM, user_id):
         words = " ".join(text.split())
         if len(words) > OWN_REPORT_TEXT:
             words = words[: OWN_REPORT_TEXT - 1] + "…"
