@@ -27,4 +27,3 @@ _.is_opted_out  # storage/campaigns.py (#18)
 _.pending_count  # storage/campaigns.py (#18)
 _.subthemes_of  # storage/themes.py (#12)
 _.get_subtheme  # storage/themes.py (#12)
-_.metoo_button  # bot/handlers/themes.py: unused; left to #13, who is rewriting that file

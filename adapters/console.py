@@ -85,6 +85,10 @@ class ConsoleAdapter:
         reply = message.reply
         if reply.text:
             self.console.print(escape(reply.text))
+        if reply.private_link is not None:
+            self.console.print(
+                escape(f"[to go on privately, send me: /start {reply.private_link}]")
+            )
         if reply.buttons:
             self.buttons = reply.buttons
             labels = "  ".join(f"[{n}] {b.label}" for n, b in enumerate(reply.buttons, start=1))

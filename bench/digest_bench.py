@@ -34,13 +34,13 @@ from bot.app import App
 from bot.digests.build import DigestBuilder
 from bot.digests.export import export_files
 from bot.digests.render import render_text
+from bot.digests.scope import Scope
 from bot.messages import ChatKind, Incoming
 from bot.places_lookup import resolve_place
 from config.settings import load_settings
 from nlp.analysis import analyse, vector_to_bytes
 from nlp.model import load_model
 from storage import digests as digest_store
-from storage.digests import Scope
 from storage.models import Circle, Endorsement, Person, Report, ReportTheme, Theme
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -57,6 +57,11 @@ class Dispatcher:
     async def start(self) -> None:
         self._workers = [asyncio.create_task(self._work()) for _ in range(self.concurrency)]
 
+    @property
+    def unfinished(self) -> int:
+        """Events submitted and not yet handled and delivered."""
+        return self._unfinished
+
     async def join(self) -> None:
         """Wait until everything submitted so far has been handled and delivered."""
         await self._idle.wait()

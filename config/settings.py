@@ -60,6 +60,15 @@ class Settings(BaseSettings):
     max_report_chars: int = Field(default=4000, ge=50, le=100_000)
     rate_limit_per_minute: int = Field(default=20, ge=1)
     handler_concurrency: int = Field(default=8, ge=1, le=256)
+    stop_timeout: float = Field(
+        default=25.0,
+        gt=0,
+        le=3600,
+        description="seconds an orderly stop (SIGTERM, SIGINT) waits for the messages already "
+        "received to be handled and answered; keep it below the supervisor's kill timeout "
+        "(Kubernetes 30 s, systemd 90 s, Docker 10 s unless --stop-timeout). Anything "
+        "unfinished by then is not confirmed, so Telegram sends it again on the next start",
+    )
     seed: int = 0
     # Where to get help now, shown first to someone who writes that they are at risk. UK
     # routes by default; elsewhere give your country's lines (env: separated by "|").

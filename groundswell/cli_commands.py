@@ -16,9 +16,9 @@ from bot.context import Caller
 from bot.digests.export import render_csv, render_html
 from bot.digests.render import render_json, render_markdown, render_text
 from bot.digests.scope import DigestRequest, ScopeError, period
-from bot.handlers.digest import Refused, resolve_scope
 from bot.ports import AdapterStartError
 from bot.roles import Role
+from bot.services.digests import Refused
 from config.settings import Settings
 from groundswell.platforms import configured_platforms
 from groundswell.runtime import Runtime
@@ -116,8 +116,7 @@ async def digest(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"--since: {problem}") from None
     app = await App.create(settings)
     try:
-        scope, label = await resolve_scope(app.services, OPERATOR, request)
-        built = await app.services.digests.build(scope, label, start, end)
+        built = await app.services.digest_requests.build(OPERATOR, request, now)
     except Refused as refusal:
         raise CliError(str(refusal)) from None
     finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 
@@ -20,7 +19,6 @@ from storage.updates import seen_in
 log = logging.getLogger("groundswell.runtime")
 
 
-DRAIN_SECONDS = 10.0
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
@@ -78,12 +76,24 @@ class Runtime:
         await self.pruning.stop()
         for adapter in self.adapters.values():
             await adapter.stop_receiving()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.dispatcher.join(), DRAIN_SECONDS)
+        await self._drain(self.app.settings.stop_timeout)
         for adapter in self.adapters.values():
             await adapter.stop()
         await self.dispatcher.stop()
         await self.app.close()
+
+    async def _drain(self, within: float) -> None:
+        """Until the dispatcher is idle, however long that takes under load, but no longer
+        than the operator's ``stop_timeout``: past it the supervisor would kill us anyway,
+        and what is unfinished stays unconfirmed (Telegram sends it again)."""
+        try:
+            await asyncio.wait_for(self.dispatcher.join(), within)
+        except TimeoutError:
+            log.warning(
+                "stopping after %.0f s with %d message(s) unfinished; they are not confirmed",
+                within,
+                self.dispatcher.unfinished,
+            )
 
     async def serve_forever(self) -> None:
         """Until SIGTERM (systemd, Docker, Kubernetes) or SIGINT (Ctrl-C): both run the same

@@ -1,5 +1,9 @@
 """The aggregate queries behind digests: counted in SQL so a digest over 100,000 reports
-stays fast and small."""
+stays fast and small.
+
+A query narrows to one circle and/or one place by plain keywords (``circle_id``,
+``place_key``); what a digest's scope means, and who may ask for which, is the core's
+(``bot.digests.scope.Scope``, ``bot.services.digests``)."""
 
 from __future__ import annotations
 
@@ -12,12 +16,6 @@ from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Endorsement, Membership, Report, ReportTheme, Theme
-
-
-@dataclass(frozen=True)
-class Scope:
-    circle_id: int | None = None
-    place_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,7 @@ def _circle_reports(circle_id: int) -> ColumnElement[bool]:
 
 
 def _activity(
-    scope: Scope, start: datetime, end: datetime
+    start: datetime, end: datetime, circle_id: int | None, place_key: str | None
 ) -> Select[tuple[int, int, str | None, int | None, datetime, int]]:
     reports = (
         select(
@@ -81,14 +79,14 @@ def _activity(
         Endorsement.created_at,
         literal(0),
     ).where(Endorsement.created_at >= start, Endorsement.created_at < end)
-    if scope.circle_id is not None:
-        reports = reports.where(_circle_reports(scope.circle_id))
+    if circle_id is not None:
+        reports = reports.where(_circle_reports(circle_id))
         endorsements = endorsements.where(
-            _while_member(scope.circle_id, Endorsement.person_id, Endorsement.created_at)
+            _while_member(circle_id, Endorsement.person_id, Endorsement.created_at)
         )
-    if scope.place_key is not None:
-        reports = reports.where(Report.place_key == scope.place_key)
-        endorsements = endorsements.where(Endorsement.place_key == scope.place_key)
+    if place_key is not None:
+        reports = reports.where(Report.place_key == place_key)
+        endorsements = endorsements.where(Endorsement.place_key == place_key)
     return reports.union_all(endorsements)  # type: ignore[return-value]
 
 
@@ -98,13 +96,16 @@ def _reported(column: Any, is_report: Any) -> Any:
 
 async def theme_counts(
     session: AsyncSession,
-    scope: Scope,
     start: datetime,
     end: datetime,
     theme_ids: Sequence[int] | None = None,
+    *,
+    circle_id: int | None = None,
+    place_key: str | None = None,
 ) -> list[ThemeCounts]:
-    """Every theme's counts in the scope and period, or only those of ``theme_ids``."""
-    activity = _activity(scope, start, end).subquery()
+    """Every theme's counts in the period (within one circle and/or place when given), or
+    only those of ``theme_ids``."""
+    activity = _activity(start, end, circle_id, place_key).subquery()
     c = activity.c
     query = (
         select(
@@ -141,20 +142,28 @@ def _counts(row: Any) -> ThemeCounts:
     )
 
 
-def _in_scope[SelectT: Select[*tuple[Any, ...]]](query: SelectT, scope: Scope) -> SelectT:
+def _in_scope[SelectT: Select[*tuple[Any, ...]]](
+    query: SelectT, circle_id: int | None, place_key: str | None
+) -> SelectT:
     """Places and quotes come from the digest's own scope, never from outside it."""
-    if scope.circle_id is not None:
-        query = query.where(_circle_reports(scope.circle_id))
-    if scope.place_key is not None:
-        query = query.where(Report.place_key == scope.place_key)
+    if circle_id is not None:
+        query = query.where(_circle_reports(circle_id))
+    if place_key is not None:
+        query = query.where(Report.place_key == place_key)
     return query
 
 
 async def period_counts(
-    session: AsyncSession, scope: Scope, previous_start: datetime, start: datetime, end: datetime
+    session: AsyncSession,
+    previous_start: datetime,
+    start: datetime,
+    end: datetime,
+    *,
+    circle_id: int | None = None,
+    place_key: str | None = None,
 ) -> tuple[list[ThemeCounts], dict[int, int]]:
     """This period's counts and the previous period's reporters, in one pass over both."""
-    activity = _activity(scope, previous_start, end).subquery()
+    activity = _activity(previous_start, end, circle_id, place_key).subquery()
     c = activity.c
     now = c.created_at >= start
 
@@ -186,7 +195,13 @@ async def period_counts(
 
 
 async def place_reporters(
-    session: AsyncSession, scope: Scope, theme_ids: list[int], start: datetime, end: datetime
+    session: AsyncSession,
+    theme_ids: list[int],
+    start: datetime,
+    end: datetime,
+    *,
+    circle_id: int | None = None,
+    place_key: str | None = None,
 ) -> list[tuple[int, str, int]]:
     """(theme, place key, person) once per reporter and place: what naming places counts.
 
@@ -204,7 +219,7 @@ async def place_reporters(
         )
         .distinct()
     )
-    query = _in_scope(query, scope)
+    query = _in_scope(query, circle_id, place_key)
     return [(int(t), str(k), int(p)) for t, k, p in (await session.execute(query)).all()]
 
 
@@ -221,11 +236,13 @@ class QuoteCandidate:
 
 async def quote_candidates(
     session: AsyncSession,
-    scope: Scope,
     theme_ids: list[int],
     start: datetime,
     end: datetime,
     per_theme: int = 24,
+    *,
+    circle_id: int | None = None,
+    place_key: str | None = None,
 ) -> list[QuoteCandidate]:
     """A theme's reports nearest its centre when they joined it, best first: the pool that
     quotes are picked from (by today's centre, across people and places)."""
@@ -253,7 +270,7 @@ async def quote_candidates(
             Report.created_at < end,
         )
     )
-    ranked = _in_scope(candidates, scope).subquery()
+    ranked = _in_scope(candidates, circle_id, place_key).subquery()
     query = (
         select(
             ranked.c.theme_id,

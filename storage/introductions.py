@@ -37,11 +37,6 @@ async def remember_private_chat(
     )
 
 
-async def identities(session: AsyncSession, person_id: int) -> list[Member]:
-    query = select(Member).where(Member.person_id == person_id).order_by(Member.id)
-    return list(await session.scalars(query))
-
-
 async def people_by_handle(session: AsyncSession, handle: str) -> list[int]:
     """Onboarded people whose handle (with or without "@") or user id matches, case-blind;
     "platform:user_id" narrows to one platform."""

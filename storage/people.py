@@ -72,8 +72,9 @@ async def record_consent(session: AsyncSession, person_id: int, scope: str, vers
 
 
 async def identities(session: AsyncSession, person_id: int) -> list[Member]:
-    rows = await session.scalars(select(Member).where(Member.person_id == person_id))
-    return list(rows)
+    """A person's platform identities, oldest first (also how an introduction reaches them)."""
+    query = select(Member).where(Member.person_id == person_id).order_by(Member.id)
+    return list(await session.scalars(query))
 
 
 async def theme_ids_of(session: AsyncSession, person_id: int) -> list[int]:

@@ -27,16 +27,22 @@ async def themes_after(session: AsyncSession, last_id: int) -> list[Theme]:
 async def lock_centroids(session: AsyncSession, theme_ids: list[int]) -> dict[int, bytes]:
     """Current centroid sums of those themes still live, row-locked on PostgreSQL until
     commit, in one query. A theme missing from the answer was retired by re-clustering."""
-    if not theme_ids:
+    return await _lock(session, cast(Table, Theme.__table__), theme_ids)
+
+
+async def _lock(session: AsyncSession, table: Table, ids: list[int]) -> dict[int, bytes]:
+    """One locking read for either level: themes and sub-themes are locked the same way
+    (in id order, so two processes never wait on each other in a cycle)."""
+    if not ids:
         return {}
     query = (
-        select(Theme.id, Theme.centroid)
-        .where(Theme.id.in_(theme_ids), Theme.merged_into.is_(None))
-        .order_by(Theme.id)
+        select(table.c.id, table.c.centroid)
+        .where(table.c.id.in_(ids), table.c.merged_into.is_(None))
+        .order_by(table.c.id)
         .with_for_update()
     )
     rows = (await session.execute(query)).all()
-    return {theme_id: centroid for theme_id, centroid in rows if centroid}
+    return {int(row_id): centroid for row_id, centroid in rows if centroid}
 
 
 async def get_theme(session: AsyncSession, theme_id: int) -> Theme | None:
@@ -165,16 +171,7 @@ async def lock_subtheme_centroids(
     session: AsyncSession, subtheme_ids: list[int]
 ) -> dict[int, bytes]:
     """As ``lock_centroids``, for sub-themes."""
-    if not subtheme_ids:
-        return {}
-    query = (
-        select(Subtheme.id, Subtheme.centroid)
-        .where(Subtheme.id.in_(subtheme_ids), Subtheme.merged_into.is_(None))
-        .order_by(Subtheme.id)
-        .with_for_update()
-    )
-    rows = (await session.execute(query)).all()
-    return {sid: centroid for sid, centroid in rows if centroid}
+    return await _lock(session, cast(Table, Subtheme.__table__), subtheme_ids)
 
 
 async def create_subthemes(
@@ -230,8 +227,9 @@ async def subtheme_spread(
     theme_ids: Sequence[int],
     start: datetime,
     end: datetime,
-    place_key: str | None = None,
+    *,
     circle_id: int | None = None,
+    place_key: str | None = None,
 ) -> list[Spread]:
     """Reporters per sub-theme of each theme, in the period (and place, if given)."""
     if not theme_ids:
@@ -258,8 +256,9 @@ async def service_spread(
     theme_ids: Sequence[int],
     start: datetime,
     end: datetime,
-    place_key: str | None = None,
+    *,
     circle_id: int | None = None,
+    place_key: str | None = None,
 ) -> list[Spread]:
     """Reporters per work area (chosen at /start) of each theme, in the period."""
     if not theme_ids:

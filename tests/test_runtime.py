@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 
+import pytest
 from spacy.language import Language
 
 from bot.app import App
-from bot.messages import Incoming
-from config.settings import Settings
+from bot.messages import Incoming, Outgoing
+from config.settings import Settings, SettingsError
 from groundswell.platforms import PLATFORMS, configured_platforms
 from groundswell.runtime import Runtime
 from groundswell.testing import RecordingAdapter
@@ -35,3 +37,53 @@ async def test_stop_drains_replies_before_closing(settings: Settings, nlp: Langu
     answered = [chat for chat, replies in recorder.sent.items() if replies]
     assert sorted(answered) == [f"dm-u{n}" for n in range(5)]
     await asyncio.sleep(0)
+
+
+async def test_a_stuck_message_holds_the_stop_no_longer_than_stop_timeout(
+    make_settings: Callable[..., Settings], nlp: Language, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The drain waits until idle, bounded by the operator's setting (not a fixed 10 s)."""
+    app = await App.create(make_settings(stop_timeout=0.5), nlp=nlp)
+    runtime = Runtime(app)
+    runtime.add(RecordingAdapter("console"))
+    stuck = asyncio.Event()
+
+    async def never_finishes(_incoming: Incoming) -> list[Outgoing]:
+        stuck.set()
+        await asyncio.Event().wait()
+        return []
+
+    runtime.dispatcher.handle = never_finishes
+    await runtime.start()
+    await runtime.dispatcher.submit(Incoming("console", "dm-u", "u", "/help"))
+    await asyncio.wait_for(stuck.wait(), 5)
+    started = time.monotonic()
+    await runtime.stop()
+    assert time.monotonic() - started < 5, "waited past stop_timeout"
+    assert "1 message(s) unfinished" in caplog.text
+
+
+async def test_the_drain_waits_for_slow_work_within_stop_timeout(
+    make_settings: Callable[..., Settings], nlp: Language
+) -> None:
+    app = await App.create(make_settings(stop_timeout=30), nlp=nlp)
+    runtime = Runtime(app)
+    recorder = RecordingAdapter("console")
+    runtime.add(recorder)
+    handle = runtime.dispatcher.handle
+
+    async def slow(incoming: Incoming) -> list[Outgoing]:
+        await asyncio.sleep(1.0)  # a commit waiting for a busy database, say
+        return await handle(incoming)
+
+    runtime.dispatcher.handle = slow
+    await runtime.start()
+    await runtime.dispatcher.submit(Incoming("console", "dm-u", "u", "/help"))
+    await runtime.stop()
+    assert recorder.sent["dm-u"], "stopped before the slow message was answered"
+
+
+def test_stop_timeout_is_a_positive_setting(make_settings: Callable[..., Settings]) -> None:
+    assert make_settings().stop_timeout == 25.0
+    with pytest.raises(SettingsError, match="stop_timeout"):
+        make_settings(stop_timeout=0)

@@ -16,6 +16,7 @@ import asyncio
 import hashlib
 import logging
 import secrets
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable
 from dataclasses import replace
@@ -46,7 +47,9 @@ PRIVATE_LINK_LABEL = "Message me privately"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_ALIASES = 4096
-DRAIN_SECONDS = 10.0
+LAST_WORD = 2.0
+"""At least this long, even past ``stop_timeout``, to confirm what was handled and send the
+replies already queued: giving up on those would answer no one and fetch it all again."""
 
 
 class TelegramStartError(AdapterStartError):
@@ -107,6 +110,7 @@ class TelegramAdapter:
         self.application.add_error_handler(self._on_error)
         self.poller = Poller(self.application.bot, self._receive, ALLOWED_UPDATES)
         self.outbox = Outbox(self._send_now)
+        self._stop_by: float | None = None  # set by stop_receiving: one bound for the stop
 
     async def start(self) -> None:
         """Initialise (``getMe`` checks the token), register menus, then receive updates."""
@@ -147,7 +151,10 @@ class TelegramAdapter:
 
     async def stop_receiving(self) -> None:
         """Fetch nothing more; updates already received are handed to the core (a webhook's
-        queue is emptied into it) and go on being handled."""
+        queue is emptied into it) and go on being handled. The stop's clock starts here:
+        the whole stop, the core's drain included, keeps within ``stop_timeout``."""
+        if self._stop_by is None:
+            self._stop_by = time.monotonic() + self.settings.stop_timeout
         await self.poller.stop_fetching()
         updater = self.application.updater
         if updater is not None and updater.running:
@@ -159,13 +166,17 @@ class TelegramAdapter:
         """After the core has drained: confirm what was handled, then close the connection.
         An update still unfinished stays unconfirmed, so Telegram sends it again."""
         await self.stop_receiving()
-        if not await self.poller.drain(DRAIN_SECONDS):
+        if not await self.poller.drain(self._time_left()):
             log.warning("some telegram updates were not finished; they will come again")
         await self.poller.confirm()
-        if not await self.outbox.flush(DRAIN_SECONDS):
+        if not await self.outbox.flush(self._time_left()):
             log.warning("some telegram replies could not be sent before stopping")
             await self.outbox.cancel()
         await self.application.shutdown()
+
+    def _time_left(self) -> float:
+        assert self._stop_by is not None  # stop_receiving came first
+        return max(self._stop_by - time.monotonic(), LAST_WORD)
 
     # -- incoming ---------------------------------------------------------------------------
 
@@ -243,7 +254,7 @@ class TelegramAdapter:
 
     async def flush(self) -> None:
         """Until every queued reply has been sent (or refused)."""
-        await self.outbox.flush(DRAIN_SECONDS)
+        await self.outbox.flush(self.settings.stop_timeout)
 
     async def _send_now(self, message: Outgoing) -> None:
         """Deliver one reply; a refusal by Telegram is logged, never raised into the core."""

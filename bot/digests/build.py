@@ -12,8 +12,16 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.digests.model import CampaignStep, Digest, DigestTheme, GroupCount, NamedPlace
+from bot.digests.model import (
+    UNNAMED,
+    CampaignStep,
+    Digest,
+    DigestTheme,
+    GroupCount,
+    NamedPlace,
+)
 from bot.digests.naming import name_places
+from bot.digests.scope import Scope
 from bot.nlp_worker import NlpWorker
 from bot.visibility import Cell, Visibility
 from nlp.analysis import vector_from_bytes
@@ -23,7 +31,7 @@ from storage import campaigns as campaign_store
 from storage import digests as store
 from storage import themes as theme_store
 from storage.db import Database
-from storage.digests import QuoteCandidate, Scope, ThemeCounts
+from storage.digests import QuoteCandidate, ThemeCounts
 from storage.models import CampaignUpdate, Theme
 
 RISING, FALLING = 1.2, 0.8
@@ -49,12 +57,12 @@ def quote_space(
     return matrix, normalise(centre), groups, people, places
 
 
-def trend_of(current: int, previous: int, min_people: int) -> str:
+def trend_of(current: int, previous: int, rule: Visibility) -> str:
     """'new' only when nobody raised it in the previous period; one or two people then is
     'growing' (from a few), never their number: telling 1 from 2 would describe them."""
     if previous == 0:
         return "new"
-    if previous < min_people:
+    if rule.number(previous) is None:
         return "growing"
     if current >= previous * RISING and current > previous:
         return "rising"
@@ -92,14 +100,21 @@ class DigestBuilder:
         self, scope: Scope, scope_label: str, start: datetime, end: datetime, limit: int = 20
     ) -> Digest:
         previous_start = start - (end - start)
+        circle, place = scope.circle_id, scope.place_key
         async with self.db.reading() as session:
-            current, before = await store.period_counts(session, scope, previous_start, start, end)
+            current, before = await store.period_counts(
+                session, previous_start, start, end, circle_id=circle, place_key=place
+            )
             visible = (c for c in current if self.rule.shows(c.reporters))
             shown = sorted(visible, key=lambda c: rank_key(self.rule, c))[:limit]
             ids = [c.theme_id for c in shown]
             themes = await store.themes_by_id(session, ids)
-            places = await store.place_reporters(session, scope, ids, start, end)
-            candidates = await store.quote_candidates(session, scope, ids, start, end)
+            places = await store.place_reporters(
+                session, ids, start, end, circle_id=circle, place_key=place
+            )
+            candidates = await store.quote_candidates(
+                session, ids, start, end, circle_id=circle, place_key=place
+            )
             parts = await self._parts(session, ids, scope, start, end)
             campaigns = await campaign_store.updates_for(session, ids)
         quotes = await self._quotes(candidates, themes)
@@ -122,9 +137,13 @@ class DigestBuilder:
         where at least ``min_people`` reporters share it. A circle's digest counts these
         from the reports made in its chats (and a place's from reports made there), so they
         may undercount its members' private reports; they never describe fewer people."""
-        where = (scope.place_key, scope.circle_id)
-        subs = await theme_store.subtheme_spread(session, ids, start, end, *where)
-        areas = await theme_store.service_spread(session, ids, start, end, *where)
+        circle, place = scope.circle_id, scope.place_key
+        subs = await theme_store.subtheme_spread(
+            session, ids, start, end, circle_id=circle, place_key=place
+        )
+        areas = await theme_store.service_spread(
+            session, ids, start, end, circle_id=circle, place_key=place
+        )
         return self._shown(subs, SUBTHEMES_PER_THEME), self._shown(areas, None)
 
     def _shown(
@@ -135,7 +154,7 @@ class DigestBuilder:
             if not self.rule.shows(row.reporters) or len(out[row.theme_id]) == (limit or -1):
                 continue
             group = int(row.key) if row.key.isdigit() and limit else None
-            out[row.theme_id].append(GroupCount(row.title, row.reporters, group))
+            out[row.theme_id].append(GroupCount(row.title or UNNAMED, row.reporters, group))
         return out
 
     async def _quotes(
@@ -181,7 +200,7 @@ class DigestBuilder:
         named: dict[int, list[NamedPlace]],
         quotes: dict[int, list[str]],
     ) -> DigestTheme:
-        rule, k = self.rule, self.min_people
+        rule = self.rule
         people = rule.people(cell_of(c)) or c.reporters
         return DigestTheme(
             theme_id=c.theme_id,
@@ -194,7 +213,7 @@ class DigestBuilder:
             reports=c.reports,
             me_too=rule.number(c.me_too),
             named_places=tuple(named.get(c.theme_id, [])),
-            trend=trend_of(people, previous, k),
+            trend=trend_of(people, previous, rule),
             previous_people=rule.number(previous),
             quotes=tuple(quotes.get(c.theme_id, [])),
             latest=c.latest,

@@ -17,6 +17,7 @@ from bot.digests.chart import chart_png
 from bot.digests.model import Digest, DigestTheme
 from bot.digests.render import (
     activity_text,
+    detail_lines,
     header,
     render_json,
     render_markdown,
@@ -141,13 +142,7 @@ only where at least {{ k }} people there share the barrier.</p>
 {%- endfor %}{% endif %}.</p>
 <p>{{ t.activity }}.
 <span class="trend trend-{{ t.item.trend }}">{{ t.trend }}</span></p>
-{% if t.item.subthemes %}<p>Sub-themes:
-{% for g in t.item.subthemes %}{{ g.name }} ({{ g.people }}){% if not loop.last %}, {% endif %}
-{%- endfor %}</p>{% endif %}
-{% if t.item.services %}<p>Services:
-{% for g in t.item.services %}{{ g.name }} ({{ g.people }}){% if not loop.last %}, {% endif %}
-{%- endfor %}</p>{% endif %}
-{% for s in t.campaign %}<p class="campaign">Campaign: {{ s }}</p>{% endfor %}
+{% for heading, value in t.details %}<p>{{ heading }}: {{ value }}</p>{% endfor %}
 {% for q in t.item.quotes %}<blockquote>“{{ q }}”</blockquote>{% endfor %}
 </section>
 {% else %}<p>{{ empty }}</p>{% endfor %}
@@ -166,7 +161,7 @@ def render_html(digest: Digest, chart: bytes | None = None) -> str:
             "trend": trend_text(t),
             "activity": activity_text(t),
             "where": where_text(t, " and "),
-            "campaign": [step_text(step) for step in t.campaign],
+            "details": detail_lines(t),
         }
         for t in digest.themes
     ]

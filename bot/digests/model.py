@@ -18,6 +18,13 @@ class NamedPlace:
     people: int
 
 
+UNNAMED = "not yet named"
+"""How a shown sub-theme is listed before it has a name or label: a label is made only from
+a phrase ``min_people`` of its reporters used (nlp.labels), so a shown one may have none
+yet. Not "sub-theme #N": no command takes a sub-theme's number, so it would only be a
+number next to theme numbers for a reader to confuse."""
+
+
 @dataclass(frozen=True)
 class GroupCount:
     """A part of a theme shown with its own count (a sub-theme, or a work area people chose

@@ -64,17 +64,24 @@ def step_text(step: CampaignStep) -> str:
     return f"{step.status}, {step.at:%d %b %Y} — {step.text}"
 
 
+def detail_lines(item: DigestTheme) -> list[tuple[str, str]]:
+    """(heading, value) for a theme's sub-themes, work areas and campaign steps: one list
+    that text, Markdown and HTML each render in their own markup."""
+    lines = [
+        (heading, parts_text(groups))
+        for heading, groups in (("Sub-themes", item.subthemes), ("Services", item.services))
+        if groups
+    ]
+    return lines + [("Campaign", step_text(step)) for step in item.campaign]
+
+
 def theme_lines(rank: int, item: DigestTheme, k: int) -> list[str]:
     lines = [f"{rank}. {item.title} (theme #{item.theme_id})"]
     if item.demand:
         lines.append(f"   Demand: {item.demand}")
     lines.append(f"   {item.people} people in {where_text(item)}{places_text(item)}")
     lines.append(f"   {activity_text(item)}; {trend_text(item)}")
-    if item.subthemes:
-        lines.append(f"   Sub-themes: {parts_text(item.subthemes)}")
-    if item.services:
-        lines.append(f"   Services: {parts_text(item.services)}")
-    lines.extend(f"   Campaign: {step_text(step)}" for step in item.campaign)
+    lines.extend(f"   {heading}: {value}" for heading, value in detail_lines(item))
     lines.extend(f"   “{quote}”" for quote in item.quotes)
     return lines
 
@@ -130,11 +137,7 @@ def _md_theme(rank: int, item: DigestTheme, k: int) -> list[str]:
         lines.append(f"- Places with at least {k} people: {where}")
     lines.append(f"- {activity_text(item)}")
     lines.append(f"- Trend: {trend_text(item)}")
-    if item.subthemes:
-        lines.append(f"- Sub-themes: {md_escape(parts_text(item.subthemes))}")
-    if item.services:
-        lines.append(f"- Services: {md_escape(parts_text(item.services))}")
-    lines.extend(f"- Campaign: {md_escape(step_text(step))}" for step in item.campaign)
+    lines.extend(f"- {heading}: {md_escape(value)}" for heading, value in detail_lines(item))
     lines.extend(f"> “{md_escape(quote)}”\n" for quote in item.quotes)
     return [*lines, ""]
 

@@ -23,11 +23,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 
 from bot.digests.render import render_text
-from bot.digests.scope import period
+from bot.digests.scope import EVERYWHERE, period
 from bot.messages import Outgoing, Reply
 from storage import schedules as store
 from storage.db import Database
-from storage.digests import Scope
 from storage.models import Schedule
 
 if TYPE_CHECKING:
@@ -163,14 +162,10 @@ def digest_poster(services: Services, deliver: Deliver, clock: Clock) -> Post:
 
     async def post(schedule: Schedule) -> None:
         now = as_utc(clock())
-        scope, label = Scope(), "everywhere"
+        scope, label = EVERYWHERE
         targets = {(schedule.platform, schedule.chat_id)}
         if schedule.circle_id is not None:
-            circle = await services.circles.by_id(schedule.circle_id)
-            scope, label = (
-                Scope(circle_id=schedule.circle_id),
-                f"circle {circle.name if circle else ''}",
-            )
+            scope, label = await services.digest_requests.of_circle(schedule.circle_id)
             targets |= set(await services.circles.linked_chats(schedule.circle_id))
         start, end = period(None, now, services.settings.zone)
         text = render_text(await services.digests.build(scope, label, start, end))

@@ -1,6 +1,6 @@
-"""Parsing what follows ``/digest``: ``circle NAME``, ``place NAME``, ``since 7d|30d|90d|
-YYYY-MM-DD`` and ``export``, in any order. Pure: resolving names and permissions happens in
-the handler, which has the services."""
+"""A digest's scope, and parsing what follows ``/digest``: ``circle NAME``, ``place NAME``,
+``since 7d|30d|90d|YYYY-MM-DD`` and ``export``, in any order. Pure: resolving names and
+permissions is ``bot.services.digests``' job, which has the circles."""
 
 from __future__ import annotations
 
@@ -18,6 +18,21 @@ USAGE = (
     "Use /digest [circle NAME] [place NAME] [since 7d|30d|90d|YYYY-MM] [export], "
     "e.g. /digest circle Leeds Health since 90d"
 )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose reports a digest counts: everyone's (both None), a circle's (its linked chats
+    and its members' reports from anywhere since joining), a place's, or a place within a
+    circle. Storage takes the two fields as plain keywords."""
+
+    circle_id: int | None = None
+    place_key: str | None = None
+
+
+Resolved = tuple[Scope, str]
+"""A scope and how the digest's header names it ("circle Leeds Health", "everywhere")."""
+EVERYWHERE: Resolved = (Scope(), "everywhere")
 
 
 class ScopeError(ValueError):

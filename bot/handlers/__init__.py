@@ -237,6 +237,7 @@ def build_router(extra: list[Command] | None = None) -> Router:
             ButtonRoute("area", onboarding.work_area_answer, Role.STRANGER),
             ButtonRoute("placefix", onboarding.place_check_answer, Role.STRANGER),
             ButtonRoute("report", reporting.confirm_report),
+            ButtonRoute("withdraw", reporting.withdraw_button),
             ButtonRoute("safety", reporting.safety_answer),
             ButtonRoute("forget", privacy.confirm_forget, Role.STRANGER),
             ButtonRoute("metoo", themes.metoo),

@@ -31,15 +31,15 @@ async def chat_event(ctx: Context) -> list[Reply]:
         await chats.left(incoming.platform, incoming.chat_id)
         return []
     if incoming.kind is EventKind.BOT_ADDED:
-        return [Reply(ADDED, private_link=_invite(ctx))]
+        return [Reply(ADDED, private_link=invite(ctx))]
     if incoming.kind is EventKind.MEMBER_JOINED:
         if not chats.welcome_due(incoming.platform, incoming.chat_id):
             return []
-        return [Reply(WELCOME, private_link=_invite(ctx))]
+        return [Reply(WELCOME, private_link=invite(ctx))]
     return []
 
 
-def _invite(ctx: Context) -> str:
+def invite(ctx: Context) -> str:
     """A private-chat link that, in a linked group, also joins its circle."""
     circle = ctx.caller.chat_circle_id
     return f"circle_{circle}" if circle is not None else "start"

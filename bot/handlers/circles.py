@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from bot.context import Context
+from bot.handlers.discovery import join_button_for
 from bot.handlers.roles import invitation
-from bot.messages import Reply
+from bot.messages import Button, Reply
 from bot.places_lookup import resolve_place
 from bot.roles import REFUSAL
 from storage.models import Circle
@@ -19,13 +20,25 @@ async def circles(ctx: Context) -> list[Reply]:
     mine = set()
     if ctx.caller.person_id is not None:
         mine = {c.id for c, _ in await ctx.services.circles.mine(ctx.caller.person_id)}
-    lines = ["Circles (join one with /join NAME):"]
+    lines = ["Circles (tap “Join” or use /join NAME):"]
     for circle in found:
         where = f" — {circle.place}" if circle.place else ""
         focus = f" ({circle.focus})" if circle.focus else ""
         joined = " ✓ joined" if circle.id in mine else ""
         lines.append(f"• {circle.name}{where}{focus}{joined}")
-    return [Reply("\n".join(lines))]
+    return [Reply("\n".join(lines), buttons=_join_buttons(ctx, found, mine))]
+
+
+MAX_JOIN_BUTTONS = 10
+
+
+def _join_buttons(ctx: Context, found: list[Circle], mine: set[int]) -> tuple[Button, ...]:
+    """A "Join" for each open circle the caller is not in (the same ``join:ID`` the
+    suggestions carry). Only privately: a tap in a group is answered in the group."""
+    if ctx.caller.person_id is None or not ctx.incoming.is_private:
+        return ()
+    open_ = [c for c in found if c.id not in mine][:MAX_JOIN_BUTTONS]
+    return tuple(join_button_for(c.id, c.name) for c in open_)
 
 
 async def join(ctx: Context) -> list[Reply]:

@@ -21,8 +21,13 @@ def _line(suggestion: Suggestion) -> str:
     return f"• {circle.name}{where}{focus}: {_WHY[suggestion.reason]}"
 
 
+def join_button_for(circle_id: int, name: str) -> Button:
+    """The one "Join" button (suggestions and /circles): ``join_button`` answers it."""
+    return Button(f"Join {name}", f"join:{circle_id}")
+
+
 def _buttons(found: list[Suggestion]) -> tuple[Button, ...]:
-    return tuple(Button(f"Join {s.circle.name}", f"join:{s.circle.id}") for s in found)
+    return tuple(join_button_for(s.circle.id, s.circle.name) for s in found)
 
 
 async def suggestions(

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 
 from bot.context import Context
+from bot.handlers.chats import invite
 from bot.handlers.conversation import clear_state, set_state
 from bot.handlers.discovery import onboarding_note
 from bot.messages import Button, Reply
@@ -28,7 +29,8 @@ WORK_AREAS = ("Health", "Social care", "Local government", "Other")
 
 async def start(ctx: Context) -> list[Reply]:
     if not ctx.incoming.is_private:
-        return [Reply("Hello! Please message me privately to get started; reports stay private.")]
+        text = "Hello! Please message me privately to get started; reports stay private."
+        return [Reply(text, private_link=invite(ctx))]
     await ctx.services.people.ensure_person(ctx.incoming)
     await ctx.services.introductions.remember_chat(ctx.incoming)
     await set_state(ctx, "consent", _deep_link(ctx.args))

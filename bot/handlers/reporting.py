@@ -90,8 +90,14 @@ async def mine(ctx: Context) -> list[Reply]:
         status = f", campaign: {latest[0].status} {latest[0].at:%d %b}" if latest else ""
         theme = f" (theme #{theme_id}{status})" if theme_id else ""
         lines.append(f"#{report.id}{theme} {report.created_at:%d %b}: {report.text}")
-    lines.append("Withdraw one with /withdraw N.")
-    return [Reply("\n".join(lines))]
+    lines.append("Withdraw one with its button or /withdraw N.")
+    shown = rows[-MAX_WITHDRAW_BUTTONS:]  # the newest, within every platform's button limit
+    buttons = tuple(Button(f"Withdraw #{r.id}", f"withdraw:ask:{r.id}") for r, _ in shown)
+    return [Reply("\n".join(lines), buttons=buttons)]
+
+
+MAX_WITHDRAW_BUTTONS = 10
+EXCERPT_CHARS = 60
 
 
 async def withdraw(ctx: Context) -> list[Reply]:
@@ -99,6 +105,45 @@ async def withdraw(ctx: Context) -> list[Reply]:
     number = parse_number(ctx.args)
     if number is None:
         return [Reply("Which report? Use /withdraw N with a number from /mine.")]
-    if await ctx.services.reports.withdraw(ctx.caller.person_id, number):
+    return await _withdrawn(ctx, ctx.caller.person_id, number)
+
+
+async def withdraw_button(ctx: Context) -> list[Reply]:
+    """``withdraw:ask:N`` (from /mine) asks first; ``withdraw:yes:N`` deletes, ``no`` keeps.
+    The data only ever names a report of the tapper's own (``withdraw`` checks), and like
+    /mine it is answered only in a private chat, where the report's words may be shown."""
+    person_id = ctx.caller.person_id
+    _, verb, raw = [*(ctx.incoming.button_data or "").split(":", 2), "", ""][:3]
+    number = parse_number(raw)
+    if person_id is None or number is None or verb not in {"ask", "yes", "no"}:
+        return [Reply("Which report? /mine lists them.")]
+    if not ctx.incoming.is_private:
+        return [Reply("Please use /mine in a private chat with me.")]
+    if verb == "no":
+        return [Reply(f"Okay, report #{number} stays.")]
+    if verb == "yes":
+        return await _withdrawn(ctx, person_id, number)
+    return await _ask_withdraw(ctx, person_id, number)
+
+
+async def _ask_withdraw(ctx: Context, person_id: int, number: int) -> list[Reply]:
+    report = next(
+        (r for r, _ in await ctx.services.reports.mine(person_id) if r.id == number), None
+    )
+    if report is None:
+        return [Reply(f"I couldn't find a report #{number} of yours. /mine lists them.")]
+    excerpt = (
+        report.text if len(report.text) <= EXCERPT_CHARS else report.text[:EXCERPT_CHARS] + "…"
+    )
+    buttons = (
+        Button(f"Yes, withdraw #{number}", f"withdraw:yes:{number}"),
+        Button("No, keep it", f"withdraw:no:{number}"),
+    )
+    text = f"Withdraw report #{number} (“{excerpt}”)? It is deleted for good."
+    return [Reply(text, buttons=buttons)]
+
+
+async def _withdrawn(ctx: Context, person_id: int, number: int) -> list[Reply]:
+    if await ctx.services.reports.withdraw(person_id, number):
         return [Reply(f"Report #{number} is withdrawn and deleted.")]
     return [Reply(f"I couldn't find a report #{number} of yours. /mine lists them.")]

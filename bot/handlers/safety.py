@@ -18,6 +18,7 @@ from bot.context import Context
 from bot.handlers.conversation import clear_state, set_state
 from bot.messages import Button, Reply
 from bot.services.safety import FILED
+from bot.visibility import Visibility
 from nlp.safety import Concern
 
 STATE = "safety"
@@ -101,10 +102,12 @@ KINDS = (
 
 def counts_text(counts: dict[str, int], days: int, min_people: int) -> str:
     """Counts only, and below ``min_people`` not even the count."""
+    rule = Visibility(min_people)
     lines = [f"Messages of concern in the last {days} days (counts only; no text is kept):"]
     for kind, label in KINDS:
         count = counts.get(kind, 0)
-        shown = str(count) if count == 0 or count >= min_people else f"fewer than {min_people}"
+        hidden = count > 0 and rule.number(count) is None
+        shown = f"fewer than {min_people}" if hidden else str(count)
         lines.append(f"• {shown} {label}")
     return "\n".join(lines)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.context import Context
+from bot.digests.model import UNNAMED
 from bot.digests.render import count, period_text
 from bot.digests.scope import ScopeError, parse_request, period
 from bot.handlers.args import parse_number
 from bot.messages import Button, Reply
+from bot.services.visible import ThemeView
 
 MAX_LISTED = 25
 THEMES_USAGE = (
@@ -34,12 +36,24 @@ async def themes(ctx: Context) -> list[Reply]:
     when = period_text(start, end)
     if not shown:
         return [Reply(f"{when}: no barrier is shared by {k} or more people yet. Keep reporting!")]
-    lines = [f"Shared barriers, {when} (say /metoo N if one is yours too):"]
-    for view in shown[:MAX_LISTED]:
+    listed = shown[:MAX_LISTED]
+    lines = [f"Shared barriers, {when} (tap “Me too” or say /metoo N if one is yours too):"]
+    for view in listed:
         lines.append(
             f"#{view.theme_id} {view.title}: {view.people} people in {count(view.places, 'place')}"
         )
-    return [Reply("\n".join(lines))]
+    return [Reply("\n".join(lines), buttons=await _metoo_buttons(ctx, listed))]
+
+
+async def _metoo_buttons(ctx: Context, listed: list[ThemeView]) -> tuple[Button, ...]:
+    """One "Me too" per listed theme (each already shown, so a button reveals nothing),
+    except the caller's own. Only in a private chat: a tap in a group would be answered
+    there, telling the group which barrier the tapper faces."""
+    person_id = ctx.caller.person_id
+    if person_id is None or not ctx.incoming.is_private:
+        return ()
+    own = {theme for _, theme in await ctx.services.reports.mine(person_id)}
+    return tuple(metoo_button(v.theme_id) for v in listed if v.theme_id not in own)
 
 
 async def subthemes_text(ctx: Context, theme_id: int) -> str:
@@ -60,7 +74,7 @@ async def subthemes_text(ctx: Context, theme_id: int) -> str:
     if not shown:
         return f"#{theme_id} {view.title}: no sub-theme is shared by {k} or more people yet."
     lines = [f"#{theme_id} {view.title}, {period_text(start, end)}: the ways it shows up"]
-    lines += [f"- {p.title}: {p.reporters} people" for p in shown[:10]]
+    lines += [f"- {p.title or UNNAMED}: {p.reporters} people" for p in shown[:10]]
     return "\n".join([*lines, hidden])
 
 
@@ -88,4 +102,5 @@ async def metoo(ctx: Context) -> list[Reply]:
 
 
 def metoo_button(theme_id: int) -> Button:
-    return Button("Me too", f"metoo:{theme_id}")
+    """Numbered, so a list of themes can carry one each."""
+    return Button(f"Me too #{theme_id}", f"metoo:{theme_id}")

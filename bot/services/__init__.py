@@ -10,6 +10,7 @@ from bot.services.campaigns import CampaignService
 from bot.services.chats import ChatService
 from bot.services.circles import CircleService
 from bot.services.conversation import ConversationService
+from bot.services.digests import DigestRequests
 from bot.services.discovery import DiscoveryService
 from bot.services.introductions import IntroductionService
 from bot.services.lookup import NameLookup
@@ -36,6 +37,7 @@ class Services:
     reports: ReportService
     circles: CircleService
     digests: DigestBuilder
+    digest_requests: DigestRequests
     reclusterer: Reclusterer
     introductions: IntroductionService
     discovery: DiscoveryService
@@ -54,6 +56,7 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
     circles = CircleService(db)
     reports = ReportService(db, settings, nlp, themes)
     visible = VisibleThemes(db, settings.min_people)
+    digests = DigestBuilder(db, nlp, settings.min_people)
     return Services(
         settings=settings,
         db=db,
@@ -62,7 +65,8 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         themes=themes,
         reports=reports,
         circles=circles,
-        digests=DigestBuilder(db, nlp, settings.min_people),
+        digests=digests,
+        digest_requests=DigestRequests(circles, digests, settings.zone),
         reclusterer=Reclusterer(db, themes, nlp),
         introductions=IntroductionService(db),
         discovery=DiscoveryService(db, circles, settings.min_people),

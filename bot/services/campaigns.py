@@ -23,12 +23,12 @@ from bot.digests.build import campaign_step
 from bot.digests.model import CampaignStep
 from bot.messages import Outgoing, Reply
 from bot.services.introductions import IntroductionService
+from bot.visibility import Visibility
 from storage import campaigns as store
 from storage import curation as curation_store
 from storage import digests as digest_store
 from storage import themes as theme_store
 from storage.db import Database
-from storage.digests import Scope
 from storage.models import CampaignUpdate
 
 log = logging.getLogger("groundswell.campaigns")
@@ -51,18 +51,19 @@ EVER = datetime(2000, 1, 1, tzinfo=UTC)
 class CampaignService:
     def __init__(self, db: Database, min_people: int) -> None:
         self.db = db
-        self.min_people = min_people
+        self.rule = Visibility(min_people)
 
     async def shared_by_circles(self, theme_id: int, circle_ids: Collection[int]) -> bool:
         """Whether the theme shows in one of these circles' digests (over all time): what a
-        coordinator may campaign on."""
+        coordinator may campaign on. Shown means ``bot.visibility``'s rule, reporters only,
+        so a coordinator's own "me too" cannot open a theme to them."""
         now = datetime.now(UTC)
         async with self.db.reading() as session:
             for circle_id in circle_ids:
                 counts = await digest_store.theme_counts(
-                    session, Scope(circle_id=circle_id), EVER, now
+                    session, EVER, now, [theme_id], circle_id=circle_id
                 )
-                if any(c.theme_id == theme_id and c.people >= self.min_people for c in counts):
+                if any(self.rule.shows(c.reporters) for c in counts):
                     return True
         return False
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.messages import Incoming
 from storage import circles as circle_store
 from storage import introductions as store
+from storage import people as people_store
 from storage.db import Database
 from storage.models import Member, Person
 
@@ -78,7 +79,7 @@ class IntroductionService:
     async def contact(self, person_id: int, prefer: str | None = None) -> Contact | None:
         """The person's identity on ``prefer`` when they have one, else their first one."""
         async with self.db.reading() as session:
-            members = await store.identities(session, person_id)
+            members = await people_store.identities(session, person_id)
         members.sort(key=lambda m: (m.platform != prefer, m.private_chat_id is None, m.id))
         return _contact(members[0]) if members else None
 

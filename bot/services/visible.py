@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from bot.visibility import Cell, Visibility
 from storage import digests as store
 from storage.db import Database
-from storage.digests import Scope, ThemeCounts
+from storage.digests import ThemeCounts
 from storage.models import Theme
 
 ALL_TIME = datetime(2000, 1, 1, tzinfo=UTC)
@@ -66,7 +66,7 @@ class VisibleThemes:
         start = start or ALL_TIME
         end = end or datetime.now(UTC) + timedelta(days=1)
         async with self.db.reading() as session:
-            counts = await store.theme_counts(session, Scope(), start, end, theme_ids)
+            counts = await store.theme_counts(session, start, end, theme_ids)
             shown = [c for c in counts if self.rule.shows(c.reporters)]
             themes = await store.themes_by_id(session, [c.theme_id for c in shown])
         return [self._view(c, themes[c.theme_id]) for c in shown if c.theme_id in themes]

@@ -107,3 +107,29 @@ async def test_coordinators_campaign_only_on_themes_their_circle_shares(
     assert (await bot.push("cora", f"/theme {theme} update maybe Soon"))[-1].text.startswith(
         "The status is one of: raised, answered, won, dropped"
     )
+
+
+async def test_a_coordinators_own_me_too_does_not_open_a_theme_to_them(
+    bot: BotHarness,
+) -> None:
+    """Two members report, a third person outside the circle makes the theme shown, and the
+    coordinator says "me too": the circle's digest still does not show it (two reporters),
+    so the coordinator may not campaign on it; a third member's report opens it."""
+    circles = bot.app.services.circles
+    leeds = await circles.create("Leeds Health", "Leeds", "leeds", None, None, None)
+    assert leeds is not None
+    for user in ("cora", "amira", "ben", "dina", "omar"):
+        await bot.onboard(user, "Leeds")
+    for user in ("cora", "amira", "ben", "dina"):
+        assert "Welcome to" in (await bot.push(user, "/join Leeds Health"))[-1].text
+    await bot.push("olive", "/appoint Leeds Health @cora")
+    await bot.tap("cora", "Yes, I'll coordinate")
+    theme = await report(bot, "amira", PROCUREMENT_A)
+    assert await report(bot, "ben", PROCUREMENT_B) == theme
+    assert await report(bot, "omar", PROCUREMENT_C) == theme  # shown everywhere, not in the circle
+    assert "counted" in (await bot.push("cora", f"/metoo {theme}"))[-1].text
+
+    demand = f"/theme {theme} demand Split contracts into lots"
+    assert (await bot.push("cora", demand))[-1].text == REFUSAL
+    assert await report(bot, "dina", PROCUREMENT_C) == theme  # a third member reports
+    assert "now demands" in (await bot.push("cora", demand))[-1].text

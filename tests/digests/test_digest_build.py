@@ -11,7 +11,8 @@ from sqlalchemy import select
 from bot.app import App
 from bot.digests.build import trend_of
 from bot.digests.model import Digest, DigestTheme, NamedPlace
-from storage.digests import Scope
+from bot.digests.scope import Scope
+from bot.visibility import Visibility
 from storage.models import Membership
 
 EVERYWHERE = Scope()
@@ -141,4 +142,4 @@ async def test_one_place_still_gets_two_people_quoted(app: App, seeded: Seeded) 
     [(5, 0, "new"), (5, 2, "growing"), (11, 10, "steady"), (6, 5, "rising"), (4, 5, "falling")],
 )
 def test_trend_rule(current: int, previous: int, expected: str) -> None:
-    assert trend_of(current, previous, 3) == expected
+    assert trend_of(current, previous, Visibility(3)) == expected

@@ -8,9 +8,9 @@ from digest_seed import NOW, Seeded
 
 from bot.app import App
 from bot.digests.model import Digest
+from bot.digests.scope import Scope
 from groundswell.testing import BotHarness
 from storage import curation as curation_store
-from storage.digests import Scope
 from storage.models import Report, Theme
 
 REFUSAL = "Sorry, that command isn't available to you here."

@@ -22,7 +22,7 @@ from bot.digests.curation import Curator
 from bot.digests.export import CSV_COLUMNS, export_files, render_csv, render_html
 from bot.digests.model import Digest
 from bot.digests.render import render_json, render_markdown, render_text
-from storage.digests import Scope
+from bot.digests.scope import Scope
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 UNSHARED_PLACES = ("Derby", "York", "Hull")  # each has fewer than 3 people in any theme

@@ -4,6 +4,7 @@ across re-clustering (names and "me too"s follow them)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -154,19 +155,50 @@ async def test_enough_new_reports_start_a_recluster_off_the_event_loop(
         await app.close()
 
 
-async def test_digest_and_themes_show_subthemes_and_services_from_min_people(
-    bot: BotHarness,
-) -> None:
-    """Three social-care reporters of one specific barrier, one health reporter of it: the
-    digest lists the sub-theme with 4 people and Social care with 3; Health (1) stays out."""
+async def four_report_one_subtheme(bot: BotHarness) -> int:
+    """Three social-care reporters of one specific barrier, one health reporter of it; the
+    theme's id."""
     text = BARRIERS[STORY[0]][0][1]
     for i, area in enumerate(("Social care", "Social care", "Social care", "Health")):
         await bot.onboard(f"s{i}", "Leeds", area=area)
         reply = (await bot.push(f"s{i}", f"/report {text} (seen again, case {i})"))[0].text
-    theme_id = int(re.search(r"theme #(\d+)", reply).group(1))  # type: ignore[union-attr]
+    return int(re.search(r"theme #(\d+)", reply).group(1))  # type: ignore[union-attr]
+
+
+async def test_digest_and_themes_show_subthemes_and_services_from_min_people(
+    bot: BotHarness,
+) -> None:
+    """The digest lists the sub-theme with 4 people and Social care with 3; Health (1)
+    stays out."""
+    theme_id = await four_report_one_subtheme(bot)
     digest = (await bot.push("olive", "/digest"))[-1].text
     assert "Sub-themes: " in digest and "(4)" in digest.split("Sub-themes: ")[1].splitlines()[0]
     services = digest.split("Services: ")[1].splitlines()[0]
     assert services == "Social care (3)", digest
     listed = (await bot.push("s0", f"/themes {theme_id}"))[-1].text
     assert f"#{theme_id}" in listed and ": 4 people" in listed, listed
+
+
+async def test_a_shown_subtheme_without_a_label_reads_not_yet_named(bot: BotHarness) -> None:
+    """No phrase of the sub-theme is shared by min_people reporters yet (its label is
+    empty): every view lists it as "not yet named" with its count, never as an empty name
+    (": 4 people") and never by a number a reader could take for a theme's."""
+    theme_id = await four_report_one_subtheme(bot)
+    async with bot.app.services.db.transaction() as session:
+        for sub in await session.scalars(select(Subtheme).where(Subtheme.theme_id == theme_id)):
+            sub.label, sub.name = "", None
+    digest = (await bot.push("olive", "/digest"))[-1].text
+    assert "   Sub-themes: not yet named (4)" in digest.splitlines(), digest
+    listed = (await bot.push("s0", f"/themes {theme_id}"))[-1].text
+    assert "- not yet named: 4 people" in listed.splitlines(), listed
+    files = {
+        f.name: f.content.decode()
+        for f in (await bot.push("olive", "/digest export"))[-1].files
+        if not f.is_image
+    }
+    assert "- Sub-themes: not yet named \\(4\\)" in files["digest.md"]
+    assert (
+        "not yet named (4)" in files["digest.csv"] and "not yet named (4)" in files["digest.html"]
+    )
+    [shown] = [t for t in json.loads(files["digest.json"])["themes"] if t["theme_id"] == theme_id]
+    assert [s["title"] for s in shown["subthemes"]] == ["not yet named"]
