@@ -8,7 +8,7 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,8 +17,10 @@ from bot.app import App
 from bot.digests.naming import name_places, place_name_for
 from bot.places_lookup import PlaceAnswer, resolve_place
 from bot.services.reports import ReportRejected, check_text
+from bot.services.safety import BARRIER_WITHOUT_DETAILS
 from bot.visibility import Visibility
 from nlp.analysis import Analysis
+from nlp.safety import Concern
 from storage import imports as import_store
 from storage import reports as report_store
 from storage.models import Report
@@ -38,6 +40,7 @@ class Row:
     place: str | None
     reporter: str
     created_at: datetime | None
+    filed: bool = False  # a safeguarding disclosure, now the fixed sentence (screen_rows)
 
 
 @dataclass
@@ -45,12 +48,18 @@ class ImportResult:
     imported: int = 0
     already: int = 0  # rows whose reporter, text and date were imported before
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # imported, but the operator must act
 
     def summary(self) -> str:
         again = (
             f" {self.already} were already there, so were not added again." if self.already else ""
         )
-        return f"Imported {self.imported} reports; {len(self.problems)} rows skipped.{again}"
+        filed = (
+            f" {len(self.notes)} safeguarding disclosures were filed without their words."
+            if self.notes
+            else ""
+        )
+        return f"Imported {self.imported} reports; {len(self.problems)} rows skipped.{again}{filed}"
 
 
 def parse_time(value: str, zone: ZoneInfo) -> datetime:
@@ -113,6 +122,38 @@ def read_rows(path: Path, limit: int, result: ImportResult, zone: ZoneInfo) -> I
                 result.problems.append(f"line {reader.line_num}: {problem}")
 
 
+SCREENED = {
+    Concern.CRISIS: (
+        "it reads as a crisis message (a risk to the writer's own life or safety), which is "
+        "kept only if its writer, offered help first, chooses to; if you know who wrote it, "
+        "check on them"
+    ),
+    Concern.ABUSE: "it reads as abusive or hateful text, which is never stored",
+}
+FILED_NOTE = (
+    "it reads as a safeguarding disclosure: its words were not imported, only a barrier "
+    "without details (that it was hard to raise a safeguarding concern at work); the concern "
+    "itself needs your safeguarding lead or the local authority's safeguarding team"
+)
+
+
+async def screen_rows(app: App, rows: list[Row], result: ImportResult) -> list[Row]:
+    """The chat's safety screen (nlp/safety.py) for rows nobody is there to answer for: a
+    crisis or abusive row is not imported (a row problem, naming the line, never the text);
+    a safeguarding disclosure becomes the fixed sentence the chat files, so its words never
+    reach themes, quotes or digests, nor its key (``row_key`` of the fixed sentence)."""
+    concerns = await app.services.nlp.assess([row.text for row in rows]) if rows else []
+    kept: list[Row] = []
+    for row, concern in zip(rows, concerns, strict=True):
+        if concern is None:
+            kept.append(row)
+        elif concern is Concern.SAFEGUARDING:
+            kept.append(replace(row, text=BARRIER_WITHOUT_DETAILS, filed=True))
+        else:
+            result.problems.append(f"line {row.line}: {SCREENED[concern]}; {NOT_IMPORTED}")
+    return kept
+
+
 def row_key(row: Row) -> str:
     """What makes a row the same report again: its reporter, text and date. Stored as the
     report's message id, so the database's unique key keeps a re-import from doubling it."""
@@ -138,20 +179,32 @@ async def import_csv(
     result = ImportResult()
     settings = app.settings
     rows = list(read_rows(path, settings.max_report_chars, result, settings.zone))
-    fresh = await new_rows(app, rows)
-    result.already = len(rows) - len(fresh)
+    kept = await rows_to_store(app, rows, result)
     if progress is not None and result.already:
         progress(result.already)
-    result.imported = await import_rows(app, fresh, progress, batch)
+    result.imported = await import_rows(app, kept, progress, batch)
     return result
+
+
+async def rows_to_store(app: App, rows: list[Row], result: ImportResult) -> list[Row]:
+    """The rows not imported before, screened. Only new rows are screened (a re-import
+    costs no parse); a disclosure filed by an earlier import is known only by the fixed
+    sentence's key, so screened rows are checked once more when any was filed."""
+    fresh = await new_rows(app, rows)
+    screened = await screen_rows(app, fresh, result)
+    kept = await new_rows(app, screened) if any(r.filed for r in screened) else screened
+    result.notes.extend(f"line {r.line}: {FILED_NOTE}" for r in kept if r.filed)
+    result.already = len(rows) - len(fresh) + len(screened) - len(kept)
+    return kept
 
 
 async def import_rows(
     app: App, rows: list[Row], progress: Callable[[int], None] | None = None, batch: int = 256
 ) -> int:
-    """Store rows a batch per commit, while spaCy (on its own thread) already analyses the
-    next batch: the database work hides behind the embedding instead of adding to it.
-    A row repeated within ``rows`` is stored once (see ``row_key``)."""
+    """Store rows as given (``import_csv`` screens them first), a batch per commit, while
+    spaCy (on its own thread) already analyses the next batch: the database work hides
+    behind the embedding instead of adding to it. A row repeated within ``rows`` is stored
+    once (see ``row_key``)."""
     rows = list({row_key(row): row for row in rows}.values())
     chunks = [rows[start : start + batch] for start in range(0, len(rows), batch)]
     people: dict[str, int] = {}

@@ -48,6 +48,9 @@ class Incoming:
     message_id: str | None = None
     chat_title: str | None = None
     manages_chat: bool = False  # the sender administers this group on its platform
+    # Sent on behalf of the group itself (Telegram's "Remain anonymous" administrators):
+    # no person is known, so ``user_id`` is the group's and nothing personal may run.
+    anonymous: bool = False
     moved_to: str | None = None  # for CHAT_MOVED: the chat's new id
 
     @property

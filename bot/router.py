@@ -41,6 +41,11 @@ class Command:
     quiet: bool = False
     menus: tuple[ChatKind, ...] = ()  # the kinds of chat whose command menu offers it
 
+    @property
+    def needs_person(self) -> bool:
+        """Run for someone in particular: a role to check, their rows, or their own chat."""
+        return self.min_role > Role.STRANGER or self.personal or self.about_caller
+
     def check(self, ctx: Context) -> bool:
         parsed = parse_command(ctx.incoming.text) if ctx.incoming.kind is EventKind.TEXT else None
         return parsed is not None and parsed[0] == self.name
@@ -96,6 +101,8 @@ class Router:
         return await self.fallback(ctx)
 
     async def _run_command(self, command: Command, ctx: Context) -> list[Reply]:
+        if ctx.incoming.anonymous and command.needs_person:
+            return [Reply(ANONYMOUS.format(name=command.name))]
         refused = gate(ctx, command.min_role, command.personal)
         if refused is not None:
             return refused
@@ -104,6 +111,11 @@ class Router:
         return await command.handler(ctx)
 
 
+ANONYMOUS = (
+    "You're posting anonymously, as the group, so I can't tell who you are and can't run "
+    "/{name} for you. To use it, turn off “Remain anonymous” in your administrator "
+    "settings for this group, or message me privately."
+)
 START_FIRST = "Please send /start first so I can explain what I keep and why."
 
 

@@ -75,7 +75,7 @@ async def import_reports(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(str(problem)) from None
     finally:
         await app.close()
-    for line in result.problems:
+    for line in [*result.problems, *result.notes]:
         err.print(line)
     print(result.summary())
     return 0 if not result.problems else 1

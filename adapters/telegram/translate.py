@@ -118,6 +118,8 @@ def _message(message: Message, bot_username: str) -> list[Incoming]:
         return _joined(message)
     if message.migrate_to_chat_id or message.migrate_from_chat_id:
         return _migrated(message)
+    if _as_the_group(message):
+        return _anonymous_command(message, bot_username)
     user = message.from_user
     if user is None or user.is_bot:
         return []
@@ -126,6 +128,34 @@ def _message(message: Message, bot_username: str) -> list[Incoming]:
     if message.text is None:
         return [_base(message, user, kind=EventKind.UNSUPPORTED)]
     return [_base(message, user, text=command_text(message, bot_username) or message.text)]
+
+
+def _as_the_group(message: Message) -> bool:
+    """An anonymous administrator posts as the group: ``sender_chat`` is the chat itself
+    and ``from`` is Telegram's GroupAnonymousBot, which names no one."""
+    sender = message.sender_chat
+    return sender is not None and sender.id == message.chat.id and message.chat.type != Chat.PRIVATE
+
+
+def _anonymous_command(message: Message, bot_username: str) -> list[Incoming]:
+    """Passed on (once it is a command for us) as the group's own message: the core answers
+    what needs no person and says why it cannot do the rest."""
+    text = command_text(message, bot_username)
+    if text is None:
+        return []
+    chat = message.chat
+    return [
+        Incoming(
+            platform=PLATFORM,
+            chat_id=str(chat.id),
+            user_id=str(chat.id),  # a group id: negative, never a person's
+            text=text,
+            chat_kind=ChatKind.GROUP,
+            message_id=str(message.message_id),
+            chat_title=chat.title,
+            anonymous=True,
+        )
+    ]
 
 
 def _joined(message: Message) -> list[Incoming]:

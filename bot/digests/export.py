@@ -19,6 +19,7 @@ from bot.digests.render import (
     activity_text,
     detail_lines,
     header,
+    last_day,
     render_json,
     render_markdown,
     step_text,
@@ -59,7 +60,7 @@ def _csv_row(digest: Digest, rank: int, item: DigestTheme) -> list[str | int]:
     quotes = [*item.quotes, "", ""][:2]
     return [
         f"{digest.start:%Y-%m-%d}",
-        f"{digest.end:%Y-%m-%d}",
+        f"{last_day(digest.end):%Y-%m-%d}",
         rank,
         item.theme_id,
         item.title,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.digests.model import CampaignStep, Digest, DigestTheme, GroupCount
@@ -86,9 +86,16 @@ def theme_lines(rank: int, item: DigestTheme, k: int) -> list[str]:
     return lines
 
 
+def last_day(end: datetime) -> datetime:
+    """The last moment a period includes. A period ends at an exclusive midnight
+    (``bot.digests.scope.day_end``); written as a date, that midnight would name the day
+    after the last one ("– 02 Dec" on 1 Dec), so everything a person reads names this."""
+    return end - timedelta(microseconds=1)
+
+
 def period_text(start: datetime, end: datetime) -> str:
-    """How every view names its period, in its first line."""
-    return f"{start:%d %b %Y} – {end:%d %b %Y}"
+    """How every view names its period, in its first line: first and last day included."""
+    return f"{start:%d %b %Y} – {last_day(end):%d %b %Y}"
 
 
 def header(digest: Digest) -> str:

@@ -17,15 +17,11 @@ from __future__ import annotations
 from bot.context import Context
 from bot.handlers.conversation import clear_state, set_state
 from bot.messages import Button, Reply
-from bot.services.safety import FILED
+from bot.services.safety import BARRIER_WITHOUT_DETAILS, FILED
 from bot.visibility import Visibility
 from nlp.safety import Concern
 
 STATE = "safety"
-BARRIER_WITHOUT_DETAILS = (
-    "I have a safeguarding concern about someone in our care and did not feel able to raise "
-    "it safely at work."
-)
 SAFEGUARDING_ROUTES = (
     "What you describe sounds like a safeguarding concern: someone in care may be at risk "
     "of harm. It needs to go to people who can act on it, not into a campaign theme.\n"

@@ -10,6 +10,12 @@ from storage import safety as store
 from storage.db import Database
 
 FILED = "safeguarding_filed"  # filed as a barrier without details
+BARRIER_WITHOUT_DETAILS = (
+    "I have a safeguarding concern about someone in our care and did not feel able to raise "
+    "it safely at work."
+)
+"""What a safeguarding disclosure is stored as, when it is kept at all (the chat's "file as
+a barrier, no details", an imported row): the barrier, none of the words."""
 
 
 class SafetyLog:

@@ -13,6 +13,7 @@ import tg_updates as tg
 from barrier_texts import PROCUREMENT_A, PROCUREMENT_B
 from fake_bot_api import BOT_USER, TOKEN, FakeBotApi
 from spacy.language import Language
+from sqlalchemy import select
 from tg_support import TelegramWorld, free_port, post_update
 
 from adapters.telegram import TelegramAdapter
@@ -20,7 +21,9 @@ from bot.app import App
 from config.settings import Settings
 from groundswell.runtime import Runtime
 from storage import circles as circle_store
+from storage import people as people_store
 from storage import schedules as schedule_store
+from storage.models import Report
 from storage.updates import seen_in
 
 OLIVE = tg.user(900, "olive", "Olive")  # an organiser, from settings
@@ -349,3 +352,18 @@ async def test_a_group_command_is_answered_in_its_thread_and_topic(
     await world.say(AMIRA, "/help")
     (private,) = fake_api.sent("sendMessage", chat_id=AMIRA["id"])
     assert "reply_parameters" not in private.params
+
+
+async def test_an_anonymous_admin_is_answered_or_told_why_not(
+    world: TelegramWorld, fake_api: FakeBotApi
+) -> None:
+    """Posting as the group names no one: /help is answered; what needs a person (linking,
+    a report, a digest) says to turn off "Remain anonymous". No person is created."""
+    helped = await world.exchange(tg.as_the_group(GROUP, f"/help@{BOT_NAME}"), GROUP["id"])
+    assert helped[-1].startswith("Groundswell helps you find people")
+    for command in ("/link Leeds carers", f"/report {PROCUREMENT_A}", "/digest", "/start"):
+        (refusal,) = await world.exchange(tg.as_the_group(GROUP, command), GROUP["id"])
+        assert "Remain anonymous" in refusal and command.split()[0] in refusal, refusal
+    async with world.runtime.app.services.db.reading() as session:
+        assert await people_store.find_person(session, "telegram", str(GROUP["id"])) is None
+        assert not (await session.scalars(select(Report.id))).all()

@@ -121,3 +121,19 @@ def bot_membership(chat: JsonDict, sender: JsonDict, bot: JsonDict, old: str, ne
         "new_chat_member": now_member,
     }
     return {"my_chat_member": change}
+
+
+ANONYMOUS_ADMIN = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+
+
+def as_the_group(chat: JsonDict, body: str) -> JsonDict:
+    """A command from an administrator with "Remain anonymous" on: Telegram sends it as
+    the group itself (``sender_chat`` is the chat, ``from`` its GroupAnonymousBot)."""
+    update = text(chat, ANONYMOUS_ADMIN, body)
+    update["message"]["sender_chat"] = chat
+    return update
