@@ -21,6 +21,7 @@ from bench.cluster_quality import evaluate, theme_sample
 from bench.common import DATA_DIR, DATA_SETS, load
 from bench.encoders import run as encoders_run
 from bench.ingest_store import measure
+from bench.load import load_section
 from bench.scrub_bench import run as scrub_run
 from bench.speed import scale_run
 from bench.story import STORY_COLUMNS, both_ways
@@ -153,6 +154,7 @@ def main() -> None:
     texts = load("stackoverflow", args.data_dir, 1000 if args.quick else 4000, seed=1).texts
     ingest = measure(nlp, texts, args.runs)
     section("Ingest throughput (embed + assign + store on SQLite)", table([ingest], SPEED_COLUMNS))
+    section("Chat path beside the store path (bench/load.py)", load_section(nlp, args.quick))
     scale_section(vectors, args.quick, args.runs)
     section("Scrubbing beside Presidio (bench/scrub_bench.py)", scrub_run(nlp, args.runs))
     section(

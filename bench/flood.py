@@ -4,14 +4,19 @@
     python -m bench.flood --others 60 --seconds 12 --flood 1000
 
 Others send reports at a steady pace the bot can keep up with; their p50/p95 latency is
-measured three times: without a flood, with a flood under the default rate limit, and with
-the same flood and the limit switched off (to show what the limit buys).
+measured four times: without a flood, with a flood under the default rate limit, with the
+same flood and the limit switched off (to show what the limit buys), and with the limited
+flood while an organiser asks for the digest every two seconds (through the dispatcher, as
+any message) and a re-cluster runs over and over beside it (a second set of services on the
+same database, as a worker process would). The database holds a few hundred imported
+reports first, so the digest and the re-cluster have work to do in every scenario.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import statistics
 import time
@@ -31,12 +36,18 @@ from bench.load import (
     report_text,
 )
 from bot.app import App
+from bot.batch import Row, import_rows
 from bot.dispatcher import Dispatcher
-from bot.messages import Incoming
+from bot.messages import Incoming, Outgoing
+from bot.services import build_services
 from config.settings import Settings
 from nlp.model import load_model
+from storage.db import Database
 
 FLOODER = "flooder"
+ORGANISER = "olive"
+SEEDED = 400  # imported reports before each scenario
+DIGEST_EVERY = 2.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,7 @@ class Scenario:
     name: str
     flood: int
     rate_limit: int
+    background: bool = False  # a digest every two seconds and re-clustering meanwhile
 
 
 @dataclass(frozen=True)
@@ -52,12 +64,46 @@ class FloodResult:
     p50: float
     p95: float
     flood_replies: int
+    digests: int = 0
+    reclusters: int = 0
 
     def line(self) -> str:
         return (
             f"| {self.scenario} | {self.p50 * 1000:.0f} | {self.p95 * 1000:.0f} | "
-            f"{self.flood_replies} |"
+            f"{self.flood_replies} | {self.digests} | {self.reclusters} |"
         )
+
+
+@dataclass
+class Background:
+    digests: int = 0
+    reclusters: int = 0
+
+
+async def digests_meanwhile(dispatcher: Dispatcher, stop: asyncio.Event) -> None:
+    number = 0
+    while not stop.is_set():
+        number += 1
+        await dispatcher.submit(message(ORGANISER, "/digest since 30d", number))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), DIGEST_EVERY)
+
+
+async def reclusters_meanwhile(app: App, url: str, stop: asyncio.Event, done: Background) -> None:
+    """Another set of services on the same database: the re-clustering worker's view."""
+    worker = build_services(app.settings, Database(url), app.services.nlp)
+    try:
+        await worker.themes.load()
+        while not stop.is_set():
+            await worker.reclusterer.run()
+            done.reclusters += 1
+    finally:
+        await worker.db.close()
+
+
+async def seed(app: App, rng: random.Random) -> None:
+    rows = [Row(n, report_text(rng, n), "Leeds", f"seed{n % 50}", None) for n in range(SEEDED)]
+    await import_rows(app, rows)
 
 
 async def paced(
@@ -83,17 +129,38 @@ async def run_scenario(
 ) -> FloodResult:
     rng = random.Random(7)
     users = [f"o{n}" for n in range(others)]
-    app = await App.create(bench_settings(url, rate_limit=scenario.rate_limit), nlp=nlp)
+    settings = bench_settings(
+        url, rate_limit=scenario.rate_limit, organisers=[f"bench:{ORGANISER}"]
+    )
+    app = await App.create(settings, nlp=nlp)
+    background = Background()
     try:
+        await seed(app, rng)
         await onboard_all(app, [*users, FLOODER], rng)
         batch = [message(u, f"/report {report_text(rng, n)}", 1) for n, u in enumerate(users)]
         timings = Timings(expected=10**9)  # finished by join(), not by a count
-        dispatcher = Dispatcher(app.handle, timings.deliver, app.settings.handler_concurrency)
+
+        async def deliver(out: Outgoing) -> None:
+            if out.chat_id == f"dm-{ORGANISER}" and "digest" in out.reply.text.casefold():
+                background.digests += 1
+            await timings.deliver(out)
+
+        dispatcher = Dispatcher(app.handle, deliver, app.settings.handler_concurrency)
         await dispatcher.start()
+        stop = asyncio.Event()
+        extra = (
+            [digests_meanwhile(dispatcher, stop), reclusters_meanwhile(app, url, stop, background)]
+            if scenario.background
+            else []
+        )
+        running = [asyncio.ensure_future(work) for work in extra]
         await asyncio.gather(
             paced(dispatcher, timings, batch, seconds / others),
             flood(dispatcher, timings, scenario.flood, rng),
         )
+        await dispatcher.join()
+        stop.set()
+        await asyncio.gather(*running)
         await dispatcher.join()
         await dispatcher.stop()
     finally:
@@ -101,7 +168,7 @@ async def run_scenario(
     mine = timings.of([f"dm-{u}" for u in users])
     flood_replies = len(timings.of([f"dm-{FLOODER}"]))
     return FloodResult(scenario.name, statistics.median(mine), percentile(mine, 0.95),
-                       flood_replies)  # fmt: skip
+                       flood_replies, background.digests, background.reclusters)  # fmt: skip
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -111,11 +178,21 @@ async def main(args: argparse.Namespace) -> None:
         Scenario("no flood", 0, default_limit),
         Scenario(f"flood of {args.flood}, limit {default_limit}/min", args.flood, default_limit),
         Scenario(f"flood of {args.flood}, no rate limit", args.flood, 1_000_000),
+        Scenario(
+            f"flood of {args.flood}, limit {default_limit}/min, digest every "
+            f"{DIGEST_EVERY:.0f} s and re-clustering meanwhile",
+            args.flood,
+            default_limit,
+            background=True,
+        ),
     )
     for backend in args.backend:
         print(f"\n{backend}: {args.others} others, one report each over {args.seconds:.0f} s")
-        print("| scenario | others p50 ms | others p95 ms | flood messages answered |")
-        print("|---|---|---|---|", flush=True)
+        print(
+            "| scenario | others p50 ms | others p95 ms | flood messages answered | "
+            "digests answered | re-clusters done |"
+        )
+        print("|---|---|---|---|---|---|", flush=True)
         for scenario in scenarios:
             async with database(backend, args.postgres_url) as url:
                 result = await run_scenario(url, nlp, scenario, args.others, args.seconds)

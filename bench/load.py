@@ -1,14 +1,19 @@
 """Load benchmark: N simulated people send reports at once through the core (App and
-Dispatcher, exactly as the adapters use them), on SQLite and on PostgreSQL.
+Dispatcher, exactly as the adapters use them), beside the import's store path
+(``bot.batch.import_rows``, what bench.ingest_store measures) storing the same texts on the
+same database in the same run; on SQLite and on PostgreSQL. Also the transactions each
+common message costs.
 
-    python -m bench.load                       # 1,000 and 10,000 people, both backends
-    python -m bench.load --people 200 --backend sqlite
+    python -m bench.load                       # 300 and 1,000 people, both backends, 3 runs
+    python -m bench.load --people 200 --backend sqlite --runs 1
     python -m bench.load --postgres-url postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
 Each person is onboarded first (not timed), then everyone sends one report at the same
 moment; a report's latency runs from handing it to the dispatcher until its acknowledgement
-is delivered, so it includes queueing behind everyone else. PostgreSQL runs use a fresh
-database that is dropped afterwards.
+is delivered, so it includes queueing behind everyone else. The store path imports the same
+texts for the same number of reporters (reporters set up inside its timing, as an import
+does). Runs alternate chat and store path, and the ratio is the median of per-run ratios.
+PostgreSQL runs use a fresh database each that is dropped afterwards.
 """
 
 from __future__ import annotations
@@ -31,10 +36,13 @@ from spacy.language import Language
 from sqlalchemy.engine import make_url
 
 from bot.app import App
+from bot.batch import Row, import_rows
 from bot.dispatcher import Dispatcher
 from bot.messages import ChatKind, Incoming, Outgoing
 from bot.places_lookup import resolve_place
 from config.settings import Settings, load_settings
+from groundswell.message_costs import transaction_steps
+from groundswell.testing import BotHarness
 from nlp.model import load_model
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -126,12 +134,18 @@ async def database(backend: str, postgres_url: str) -> AsyncIterator[str]:
         await admin.close()
 
 
-def bench_settings(url: str, rate_limit: int = 1_000_000, concurrency: int = 8) -> Settings:
+def bench_settings(
+    url: str,
+    rate_limit: int = 1_000_000,
+    concurrency: int = 64,
+    organisers: Sequence[str] = (),
+) -> Settings:
     return load_settings(
         _env_file=None,
         database_url=url,
         rate_limit_per_minute=rate_limit,
         handler_concurrency=concurrency,
+        organisers=list(organisers),
     )
 
 
@@ -158,12 +172,9 @@ class LoadResult:
     p50: float
     p95: float
 
-    def line(self) -> str:
-        rate = self.people / self.seconds
-        return (
-            f"| {self.backend} | {self.people:,} | {self.seconds:.1f} | {rate:.1f} | "
-            f"{self.p50 * 1000:.0f} | {self.p95 * 1000:.0f} |"
-        )
+    @property
+    def rate(self) -> float:
+        return self.people / self.seconds
 
 
 async def load_run(
@@ -185,25 +196,117 @@ async def load_run(
                       percentile(latencies, 0.95))  # fmt: skip
 
 
-HEADER = "| backend | people | seconds | reports/s | p50 ms | p95 ms |\n|---|---|---|---|---|---|"
+async def store_path_rate(backend: str, people: int, nlp: Language, postgres_url: str) -> float:
+    """The same texts through the import's store path (embed + assign + commit in batches
+    of 256, one reporter per text in the same places), reports a second."""
+    rng = random.Random(people)
+    texts = [report_text(rng, n) for n in range(people)]
+    rows = [Row(n, t, PLACES[n % len(PLACES)], f"r{n}", None) for n, t in enumerate(texts)]
+    async with database(backend, postgres_url) as url:
+        app = await App.create(bench_settings(url), nlp=nlp)
+        try:
+            start = time.perf_counter()
+            await import_rows(app, rows)
+            return len(rows) / (time.perf_counter() - start)
+        finally:
+            await app.close()
+
+
+@dataclass(frozen=True)
+class Compared:
+    backend: str
+    people: int
+    chat: list[LoadResult]
+    store: list[float]
+
+    def line(self) -> str:
+        chat = statistics.median(r.rate for r in self.chat)
+        store = statistics.median(self.store)
+        ratio = statistics.median(c.rate / s for c, s in zip(self.chat, self.store, strict=True))
+        p50 = statistics.median(r.p50 for r in self.chat)
+        p95 = statistics.median(r.p95 for r in self.chat)
+        return (
+            f"| {self.backend} | {self.people:,} | {len(self.chat)} | {chat:.1f} | {store:.1f} | "
+            f"**{ratio:.2f}** | {p50 * 1000:,.0f} | {p95 * 1000:,.0f} |"
+        )
+
+
+async def compare(backend: str, people: int, nlp: Language, args: argparse.Namespace) -> Compared:
+    """Chat path and store path alternately, so each ratio compares neighbours in time on a
+    machine whose load changes minute to minute."""
+    chat: list[LoadResult] = []
+    store: list[float] = []
+    for run in range(args.runs):
+        if run % 2:
+            store.append(await store_path_rate(backend, people, nlp, args.postgres_url))
+        chat.append(await load_run(backend, people, nlp, args.postgres_url, args.concurrency))
+        if not run % 2:
+            store.append(await store_path_rate(backend, people, nlp, args.postgres_url))
+        print(
+            f"  {backend} {people:,} run {run + 1}: chat {chat[-1].rate:.1f}/s "
+            f"(p50 {chat[-1].p50:.1f} s, p95 {chat[-1].p95:.1f} s), store path {store[-1]:.1f}/s",
+            flush=True,
+        )
+    return Compared(backend, people, chat, store)
+
+
+HEADER = (
+    "| backend | people | runs | chat reports/s | store path reports/s | chat / store | "
+    "p50 ms | p95 ms |\n|---|---|---|---|---|---|---|---|"
+)
+
+
+async def transactions_table(backend: str, nlp: Language, postgres_url: str) -> str:
+    async with database(backend, postgres_url) as url:
+        app = await App.create(bench_settings(url), nlp=nlp)
+        try:
+            async with BotHarness(app) as bot:
+                counts = await transaction_steps(bot, app)
+        finally:
+            await app.close()
+    lines = [f"| message ({backend}) | transactions | of which writes |", "|---|---|---|"]
+    lines += [f"| {name} | {c.total} | {c.writes} |" for name, c in counts.items()]
+    return "\n".join(lines)
+
+
+def load_section(nlp: Language, quick: bool) -> str:
+    """For `make bench`: the transactions table and the chat path beside the store path at
+    1,000 people (300 with --quick), one run each, on SQLite and, when a server answers,
+    PostgreSQL (a missing server is said, never silently skipped)."""
+    args = parse(["--people", "300" if quick else "1000", "--runs", "1"])
+    out: list[str] = []
+    for backend in list(args.backend):
+        try:
+            out.append(asyncio.run(transactions_table(backend, nlp, args.postgres_url)))
+        except OSError as problem:
+            out.append(f"({backend} not measured: {problem})")
+            args.backend.remove(backend)
+    rows = [asyncio.run(compare(b, p, nlp, args)) for p in args.people for b in args.backend]
+    return "\n\n".join(out) + "\n\n" + "\n".join([HEADER, *(row.line() for row in rows)])
 
 
 async def main(args: argparse.Namespace) -> None:
     nlp = load_model("auto")
-    print(HEADER, flush=True)
-    for people in args.people:
-        for backend in args.backend:
-            result = await load_run(backend, people, nlp, args.postgres_url, args.concurrency)
-            print(result.line(), flush=True)
+    for backend in args.backend:
+        print(await transactions_table(backend, nlp, args.postgres_url) + "\n", flush=True)
+    rows = [
+        await compare(backend, people, nlp, args)
+        for people in args.people
+        for backend in args.backend
+    ]
+    print("\n" + HEADER)
+    for row in rows:
+        print(row.line(), flush=True)
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, nargs="+", default=[1_000, 10_000])
+    parser.add_argument("--people", type=int, nargs="+", default=[300, 1_000])
     parser.add_argument("--backend", nargs="+", default=["sqlite", "postgresql"],
                         choices=["sqlite", "postgresql"])  # fmt: skip
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
-    parser.add_argument("--concurrency", type=int, default=8, help="dispatcher workers")
+    parser.add_argument("--concurrency", type=int, default=64, help="dispatcher workers")
+    parser.add_argument("--runs", type=int, default=3, help="alternating runs; medians shown")
     return parser.parse_args(argv)
 
 

@@ -49,9 +49,10 @@ class App:
         return self.services.settings
 
     async def context(self, incoming: Incoming) -> Context:
-        caller = await self.services.people.caller(incoming)
+        """The caller and their conversation state, in one reading transaction."""
         key = StateKey(incoming.platform, incoming.chat_id, incoming.user_id)
         async with self.services.db.reading() as session:
+            caller = await self.services.people.caller_in(session, incoming)
             row = await state_store.get_state(session, key)
         parsed = _split_args(incoming.text)
         return Context(
@@ -64,12 +65,15 @@ class App:
         )
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
-        """Contain every failure: the sender gets a friendly error, other messages go on."""
+        """Contain every failure: the sender gets a friendly error, and nothing of the
+        failed message's work is kept; other messages (in its batch too) go on."""
         refused = self.limiter.check(incoming)  # before any database work: floods stay cheap
         if refused is not None:
             return resolve(incoming, refused)
         try:
-            replies = await self.router.dispatch(await self.context(without_nul(incoming)))
+            ctx = await self.context(without_nul(incoming))
+            async with self.services.db.unit():  # replies only once its writes committed
+                replies = await self.router.dispatch(ctx)
         except Exception:
             log.exception("handling a %s message failed", incoming.platform)
             replies = [Reply(APOLOGY)]

@@ -40,6 +40,10 @@ class Command:
     # only by the sender, on platforms that can show a reply to one person.
     quiet: bool = False
     menus: tuple[ChatKind, ...] = ()  # the kinds of chat whose command menu offers it
+    # ``privileged``: only coordinators or organisers may use it (checked per caller, here or
+    # in its handler), so platforms that can hide a command from ordinary members do:
+    # Telegram's administrators' menu, Discord's default member permissions.
+    privileged: bool = False
 
     @property
     def needs_person(self) -> bool:

@@ -7,8 +7,10 @@ guarantees "at most one offer per pair" even when two reports race.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import ColumnElement, Subquery, func, or_, select, update
+from sqlalchemy import ColumnElement, Subquery, Table, bindparam, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -35,6 +37,61 @@ async def remember_private_chat(
         .where(Member.platform == platform, Member.platform_user_id == user_id)
         .values(private_chat_id=chat_id)
     )
+
+
+async def remember_private_chats(
+    session: AsyncSession, chats: Sequence[tuple[str, str, str]]
+) -> None:
+    """``remember_private_chat`` for a batch of (platform, user, chat), one executemany."""
+    if not chats:
+        return
+    table = cast(Table, Member.__table__)
+    statement = (
+        update(table)
+        .where(table.c.platform == bindparam("p"), table.c.platform_user_id == bindparam("u"))
+        .values(private_chat_id=bindparam("c"))
+    )
+    await session.execute(statement, [{"p": p, "u": u, "c": c} for p, u, c in chats])
+
+
+async def open_to_offers(session: AsyncSession, person_ids: Sequence[int]) -> set[int]:
+    query = select(Person.id).where(Person.id.in_(person_ids), Person.offers_ok.is_(True))
+    return {int(p) for p in await session.scalars(query)}
+
+
+async def circle_ids_of(session: AsyncSession, person_ids: Sequence[int]) -> dict[int, list[int]]:
+    """The circles each of these people belongs to, in one query."""
+    query = select(Membership.person_id, Membership.circle_id).where(
+        Membership.person_id.in_(person_ids)
+    )
+    found: dict[int, list[int]] = {}
+    for person_id, circle_id in (await session.execute(query)).all():
+        found.setdefault(int(person_id), []).append(int(circle_id))
+    return found
+
+
+async def create_offers(
+    session: AsyncSession, offers: Sequence[tuple[int, int, int]]
+) -> dict[tuple[int, int], int]:
+    """Many offers (person, other, theme) in one insert; the offer id of each pair (low,
+    high) it created.
+    A pair that already has a row (offered before, or by another process a moment ago) is
+    skipped by the database itself, so a race costs nobody their report."""
+    if not offers:
+        return {}
+    rows = []
+    for a, b, theme_id in offers:
+        low, high = ordered(a, b)
+        rows.append({"person_low": low, "person_high": high, "theme_id": theme_id})
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(Introduction)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["person_low", "person_high"])
+        .returning(Introduction.id, Introduction.person_low, Introduction.person_high)
+    )
+    made = (await session.execute(statement)).all()
+    return {(int(low), int(high)): int(offer_id) for offer_id, low, high in made}
 
 
 async def people_by_handle(session: AsyncSession, handle: str) -> list[int]:

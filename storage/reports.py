@@ -164,6 +164,39 @@ async def find_by_message(
     return (int(row[0]), row[1]) if row is not None else None
 
 
+async def find_by_messages(
+    session: AsyncSession, keys: Sequence[tuple[str, str, str | None]]
+) -> dict[tuple[str, str, str | None], tuple[int, int]]:
+    """``find_by_message`` for a whole batch in one query: (report id, theme id) by key."""
+    if not keys:
+        return {}
+    query = (
+        select(Report.platform, Report.chat_id, Report.message_id, Report.id, ReportTheme.theme_id)
+        .outerjoin(ReportTheme, ReportTheme.report_id == Report.id)
+        .where(
+            Report.platform.in_({p for p, _, _ in keys}),
+            Report.chat_id.in_({c for _, c, _ in keys}),
+            Report.message_id.in_({m for _, _, m in keys}),
+        )
+    )
+    wanted = set(keys)
+    found = {}
+    for platform, chat, message, report_id, theme_id in (await session.execute(query)).all():
+        if (platform, chat, message) in wanted:
+            found[(platform, chat, message)] = (int(report_id), int(theme_id or 0))
+    return found
+
+
+async def theme_sizes(
+    session: AsyncSession, theme_ids: Sequence[int]
+) -> dict[int, tuple[int, str]]:
+    """(size, label) per theme, read as columns: the session's Theme objects may predate
+    the batch's placements, which grow themes with core statements."""
+    query = select(Theme.id, Theme.size, Theme.label).where(Theme.id.in_(theme_ids))
+    rows = (await session.execute(query)).all()
+    return {int(t): (int(size or 0), str(label or "")) for t, size, label in rows}
+
+
 async def report_texts(session: AsyncSession, report_ids: Sequence[int]) -> dict[int, str]:
     query = select(Report.id, Report.text).where(Report.id.in_(report_ids))
     return {int(i): str(t) for i, t in (await session.execute(query)).all()}

@@ -109,14 +109,22 @@ class DiscordAdapter:
             self._task = None
 
     async def sync_commands(self, tree: app_commands.CommandTree[Client]) -> None:
-        slash.install(tree, self.commands, self.run_command, self.lookup)
-        if not self.settings.discord_guilds:
-            await tree.sync()
-            return
-        for guild_id in self.settings.discord_guilds:
+        """Without ``discord_guilds``: one global list. With it: every command in each
+        listed guild, and the DM set globally for DMs only (see ``commands``)."""
+        guilds = self.settings.discord_guilds
+        dm_set = [c for c in self.commands if slash.in_dms(c)] if guilds else self.commands
+        slash.install(tree, dm_set, self._build, dms_only=bool(guilds))
+        await tree.sync()
+        for guild_id in guilds:
             guild = discord.Object(id=guild_id)
-            tree.copy_global_to(guild=guild)
+            slash.install(tree, self.commands, self._build, guild=guild)
             await tree.sync(guild=guild)
+
+    def _build(
+        self, command: CommandInfo, where: app_commands.AppCommandContext | None
+    ) -> app_commands.Command[Any, ..., None]:
+        limit = self.settings.max_report_chars
+        return slash.build_command(command, self.run_command, self.lookup, limit, where)
 
     # ------------------------------------------------------------------ events in
     async def run_command(

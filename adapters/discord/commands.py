@@ -4,6 +4,15 @@ The core owns the command list (name, summary, usage); building the Discord tree
 means a command added to the core appears on Discord without a second list to keep in
 step. Options come from ``shapes``; whatever Discord hands us is turned back into the
 text the core's parser already understands ("/join Leeds North").
+
+Where a command exists follows the core too. In DMs: every command except those the core
+offers only in groups (``in_dms``). With ``discord_guilds`` set (guild commands update at
+once) each listed guild gets the whole list and the DM set is registered globally for DMs
+alone, so no command shows twice in a guild; without it, one global list says per command
+whether it works in DMs. A command the core marks ``privileged`` gets Manage Server (what
+the core reads as ``manages_chat``) as its default member permission: hidden from ordinary
+members, and a server's admins can grant it to a coordinators' role in its Integrations
+settings. The core still checks every caller.
 """
 
 from __future__ import annotations
@@ -18,19 +27,40 @@ from discord import app_commands
 
 from adapters.base import CommandInfo, CommandList, Lookup
 from adapters.discord.shapes import Option, shape_for
+from bot.messages import ChatKind
 
 log = logging.getLogger(__name__)
 DESCRIPTION_LIMIT = 100
 CHOICE_LIMIT = 25
 SINCE_CHOICES = ("7d", "30d", "90d")
 
+OWN_REPORT_TEXT = 60  # of a suggestion's 100 characters, after "#12 03 Nov: "
+GUILD_INSTALL = app_commands.AppInstallationType(guild=True, user=False)
+
 Run = Callable[[discord.Interaction[Any], str, list[str]], Awaitable[None]]
 
 
+def in_dms(command: CommandInfo) -> bool:
+    """Offered in DMs unless the core offers it only in groups (``/link``, ``/schedule``)."""
+    return ChatKind.PRIVATE in command.menus or not command.menus
+
+
+def contexts(command: CommandInfo, dms_only: bool) -> app_commands.AppCommandContext:
+    """Where a global command may be used: guilds unless ``dms_only``, DMs if ``in_dms``."""
+    return app_commands.AppCommandContext(
+        guild=not dms_only, dm_channel=dms_only or in_dms(command), private_channel=False
+    )
+
+
 def build_command(
-    command: CommandInfo, run: Run, lookup: Lookup | None
+    command: CommandInfo,
+    run: Run,
+    lookup: Lookup | None,
+    report_chars: int,
+    where: app_commands.AppCommandContext | None = None,
 ) -> app_commands.Command[Any, ..., None]:
-    shape = shape_for(command.name, command.usage, command.summary)
+    """``where``: a global command's contexts; a guild command has none (it is the guild's)."""
+    shape = shape_for(command.name, command.usage, command.summary, report_chars)
     options = shape.options
 
     async def callback(interaction: discord.Interaction[Any], /, **values: Any) -> None:
@@ -39,9 +69,15 @@ def build_command(
     # discord.py reads options from the callback's signature; ours is built, not written
     callback.__signature__ = _signature(options)  # type: ignore[attr-defined]
     app_commands.describe(**{o.name: o.description[:DESCRIPTION_LIMIT] for o in options})(callback)
+    if command.privileged:
+        app_commands.default_permissions(manage_guild=True)(callback)
     description = (command.summary or command.name)[:DESCRIPTION_LIMIT]
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
-        name=command.name, callback=callback, description=description
+        name=command.name,
+        callback=callback,
+        description=description,
+        allowed_contexts=where,
+        allowed_installs=GUILD_INSTALL if where is not None else None,
     )
     for option in options:
         if option.complete is not None:
@@ -57,7 +93,7 @@ def _signature(options: tuple[Option, ...]) -> inspect.Signature:
         inspect.Parameter(
             o.name,
             inspect.Parameter.KEYWORD_ONLY,
-            annotation=o.kind,
+            annotation=o.kind if o.max_length is None else app_commands.Range[str, 1, o.max_length],
             default=inspect.Parameter.empty if o.required else None,
         )
         for o in options
@@ -74,6 +110,8 @@ def _completer(
     async def complete(interaction: discord.Interaction[Any], current: str) -> ChoiceList:
         """Suggestions are a convenience: a failure offers none rather than an error."""
         try:
+            if kind == "own_report":
+                return await own_reports(str(interaction.user.id), current, lookup)
             return await choices(kind, current, lookup)
         except Exception:
             log.warning("autocomplete for %s failed", kind, exc_info=True)
@@ -103,15 +141,40 @@ async def choices(kind: str, current: str, lookup: Lookup | None) -> ChoiceList:
     return found[:CHOICE_LIMIT]
 
 
+async def own_reports(user_id: str, current: str, lookup: Lookup | None) -> ChoiceList:
+    """The caller's own reports, numbered as /mine numbers them. Autocomplete is shown only
+    to the person typing, and these are their own words; still cut short, on one line."""
+    if lookup is None:
+        return []
+    needle = current.strip().lower()
+    found: ChoiceList = []
+    for number, when, text in await lookup.own_reports("discord", user_id):
+        words = " ".join(text.split())
+        if len(words) > OWN_REPORT_TEXT:
+            words = words[: OWN_REPORT_TEXT - 1] + "…"
+        label = f"#{number} {when}: {words}"
+        if needle in label.lower():
+            found.append(app_commands.Choice(name=label[:DESCRIPTION_LIMIT], value=number))
+    return found[:CHOICE_LIMIT]
+
+
+Build = Callable[
+    [CommandInfo, app_commands.AppCommandContext | None], app_commands.Command[Any, ..., None]
+]
+
+
 def install(
     tree: app_commands.CommandTree[Any],
     commands: CommandList,
-    run: Run,
-    lookup: Lookup | None,
+    build: Build,
+    guild: discord.abc.Snowflake | None = None,
+    dms_only: bool = False,
 ) -> None:
-    """A command Discord cannot name (upper case, too long) is skipped, not fatal."""
+    """Global commands (``guild`` None) carry their contexts; a command Discord cannot name
+    (upper case, too long) is skipped, not fatal."""
     for command in commands:
+        where = contexts(command, dms_only) if guild is None else None
         try:
-            tree.add_command(build_command(command, run, lookup))
+            tree.add_command(build(command, where), guild=guild)
         except (ValueError, TypeError) as problem:
             log.warning("core command /%s is not offered on Discord: %s", command.name, problem)

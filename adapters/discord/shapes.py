@@ -23,7 +23,8 @@ class Option:
     kind: Any = str
     required: bool = False
     keyword: bool = False  # written "name value" rather than "value"
-    complete: str | None = None  # "circle", "theme" or "since"
+    complete: str | None = None  # "circle", "theme", "since" or "own_report"
+    max_length: int | None = None  # for text: Discord refuses longer input as it is typed
 
     def words(self, value: Any) -> list[str]:
         if value is None or value is False:
@@ -67,8 +68,9 @@ def _theme_words(values: dict[str, Any]) -> list[str]:
 
 
 SHAPES: dict[str, Shape] = {
-    "report": Shape((Option("text", "the barrier, in your own words", required=True),)),
-    "withdraw": Shape((Option("number", "the report's number (see /mine)", int, True),)),
+    "withdraw": Shape(
+        (Option("number", "the report's number (see /mine)", int, True, complete="own_report"),)
+    ),
     "metoo": Shape((THEME,)),
     "digest": Shape(
         (
@@ -116,8 +118,21 @@ USAGE_WORDS: dict[str, Option] = {
 }
 
 
-def shape_for(name: str, usage: str, summary: str) -> Shape:
+OPTION_TEXT_LIMIT = 6000  # Discord's most for a string option's max_length
+
+
+def report_shape(report_chars: int) -> Shape:
+    """/report's text is capped where the core caps a report (``max_report_chars``), so a
+    too-long report is stopped while typing rather than refused after sending."""
+    limit = min(report_chars, OPTION_TEXT_LIMIT)
+    text = Option("text", "the barrier, in your own words", required=True, max_length=limit)
+    return Shape((text,))
+
+
+def shape_for(name: str, usage: str, summary: str, report_chars: int) -> Shape:
     """Explicit shapes first, then the usage words; anything else gets one text option."""
+    if name == "report":
+        return report_shape(report_chars)
     if name in SHAPES:
         return SHAPES[name]
     words = usage.split()

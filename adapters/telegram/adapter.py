@@ -23,13 +23,21 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlparse
 
-from telegram import CallbackQuery, Chat, LinkPreviewOptions, Message, ReplyParameters, Update
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InputMediaDocument,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import ChatMigrated, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from adapters.base import AdapterStartError, CommandList, Seen, Submit
-from adapters.telegram.menu import register_menus
+from adapters.telegram.menu import register_menus, telegram_organisers
 from adapters.telegram.outbox import Outbox
 from adapters.telegram.polling import Poller
 from adapters.telegram.render import deep_link, escape, fits_callback, keyboard, render_chunks
@@ -47,6 +55,7 @@ PRIVATE_LINK_LABEL = "Message me privately"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_ALIASES = 4096
+ALBUM = 10  # Telegram's most files in one media group (and it needs at least two)
 LAST_WORD = 2.0
 """At least this long, even past ``stop_timeout``, to confirm what was handled and send the
 replies already queued: giving up on those would answer no one and fetch it all again."""
@@ -115,7 +124,8 @@ class TelegramAdapter:
     async def start(self) -> None:
         """Initialise (``getMe`` checks the token), register menus, then receive updates."""
         await self._initialize()
-        await register_menus(self.application.bot, self.commands)
+        organisers = telegram_organisers(self.settings.organisers)
+        await register_menus(self.application.bot, self.commands, organisers)
         await self.application.start()
         updater = self.application.updater
         assert updater is not None  # built by ApplicationBuilder unless explicitly disabled
@@ -269,8 +279,7 @@ class TelegramAdapter:
 
     async def _deliver(self, chat_id: str, reply: Reply) -> None:
         await self._send_text(chat_id, reply)
-        for file in reply.files:
-            await self._send_file(chat_id, file)
+        await self._send_files(chat_id, reply.files)
 
     async def _follow_migration(self, message: Outgoing, new_chat_id: str) -> None:
         """The group became a supergroup: tell the core (it moves the chat's link and
@@ -329,12 +338,18 @@ class TelegramAdapter:
         url = deep_link(self.application.bot.username, reply.private_link)
         return PRIVATE_LINK_LABEL, url
 
-    async def _send_file(self, chat_id: str, file: OutFile) -> None:
+    async def _send_files(self, chat_id: str, files: tuple[OutFile, ...]) -> None:
+        """Several files (an export) arrive as one album of documents, not a message each;
+        one file alone is a photo if it is an image, else a document."""
         bot = self.application.bot
-        if file.is_image:
-            await bot.send_photo(chat_id, file.content, filename=file.name)
-        else:
-            await bot.send_document(chat_id, file.content, filename=file.name)
+        for group in _albums(files):
+            if len(group) > 1:
+                media = [InputMediaDocument(f.content, filename=f.name) for f in group]
+                await bot.send_media_group(chat_id, media)
+            elif group[0].is_image:
+                await bot.send_photo(chat_id, group[0].content, filename=group[0].name)
+            else:
+                await bot.send_document(chat_id, group[0].content, filename=group[0].name)
 
     # -- callback data longer than Telegram's 64 bytes --------------------------------------
 
@@ -354,6 +369,14 @@ class TelegramAdapter:
         if data is None or data not in self._aliases:
             return incoming
         return replace(incoming, button_data=self._aliases[data])
+
+
+def _albums(files: tuple[OutFile, ...]) -> list[tuple[OutFile, ...]]:
+    """Up to ALBUM files each; the last two share one rather than leave a file alone."""
+    groups = [files[i : i + ALBUM] for i in range(0, len(files), ALBUM)]
+    if len(groups) > 1 and len(groups[-1]) == 1:
+        groups[-2:] = [groups[-2][:-1], groups[-2][-1:] + groups[-1]]
+    return groups
 
 
 async def _finished() -> None:

@@ -111,6 +111,7 @@ def core_commands() -> list[Command]:
             member,
             usage="NAME",
             menus=GROUP,
+            privileged=True,
         ),
         Command(
             "unlink",
@@ -118,6 +119,7 @@ def core_commands() -> list[Command]:
             "unlink this group from its circle (its coordinators)",
             member,
             menus=GROUP,
+            privileged=True,
         ),
         Command(
             "circle",
@@ -134,6 +136,7 @@ def core_commands() -> list[Command]:
             coord,
             usage="TEXT",
             menus=GROUP,
+            privileged=True,
         ),
         Command(
             "coordinators",
@@ -143,8 +146,17 @@ def core_commands() -> list[Command]:
             usage="NAME",
             menus=GROUP,
         ),
-        Command("appoint", appoint, "make a coordinator", coord, usage="NAME @handle"),
-        Command("unappoint", unappoint, "remove a coordinator", coord, usage="NAME @handle"),
+        Command(
+            "appoint", appoint, "make a coordinator", coord, usage="NAME @handle", privileged=True
+        ),
+        Command(
+            "unappoint",
+            unappoint,
+            "remove a coordinator",
+            coord,
+            usage="NAME @handle",
+            privileged=True,
+        ),
         Command(
             "offers",
             offers,
@@ -170,6 +182,7 @@ def core_commands() -> list[Command]:
             "shared-demand digest (organisers, coordinators)",
             member,
             menus=EVERY_CHAT,
+            privileged=True,
         ),
         Command(
             "theme",
@@ -177,14 +190,16 @@ def core_commands() -> list[Command]:
             "name a theme, give its demand, post campaign progress, merge, split or hide it",
             coord,
             usage="N name|demand TEXT, N update STATUS TEXT, merge N M, split|hide N",
+            privileged=True,
         ),
-        Command("hide", hide, "hide a report", Role.ORGANISER, usage="REPORT_ID"),
+        Command("hide", hide, "hide a report", Role.ORGANISER, usage="REPORT_ID", privileged=True),
         Command(
             "place",
             places.place,
             "merge an unknown place into a known one",
             Role.ORGANISER,
             usage="merge PLACE into KNOWN",
+            privileged=True,
         ),
         Command(
             "safety",
@@ -192,6 +207,7 @@ def core_commands() -> list[Command]:
             "counts of crisis, safeguarding and abusive messages",
             Role.ORGANISER,
             usage="[DAYS]",
+            privileged=True,
         ),
         Command(
             "schedule",
@@ -200,6 +216,7 @@ def core_commands() -> list[Command]:
             member,
             usage="weekly mon 09:00|daily 09:00|off",
             menus=GROUP,
+            privileged=True,
         ),
         Command(
             "mydata",

@@ -32,14 +32,19 @@ async def after_report(ctx: Context, outcome: ReportOutcome, view: ThemeView | N
     person_id = ctx.caller.person_id
     if person_id is None:
         return []
-    await ctx.services.introductions.remember_chat(ctx.incoming)
+    if outcome.offered is None:  # else the report's batch remembered the chat and offered
+        await ctx.services.introductions.remember_chat(ctx.incoming)
     me = await _private_destination(ctx, person_id)
     if me is None:
         return []
     replies: list[Reply] = []
     if view is not None:
-        offers = await ctx.services.introductions.offer(
-            person_id, outcome.theme_id, ctx.caller.place_key
+        offers = (
+            list(outcome.offered)
+            if outcome.offered is not None  # the report's batch made them (shown themes only)
+            else await ctx.services.introductions.offer(
+                person_id, outcome.theme_id, ctx.caller.place_key
+            )
         )
         for offer in offers:
             text = f"Someone near you also faces “{view.title}” (offer #{offer.offer_id}). {ASK}"

@@ -54,8 +54,9 @@ class Services:
 def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
     themes = ThemeService(db, settings, representation(nlp.nlp)[1])
     circles = CircleService(db)
-    reports = ReportService(db, settings, nlp, themes)
+    introductions = IntroductionService(db)
     visible = VisibleThemes(db, settings.min_people)
+    reports = ReportService(db, settings, nlp, themes, introductions, visible)
     digests = DigestBuilder(db, nlp, settings.min_people)
     return Services(
         settings=settings,
@@ -68,10 +69,10 @@ def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services
         digests=digests,
         digest_requests=DigestRequests(circles, digests, settings.zone),
         reclusterer=Reclusterer(db, themes, nlp),
-        introductions=IntroductionService(db),
+        introductions=introductions,
         discovery=DiscoveryService(db, circles, settings.min_people),
         visible=visible,
-        lookup=NameLookup(circles, visible),
+        lookup=NameLookup(circles, visible, reports),
         conversation=ConversationService(db),
         schedules=ScheduleService(db),
         campaigns=CampaignService(db, settings.min_people),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from storage import state as store
 from storage.db import Database
 from storage.state import StateKey
@@ -17,9 +19,17 @@ class ConversationService:
     async def set(
         self, key: StateKey, state: str, data: dict[str, Any], person_id: int | None
     ) -> None:
-        async with self.db.transaction() as session:
-            await store.set_state(session, key, state, data, person_id)
+        """Saved with the message's other writes (before its reply goes out), not on its
+        own: nothing in the message reads it back (handlers read ``ctx.state``)."""
+        values = dict(data)
+
+        async def write(session: AsyncSession) -> None:
+            await store.set_state(session, key, state, values, person_id)
+
+        await self.db.write_later(write)
 
     async def clear(self, key: StateKey) -> None:
-        async with self.db.transaction() as session:
+        async def write(session: AsyncSession) -> None:
             await store.clear_state(session, key)
+
+        await self.db.write_later(write)

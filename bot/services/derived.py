@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.nlp_worker import NlpWorker
 from bot.services.themes import ThemeService, group_phrases
@@ -18,6 +19,8 @@ from storage import curation as curation_store
 from storage import reports as report_store
 from storage import themes as theme_store
 from storage.db import Database
+
+PhraseRow = tuple[int, int, list[str]]  # (theme, reporter, phrases), as theme_phrases reads
 
 
 class Rederiver:
@@ -34,31 +37,53 @@ class Rederiver:
             return {}
         async with self.db.reading() as session:
             rows = await report_store.theme_phrases(session, ids)
-        made = await self.nlp.labels(group_phrases(rows), self.min_people)
-        labels = {theme_id: made.get(theme_id, "") for theme_id in ids}
+        labels = await self.derive(ids, rows)
         async with self.db.transaction() as session:
-            for theme_id, label in labels.items():
-                theme = await theme_store.get_theme(session, theme_id)
-                if theme is not None:
-                    theme.label = label
+            await store_labels(session, labels)
         return labels
 
+    async def derive(self, ids: list[int], rows: list[PhraseRow]) -> dict[int, str]:
+        """Labels for ``ids`` from their (theme, reporter, phrases) rows, in the NLP worker;
+        no database work, so a chat report can do it between its batch and the write."""
+        made = await self.nlp.labels(group_phrases(rows), self.min_people)
+        return {theme_id: made.get(theme_id, "") for theme_id in ids}
+
     async def after_removal(self, theme_ids: Iterable[int]) -> None:
-        """Centres, sizes and labels of the themes that lost reports; the in-memory index
-        is reloaded after the commit (these are rare: one /withdraw or /forget)."""
+        """Centres, sizes and labels of the themes that lost reports (these are rare: one
+        /withdraw or /forget). Outside a message the in-memory index is reloaded after the
+        commit, under the index lock. Inside a message's unit the removal already holds its
+        turn in the group commit (which serialises writes), so the lock is not awaited: the
+        index is marked stale and the next placement rebuilds it in its own transaction."""
         ids = sorted(set(theme_ids))
         if not ids:
             return
-        async with self.themes.lock:
+        if self.db.in_unit:
             async with self.db.transaction() as session:
-                for theme_id in ids:
-                    theme = await theme_store.get_theme(session, theme_id)
-                    if theme is not None:
-                        rows = await curation_store.theme_report_vectors(session, theme_id)
-                        theme.centroid = _centre([v for _, v, _ in rows])
-                        theme.size = len(rows)
-            await self.themes.load()
+                await _recentre(session, ids)
+            self.themes.forget_index()
+        else:
+            async with self.themes.lock:
+                async with self.db.transaction() as session:
+                    await _recentre(session, ids)
+                await self.themes.load()
         await self.labels(ids)
+
+
+async def _recentre(session: AsyncSession, ids: list[int]) -> None:
+    for theme_id in ids:
+        theme = await theme_store.get_theme(session, theme_id)
+        if theme is not None:
+            rows = await curation_store.theme_report_vectors(session, theme_id)
+            theme.centroid = _centre([v for _, v, _ in rows])
+            theme.size = len(rows)
+
+
+async def store_labels(session: AsyncSession, labels: dict[int, str]) -> None:
+    """Write labels made by ``Rederiver.derive`` in the caller's transaction."""
+    for theme_id, label in labels.items():
+        theme = await theme_store.get_theme(session, theme_id)
+        if theme is not None:
+            theme.label = label
 
 
 def _centre(vectors: list[bytes]) -> bytes | None:

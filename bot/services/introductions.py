@@ -100,6 +100,36 @@ class IntroductionService:
                     offered.append(Offer(other, offer_id))
             return offered
 
+    async def offer_many(
+        self, session: AsyncSession, asks: list[tuple[int, int, str | None]]
+    ) -> list[list[Offer]]:
+        """``offer`` for a batch of reports (person, theme, place) inside the caller's
+        transaction, in a few statements however many: who is open to offers and their
+        circles in one query each, the candidates per report, then one insert. The caller
+        passes only reports whose theme may be shown (``VisibleThemes.shown_in``). A pair
+        two reports of the batch would both offer goes to the first."""
+        people = sorted({person for person, _, _ in asks})
+        open_to = await store.open_to_offers(session, people)
+        circles = await store.circle_ids_of(session, people)
+        taken: set[tuple[int, int]] = set()
+        chosen: list[list[int]] = []
+        for person, theme_id, place_key in asks:
+            others = []
+            if person in open_to:
+                near = circles.get(person, [])
+                limit = MAX_OFFERS_PER_REPORT
+                found = await store.candidates(session, person, theme_id, place_key, near, limit)
+                others = [o for o in found if store.ordered(person, o) not in taken]
+                taken.update(store.ordered(person, o) for o in others)
+            chosen.append(others)
+        rows = [(p, o, t) for (p, t, _), mine in zip(asks, chosen, strict=True) for o in mine]
+        created = await store.create_offers(session, rows)
+        made: list[list[Offer]] = []
+        for (person, _, _), mine in zip(asks, chosen, strict=True):
+            ids = [created.get(store.ordered(person, o)) for o in mine]
+            made.append([Offer(o, i) for o, i in zip(mine, ids, strict=True) if i is not None])
+        return made
+
     async def answer(self, person_id: int, offer_id: int, yes: bool) -> Answered | None:
         """Record the answer on the one offer its button names; None when that offer is not
         this person's or is already answered by them."""

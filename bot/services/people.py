@@ -28,11 +28,16 @@ class PeopleService:
 
     async def caller(self, incoming: Incoming) -> Caller:
         async with self.db.reading() as session:
-            person = await store.find_person(session, incoming.platform, incoming.user_id)
-            chat_circle = await circle_store.circle_for_chat(
-                session, incoming.platform, incoming.chat_id
-            )
-            coordinates = await self._coordinated(session, person)
+            return await self.caller_in(session, incoming)
+
+    async def caller_in(self, session: AsyncSession, incoming: Incoming) -> Caller:
+        """Who is calling, read in the caller's transaction (the app reads the conversation
+        state in the same one: one round trip to begin a message, not two)."""
+        person = await store.find_person(session, incoming.platform, incoming.user_id)
+        chat_circle = await circle_store.circle_for_chat(
+            session, incoming.platform, incoming.chat_id
+        )
+        coordinates = await self._coordinated(session, person)
         if chat_circle is not None and incoming.manages_chat and person and person.onboarded:
             coordinates |= {chat_circle.id}  # a server manager coordinates circles linked there
         role = self._role(incoming, person, chat_circle.id if chat_circle else None, coordinates)

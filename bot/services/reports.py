@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Caller
 from bot.messages import Incoming
 from bot.nlp_worker import NlpWorker
-from bot.services.derived import Rederiver
+from bot.services.derived import PhraseRow, Rederiver, store_labels
+from bot.services.introductions import IntroductionService, Offer
 from bot.services.themes import Placement, ThemeService, ThemesRetired
+from bot.services.visible import VisibleThemes
 from config.settings import Settings
 from nlp.analysis import Analysis, vector_to_bytes
+from storage import introductions as introduction_store
+from storage import people as people_store
 from storage import reports as store
 from storage import themes as theme_store
-from storage.db import Database
-from storage.models import Report, Theme
+from storage.db import BatchJob, Database
+from storage.models import Report
+
+log = logging.getLogger("groundswell.reports")
 
 
 class ReportRejected(Exception):
@@ -34,6 +42,26 @@ class ReportOutcome:
     theme_id: int
     people: int
     places: int
+    offered: tuple[Offer, ...] | None = None  # introductions already offered with the report
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A chat report waiting for its batch: what the batch writes for it besides the row."""
+
+    report: Report
+    analysis: Analysis
+    private_chat: tuple[str, str, str] | None  # (platform, user, chat) when sent privately
+    place_key: str | None
+
+
+@dataclass(frozen=True)
+class Stored:
+    report_id: int
+    theme_id: int
+    offered: tuple[Offer, ...] | None
+    fresh: bool = True  # False when the message had been stored before (a redelivery)
+    relabel: tuple[PhraseRow, ...] | None = None  # the theme's phrases, when it is relabelled
 
 
 RELABEL_AT = frozenset({2, 3, 5, 8, 13, 21, 34, 55, 89})
@@ -62,22 +90,33 @@ def check_text(text: str, limit: int) -> str:
 
 class ReportService:
     def __init__(
-        self, db: Database, settings: Settings, nlp: NlpWorker, themes: ThemeService
+        self,
+        db: Database,
+        settings: Settings,
+        nlp: NlpWorker,
+        themes: ThemeService,
+        introductions: IntroductionService,
+        visible: VisibleThemes,
     ) -> None:
         self.db = db
         self.settings = settings
         self.nlp = nlp
         self.themes = themes
         self.derived = Rederiver(db, nlp, themes, settings.min_people)
+        self.introductions = introductions
+        self.visible = visible
+        self.job = BatchJob(self._store_batch, themes.forget_index)
+        self.label_job = BatchJob(_store_labels)
 
     async def submit(self, caller: Caller, incoming: Incoming, text: str) -> ReportOutcome:
         """Commit first; the outcome (and so the acknowledgement) exists only after commit."""
         if caller.person_id is None:
             raise ReportRejected("Please send /start first.")
         cleaned = check_text(text, self.settings.max_report_chars)
-        already = await self._already_stored(incoming)
-        if already is not None:
-            return already
+        if not self.db.in_unit:  # in a message's unit the batch checks it with the others
+            already = await self._already_stored(incoming)
+            if already is not None:
+                return already
         analysis = (await self.nlp.analyse([cleaned]))[0]
         report = Report(
             person_id=caller.person_id,
@@ -89,7 +128,124 @@ class ReportService:
             chat_id=incoming.chat_id,
             message_id=incoming.message_id,
         )
-        return await self.store(report, analysis)
+        if not self.db.in_unit:
+            return await self.store(report, analysis)
+        chat = (incoming.platform, incoming.user_id, incoming.chat_id)
+        return await self._submit_batched(
+            Pending(report, analysis, chat if incoming.is_private else None, caller.place_key)
+        )
+
+    async def _submit_batched(self, pending: Pending) -> ReportOutcome:
+        """Group commit: stored with every report that arrived with it, in one transaction
+        (one placement, a few multi-row statements); the outcome is read after the commit."""
+        try:
+            stored: Stored = await self.db.batched(self.job, pending)
+        except IntegrityError:
+            already = await self._already_stored(pending.report)
+            if already is None:
+                raise
+            return already  # another process stored this very message a moment ago
+        if stored.fresh:
+            self.themes.committed(1)
+        if stored.relabel is not None:
+            await self._relabel_after(stored.theme_id, list(stored.relabel))
+        outcome = await self._outcome(stored.report_id, stored.theme_id, relabel=False)
+        return replace(outcome, offered=stored.offered)
+
+    async def _relabel_after(self, theme_id: int, rows: list[PhraseRow]) -> None:
+        """The theme's label made from the phrases its batch read (in the NLP worker, so
+        the writer never waits for spaCy), stored with the next batch, before the reply
+        reads it. The report is committed already: a failure here costs the label, which
+        the theme's next relabel makes again, never the report's acknowledgement."""
+        try:
+            labels = await self.derived.derive([theme_id], rows)
+            await self.db.batched(self.label_job, labels)
+        except Exception:
+            log.exception("relabelling a theme after its batch failed")
+
+    async def _store_batch(self, session: AsyncSession, batch: list[Pending]) -> list[Stored]:
+        """The batch job: redeliveries found in one query, the new reports placed and stored
+        together, young themes relabelled once each, then each private report's chat and
+        introduction offers. Any failure leaves the index to be rebuilt from the database."""
+        try:
+            return await self._store_in(session, batch)
+        except Exception:
+            self.themes.forget_index()
+            raise
+
+    async def _store_in(self, session: AsyncSession, batch: list[Pending]) -> list[Stored]:
+        keys = [(p.report.platform, p.report.chat_id, p.report.message_id) for p in batch]
+        found = await store.find_by_messages(session, [k for k in keys if k[2] is not None])
+        new = [p for p, key in zip(batch, keys, strict=True) if key not in found]
+        for pending in new:
+            pending.report.vector = vector_to_bytes(pending.analysis.vector)
+            pending.report.phrases = list(pending.analysis.phrases)
+        try:
+            placements = await self._place_in(session, [(p.report, p.analysis) for p in new])
+        except ThemesRetired:  # another process re-clustered: place among its themes
+            self.themes.forget_index()
+            placements = await self._place_in(session, [(p.report, p.analysis) for p in new])
+        theme_ids = [p.theme_id for p in placements]
+        followed = await self._follow_up(session, new, theme_ids)
+        followed = await self._with_relabels(session, followed, theme_ids)
+        stored = {id(p): result for p, result in zip(new, followed, strict=True)}
+        return [
+            stored[id(p)] if id(p) in stored else Stored(*found[key], None, fresh=False)
+            for p, key in zip(batch, keys, strict=True)
+        ]
+
+    async def _follow_up(
+        self, session: AsyncSession, batch: list[Pending], theme_ids: list[int]
+    ) -> list[Stored]:
+        """What used to cost each report its own transactions after its commit: its private
+        chat remembered and its introduction offers made, for the whole batch at once.
+        Offers are made only for themes that may be shown (the rest get none, as in
+        ``after_report``)."""
+        private = [(p, t) for p, t in zip(batch, theme_ids, strict=True) if p.private_chat]
+        await introduction_store.remember_private_chats(
+            session, [p.private_chat for p, _ in private if p.private_chat is not None]
+        )
+        shown = await self.visible.shown_in(session, sorted({t for _, t in private}))
+        asks = [(p.report.person_id, t, p.place_key) for p, t in private if t in shown]
+        made = iter(await self.introductions.offer_many(session, asks))
+        offered = {id(p): tuple(next(made)) if t in shown else () for p, t in private}
+        return [
+            Stored(p.report.id, t, offered.get(id(p)))
+            for p, t in zip(batch, theme_ids, strict=True)
+        ]
+
+    async def _with_relabels(
+        self, session: AsyncSession, stored: list[Stored], theme_ids: list[int]
+    ) -> list[Stored]:
+        """Which themes of the batch are due a new label (``_due_label``, once per theme
+        however many of the batch joined it), their phrases read in one query; the first
+        report of each carries them to its relabel after the commit."""
+        added: dict[int, int] = {}
+        for theme_id in theme_ids:
+            added[theme_id] = added.get(theme_id, 0) + 1
+        states = await store.theme_sizes(session, [t for t in added if t])
+        due = [t for t, (size, label) in states.items() if self._due_label(size, label, added[t])]
+        if not due:
+            return stored
+        rows: dict[int, list[PhraseRow]] = {t: [] for t in due}
+        for row in await store.theme_phrases(session, due):
+            rows[row[0]].append(row)
+        result = []
+        for item in stored:
+            phrases = rows.pop(item.theme_id, None)
+            result.append(item if phrases is None else replace(item, relabel=tuple(phrases)))
+        return result
+
+    def _due_label(self, size: int, label: str, added: int = 1) -> bool:
+        """A young theme (every report may bring or, after a withdrawal, restore the
+        reporters a phrase needs) or one still without a label is relabelled on each
+        report; past that only RELABEL_AT's steps (crossed by this batch) relabel, to bound
+        the cost. A theme with fewer reports than ``min_people`` can have no label (a label
+        needs that many reporters), so one without a label is left alone."""
+        if size < self.settings.min_people and not label:
+            return False
+        crossed = any(size - added < at <= size for at in RELABEL_AT)
+        return crossed or size <= YOUNG or (not label and size <= max(RELABEL_AT))
 
     async def store(self, report: Report, analysis: Analysis, reach: bool = True) -> ReportOutcome:
         """Place an analysed report in a theme and commit both together."""
@@ -122,15 +278,20 @@ class ReportService:
     async def _place_and_add(self, pairs: list[tuple[Report, Analysis]]) -> list[Placement]:
         try:
             async with self.db.transaction() as session:
-                placements = await self.themes.place_batch(session, [a for _, a in pairs])
-                placed = zip(pairs, placements, strict=True)
-                rows = [
-                    (report, p.theme_id, p.similarity, p.subtheme_id) for (report, _), p in placed
-                ]
-                await store.add_reports(session, rows)
+                return await self._place_in(session, pairs)
         except Exception:
             await self.themes.load()  # the index saw placements that were rolled back
             raise
+
+    async def _place_in(
+        self, session: AsyncSession, pairs: list[tuple[Report, Analysis]]
+    ) -> list[Placement]:
+        if not pairs:
+            return []
+        placements = await self.themes.place_batch(session, [a for _, a in pairs])
+        placed = zip(pairs, placements, strict=True)
+        rows = [(report, p.theme_id, p.similarity, p.subtheme_id) for (report, _), p in placed]
+        await store.add_reports(session, rows)
         return placements
 
     async def _already_stored(self, message: Incoming | Report) -> ReportOutcome | None:
@@ -146,17 +307,24 @@ class ReportService:
             return None
         return await self._outcome(found[0], found[1] or 0)
 
-    async def _outcome(self, report_id: int, theme_id: int) -> ReportOutcome:
+    async def _outcome(self, report_id: int, theme_id: int, relabel: bool = True) -> ReportOutcome:
         async with self.db.reading() as session:
             people, places = await store.theme_reach(session, theme_id)
             theme = await theme_store.get_theme(session, theme_id)
-        if theme is not None and (theme.size in RELABEL_AT or _unlabelled_young(theme)):
+        if relabel and theme is not None and self._due_label(theme.size, theme.label or ""):
             theme.label = (await self.derived.labels([theme_id]))[theme_id]
         return ReportOutcome(report_id, theme_id, people, places)
 
     async def mine(self, person_id: int) -> list[tuple[Report, int | None]]:
         async with self.db.reading() as session:
             return await store.reports_of(session, person_id)
+
+    async def of_account(self, platform: str, user_id: str) -> list[Report]:
+        """An account's own reports, newest first (read only; nothing for a stranger)."""
+        async with self.db.reading() as session:
+            person = await people_store.find_person(session, platform, user_id)
+            rows = [] if person is None else await store.reports_of(session, person.id)
+        return [report for report, _ in reversed(rows)]
 
     async def withdraw(self, person_id: int, report_id: int) -> bool:
         """Delete the report, then rebuild its theme's centre and label without it."""
@@ -167,8 +335,9 @@ class ReportService:
         return theme_id is not None
 
 
-def _unlabelled_young(theme: Theme) -> bool:
-    """A young theme (every report may bring or, after a withdrawal, restore the reporters
-    a phrase needs) or one still without a label is relabelled on each report; past that
-    only RELABEL_AT's steps relabel, to bound the cost."""
-    return theme.size <= YOUNG or (not theme.label and theme.size <= max(RELABEL_AT))
+async def _store_labels(session: AsyncSession, batch: list[dict[int, str]]) -> list[None]:
+    """The label job: labels made after their reports' batches, stored in the next one
+    (later in the list wins: made from more reports)."""
+    for labels in batch:
+        await store_labels(session, labels)
+    return [None for _ in batch]

@@ -92,6 +92,7 @@ class ThemeService:
         self.last_seen_sub = 0
         self.placed = 0  # reports in live themes, as this process knows it
         self.listeners: list[Callable[[int], None]] = []  # told of each committed placement
+        self.stale = False  # placements were rolled back: rebuild before the next one
 
     @property
     def threshold(self) -> float:
@@ -156,7 +157,14 @@ class ThemeService:
         new themes are picked up first, and every touched centre is read (row-locked) and
         written once. The indexes see each placement at once so later reports can join
         themes opened earlier in the batch; the caller reloads them if the transaction
-        fails."""
+        fails (or, in a group commit, marks them stale: they are rebuilt here, in this
+        transaction)."""
+        if self.stale:
+            for index in (self.index, self.subindex):
+                index.clear()
+            self.parent.clear()
+            self.last_seen_id = self.last_seen_sub = 0
+            self.stale = False
         self._add_to_index(
             await store.themes_after(session, self.last_seen_id),
             await store.subthemes_after(session, self.last_seen_sub),
@@ -254,6 +262,11 @@ class ThemeService:
             self.last_seen_sub = max(self.last_seen_sub, real)
         # sub-themes already known whose theme was opened in this batch cannot exist
         return real_ids
+
+    def forget_index(self) -> None:
+        """The group commit rolled back placements the index saw: the next placement
+        rebuilds it inside its own transaction (no extra round trip, no lock to wait for)."""
+        self.stale = True
 
     async def get(self, theme_id: int) -> Theme | None:
         async with self.db.reading() as session:

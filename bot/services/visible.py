@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.visibility import Cell, Visibility
 from storage import digests as store
 from storage.db import Database
@@ -53,6 +55,14 @@ class VisibleThemes:
         views = await self._views([theme_id])
         return views[0] if views else None
 
+    async def shown_in(self, session: AsyncSession, theme_ids: Sequence[int]) -> set[int]:
+        """Which of these themes may be shown, read in the caller's transaction (a batch
+        of chat reports makes introduction offers only for those)."""
+        if not theme_ids:
+            return set()
+        counts = await store.theme_counts(session, ALL_TIME, _tomorrow(), theme_ids)
+        return {c.theme_id for c in counts if self.rule.shows(c.reporters)}
+
     async def reporters(self, theme_id: int) -> list[int]:
         async with self.db.reading() as session:
             return await store.theme_reporter_ids(session, theme_id)
@@ -64,7 +74,7 @@ class VisibleThemes:
         end: datetime | None = None,
     ) -> list[ThemeView]:
         start = start or ALL_TIME
-        end = end or datetime.now(UTC) + timedelta(days=1)
+        end = end or _tomorrow()
         async with self.db.reading() as session:
             counts = await store.theme_counts(session, start, end, theme_ids)
             shown = [c for c in counts if self.rule.shows(c.reporters)]
@@ -75,3 +85,8 @@ class VisibleThemes:
         cell = Cell(counts.reporters, counts.people, counts.me_too)
         people = self.rule.people(cell) or counts.reporters
         return ThemeView(counts.theme_id, title_of(theme), people, counts.places, counts.reporters)
+
+
+def _tomorrow() -> datetime:
+    """The end of "all time": later than any report stored so far."""
+    return datetime.now(UTC) + timedelta(days=1)

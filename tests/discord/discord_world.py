@@ -86,8 +86,12 @@ class Person:
     async def slash(
         self, command: str, at: Place | None = None, perms: int = 0, /, **options: Any
     ) -> str:
-        """``at`` a guild channel (with permission bits ``perms``) or, by default, the DM."""
-        event = slash(command, options, self.user, at or self.dm, perms)
+        """``at`` a guild channel (with permission bits ``perms``) or, by default, the DM.
+        Only a command Discord offers there can be used: it sends nothing for the rest."""
+        place = at or self.dm
+        offered = self.world.fake.offered(place.guild_id, perms)
+        assert command in offered, f"/{command} is not offered to {self.name} there"
+        event = slash(command, options, self.user, place, perms)
         return self._seen(await self.world.act("INTERACTION_CREATE", event))
 
     async def press(self, label: str, place: Place | None = None) -> str:

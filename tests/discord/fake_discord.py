@@ -57,6 +57,70 @@ class Recorded:
 
 
 @dataclass
+class Refusal:
+    """A route's error answer (status and Discord's JSON error body)."""
+
+    status: int
+    body: dict[str, Any]
+
+
+NAME = re.compile(r"[-_\w]{1,32}")
+ADMINISTRATOR = 1 << 3
+
+
+def command_problem(body: list[dict[str, Any]]) -> str | None:
+    """What Discord would refuse in a bulk overwrite of commands, or None."""
+    names = [c["name"] for c in body]
+    if len(set(names)) != len(names):
+        return "APPLICATION_COMMANDS_DUPLICATE_NAME"
+    for cmd in body:
+        if not NAME.fullmatch(cmd["name"]) or cmd["name"] != cmd["name"].lower():
+            return f"{cmd['name']}: invalid name"
+        if not 1 <= len(cmd.get("description", "")) <= 100:
+            return f"{cmd['name']}: description must be 1-100 characters"
+        permissions = cmd.get("default_member_permissions")
+        if permissions is not None and not str(permissions).isdigit():
+            return f"{cmd['name']}: default_member_permissions must be a bit set string"
+        if not set(cmd.get("contexts") or []) <= {0, 1, 2}:
+            return f"{cmd['name']}: unknown context"
+        problem = _options_problem(cmd.get("options") or [])
+        if problem is not None:
+            return f"{cmd['name']}: {problem}"
+    return None
+
+
+def _options_problem(options: list[dict[str, Any]]) -> str | None:
+    if len(options) > 25:
+        return "more than 25 options"
+    required = [bool(o.get("required")) for o in options]
+    if required != sorted(required, reverse=True):
+        return "required options must come before optional ones"
+    for option in options:
+        longest = option.get("max_length")
+        if longest is not None and (option["type"] != 3 or not 1 <= longest <= 6000):
+            return f"{option['name']}: max_length must be 1-6000, on a string option"
+        if option.get("autocomplete") and option.get("choices"):
+            return f"{option['name']}: autocomplete and choices exclude each other"
+    return None
+
+
+def _contexts(cmd: dict[str, Any]) -> set[int]:
+    """A global command's contexts; without the field, Discord's default (guild, bot DM),
+    less the DM if ``dm_permission`` is false."""
+    if cmd.get("contexts") is not None:
+        return set(cmd["contexts"])
+    return {0, 1} if cmd.get("dm_permission", True) else {0}
+
+
+def _permitted(cmd: dict[str, Any], permissions: int) -> bool:
+    """``default_member_permissions``: a member needs every bit (administrators all)."""
+    needed = cmd.get("default_member_permissions")
+    if needed is None or permissions & ADMINISTRATOR:
+        return True
+    return permissions & int(needed) == int(needed)
+
+
+@dataclass
 class Guild:
     id: int
     name: str
@@ -71,6 +135,8 @@ class FakeDiscord:
         self.requests: list[Recorded] = []
         self.expired_tokens: set[str] = set()
         self.closed_dms: set[int] = set()  # DM channels whose user does not accept DMs
+        self.global_commands: list[dict[str, Any]] = []
+        self.guild_commands: dict[int, list[dict[str, Any]]] = {}
         self.identified = asyncio.Event()
         self._changed = asyncio.Condition()
         self._sockets: list[Socket] = []
@@ -217,7 +283,12 @@ class FakeDiscord:
             match = re.fullmatch(pattern, path)
             if match and method == request.method:
                 result = handler(body, *match.groups())
-                return web.Response(body=json.dumps(result).encode(), headers=JSON_HEADERS)
+                status = 200
+                if isinstance(result, Refusal):
+                    status, result = result.status, result.body
+                return web.Response(
+                    status=status, body=json.dumps(result).encode(), headers=JSON_HEADERS
+                )
         return web.Response(
             status=404, body=b'{"message": "Unknown", "code": 0}', headers=JSON_HEADERS
         )
@@ -227,7 +298,7 @@ class FakeDiscord:
             ("GET", r"/users/@me", lambda _b: user_payload(BOT_ID, "groundswell", bot=True)),
             ("GET", r"/oauth2/applications/@me", lambda _b: self._app_info()),
             ("PUT", r"/applications/\d+/commands", self._commands),
-            ("PUT", r"/applications/\d+/guilds/\d+/commands", self._commands),
+            ("PUT", r"/applications/\d+/guilds/(\d+)/commands", self._commands),
             ("POST", r"/interactions/(\d+)/[^/]+/callback", self._callback),
             ("POST", r"/webhooks/\d+/[^/]+", lambda b: self._message(b, "0")),
             ("PATCH", r"/webhooks/\d+/[^/]+/messages/@original", lambda b: self._message(b, "0")),
@@ -250,18 +321,38 @@ class FakeDiscord:
             "summary": "",
         }
 
-    def _commands(self, body: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [
+    def _commands(self, body: list[dict[str, Any]], guild_id: str | None = None) -> Any:
+        """A bulk overwrite: checked as Discord checks it, then the registered set."""
+        problem = command_problem(body)
+        if problem is not None:
+            return Refusal(400, {"message": "Invalid Form Body", "code": 50035, "error": problem})
+        registered = [
             {
                 **cmd,
                 "id": snowflake(),
                 "application_id": str(APP_ID),
                 "version": "1",
-                "default_member_permissions": None,
+                "default_member_permissions": cmd.get("default_member_permissions"),
                 "type": cmd.get("type", 1),
             }
             for cmd in body
         ]
+        if guild_id is None:
+            self.global_commands = registered
+        else:
+            self.guild_commands[int(guild_id)] = registered
+        return registered
+
+    def offered(self, guild_id: int | None, permissions: int = 0) -> list[str]:
+        """The command names a person sees in a DM (``guild_id`` None) or in a guild, with
+        these permission bits: the guild's own commands plus the global ones allowed
+        there, as Discord lists them (a name registered both ways shows twice)."""
+        if guild_id is None:
+            return [c["name"] for c in self.global_commands if 1 in _contexts(c)]
+        chosen = self.guild_commands.get(guild_id, []) + [
+            c for c in self.global_commands if 0 in _contexts(c)
+        ]
+        return [c["name"] for c in chosen if _permitted(c, permissions)]
 
     def _callback(self, body: dict[str, Any], interaction_id: str) -> dict[str, Any]:
         return {

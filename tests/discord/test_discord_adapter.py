@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from echo_core import EchoCore
@@ -40,6 +41,9 @@ class Names:
     async def theme_choices(self) -> list[tuple[int, str]]:
         return [(3, "procurement rules"), (7, "risk policy")]
 
+    async def own_reports(self, platform: str, user_id: str) -> list[tuple[int, str, str]]:
+        return []
+
 
 def callback(r: Recorded) -> bool:
     return r.method == "POST" and r.path.endswith("/callback")
@@ -59,14 +63,18 @@ async def started(
     core.adapter = await start_adapter(settings, core.submit, **kwargs)
 
 
+def puts(fake: FakeDiscord) -> dict[str, Any]:
+    return {r.path: r.body for r in fake.matching(lambda r: r.method == "PUT")}
+
+
 async def test_commands_are_synced_to_the_listed_guild(
     fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
 ) -> None:
     await started(start_adapter, dc_settings, EchoCore())
-    [put] = fake.matching(lambda r: r.method == "PUT")
-    assert put.path == f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
-    by_name = {c["name"]: c for c in put.body}
-    assert {"start", "help", "report", "metoo", "join", "digest", "forget"} <= set(by_name)
+    by_name = {
+        c["name"]: c for c in puts(fake)[f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"]
+    }
+    assert {"start", "help", "report", "metoo", "join", "digest", "forget", "link"} <= set(by_name)
     [text] = by_name["report"]["options"]
     assert (text["name"], text["type"], text["required"]) == ("text", 3, True)
     [theme] = by_name["metoo"]["options"]
@@ -76,12 +84,75 @@ async def test_commands_are_synced_to_the_listed_guild(
     assert not any(o.get("required") for o in digest.values())
 
 
+async def test_with_guilds_listed_dms_still_have_their_commands(
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
+    """Guild commands exist only in their guild: the DM set is registered globally, for DMs
+    alone, so a guild member never sees a command twice."""
+    await started(start_adapter, dc_settings, EchoCore())
+    assert set(puts(fake)) == {
+        f"/applications/{APP_ID}/commands",
+        f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands",
+    }
+    in_dm = fake.offered(None)
+    assert {"start", "help", "report", "mine", "withdraw", "themes", "forget", "digest"} <= set(
+        in_dm
+    )
+    assert "link" not in in_dm and "schedule" not in in_dm, "group-only commands stay out"
+    in_guild = fake.offered(GUILD_ID, MANAGE_GUILD)
+    assert len(in_guild) == len(set(in_guild)), "a command listed twice in the guild"
+    assert {"link", "report", "help"} <= set(in_guild)
+    for command in fake.global_commands:
+        assert command["contexts"] == [1] and command["integration_types"] == [0]
+
+
 async def test_commands_are_synced_globally_without_guilds(
     fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
 ) -> None:
     await started(start_adapter, dc_settings.model_copy(update={"discord_guilds": []}), EchoCore())
-    [put] = fake.matching(lambda r: r.method == "PUT")
-    assert put.path == f"/applications/{APP_ID}/commands"
+    assert list(puts(fake)) == [f"/applications/{APP_ID}/commands"]
+    by_name = {c["name"]: c for c in fake.global_commands}
+    assert by_name["report"]["contexts"] == [0, 1]
+    assert by_name["link"]["contexts"] == [0], "a group-only command is not offered in DMs"
+    assert "mine" in fake.offered(None) and "link" not in fake.offered(None)
+    assert "link" in fake.offered(GUILD_ID, MANAGE_GUILD)
+
+
+async def test_privileged_commands_are_hidden_from_ordinary_members(
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
+    """The core marks them; Discord hides them unless a member may manage the server (or
+    the server's admins grant them to a role)."""
+    await started(start_adapter, dc_settings, EchoCore())
+    guild = {c["name"]: c for c in fake.guild_commands[GUILD_ID]}
+    for name in ("theme", "hide", "announce", "appoint", "unappoint", "link", "digest"):
+        assert int(guild[name]["default_member_permissions"]) == MANAGE_GUILD, name
+    for name in ("report", "help", "join", "circles", "mine"):
+        assert guild[name]["default_member_permissions"] is None, name
+    member = set(fake.offered(GUILD_ID, 0))
+    assert {"report", "help", "circles"} <= member
+    assert not member & {"theme", "hide", "announce", "appoint", "link"}
+    assert {"theme", "hide", "announce", "appoint"} <= set(fake.offered(GUILD_ID, MANAGE_GUILD))
+
+
+async def test_report_text_is_capped_at_the_core_limit(
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
+    await started(
+        start_adapter, dc_settings.model_copy(update={"max_report_chars": 1500}), EchoCore()
+    )
+    [text] = {c["name"]: c for c in fake.guild_commands[GUILD_ID]}["report"]["options"]
+    assert text["max_length"] == 1500
+
+
+async def test_report_text_cap_stays_within_discords_limit(
+    fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
+) -> None:
+    """Past 6000 Discord refuses the whole command list; the core still refuses the rest."""
+    big = dc_settings.model_copy(update={"max_report_chars": 20_000})
+    await started(start_adapter, big, EchoCore())
+    [text] = {c["name"]: c for c in fake.guild_commands[GUILD_ID]}["report"]["options"]
+    assert text["max_length"] == 6000
 
 
 async def test_dm_slash_command_is_deferred_then_followed_up(
@@ -358,6 +429,10 @@ class Cmd:
     name: str
     summary: str
     usage: str = ""
+    about_caller: bool = False
+    quiet: bool = False
+    menus: tuple[ChatKind, ...] = ()
+    privileged: bool = False
 
 
 SHAPED = [
@@ -416,8 +491,8 @@ async def test_shaped_options_are_typed_with_choices(
     fake: FakeDiscord, start_adapter: StartAdapter, dc_settings: Settings
 ) -> None:
     await started(start_adapter, dc_settings, EchoCore(), commands=SHAPED)
-    [put] = fake.matching(lambda r: r.method == "PUT")
-    options = {c["name"]: {o["name"]: o for o in c.get("options", [])} for c in put.body}
+    synced = fake.guild_commands[GUILD_ID]
+    options = {c["name"]: {o["name"]: o for o in c.get("options", [])} for c in synced}
     assert options["appoint"]["member"]["type"] == 6  # a user picker, sent as "@name"
     assert [c["value"] for c in options["offers"]["setting"]["choices"]] == ["on", "off"]
     assert options["theme"]["theme"]["autocomplete"] and options["theme"]["action"]["required"]

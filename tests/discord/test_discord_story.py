@@ -70,10 +70,9 @@ def theme_number(text: str) -> int:
 
 
 async def test_every_core_command_is_a_slash_command(world: World) -> None:
-    [put] = world.fake.matching(lambda r: r.method == "PUT")
-    synced = [c["name"] for c in put.body]
-    assert synced == [c.name for c in world.runtime.app.router.commands]
-    assert all(1 <= len(c["description"]) <= 100 for c in put.body)
+    synced = world.fake.guild_commands[GUILD_ID]
+    assert [c["name"] for c in synced] == [c.name for c in world.runtime.app.router.commands]
+    assert all(1 <= len(c["description"]) <= 100 for c in synced)
 
 
 async def test_a_dm_report_gets_its_reply_as_a_follow_up(world: World) -> None:
@@ -163,8 +162,10 @@ async def test_a_server_manager_coordinates_the_circle_linked_in_their_guild(
     await shared_barrier(world, circle="Leeds Carers")
     dana = person(world, 504, "dana")
     await dana.onboard("Leeds")
-    refused = await dana.slash("digest", IN_CIRCLE)
-    assert "isn't available to you" in refused
+    assert "digest" not in world.fake.offered(GUILD_ID), "hidden from members by default"
+    granted = slash("digest", {}, dana.user, IN_CIRCLE)  # a server granting it to everyone
+    refused = dana._seen(await world.act("INTERACTION_CREATE", granted))
+    assert "isn't available to you" in refused, "the core still checks the caller"
     managed = await dana.slash("digest", IN_CIRCLE, MANAGE_GUILD)
     assert "digest: circle Leeds Carers" in managed and "3 people" in managed
 
@@ -228,3 +229,43 @@ async def test_autocomplete_reads_names_from_the_database(
     [themes] = [a for a in answers if a is not circles]
     assert circles == [{"name": "Leeds Carers", "value": "Leeds Carers"}]
     assert [c["value"] for c in themes] == [theme]  # not dev's: fewer than 3 people share it
+
+
+async def suggestions(world: World, who: Person, command: str, option: str, typed: str) -> list:
+    """What Discord shows ``who`` while typing ``option`` of ``command`` in their DM."""
+    event = slash(command, {option: typed}, who.user, who.dm, focused=option)
+    mark = len(world.fake.requests)
+    await world.fake.dispatch("INTERACTION_CREATE", event)
+    answers = await world.fake.wait_for(
+        lambda r: (
+            r.path.endswith("/callback")
+            and (r.body or {}).get("type") == 8
+            and world.fake.requests.index(r) >= mark
+        )
+    )
+    return list(answers[-1].body["data"]["choices"])
+
+
+async def test_withdraw_suggests_only_the_callers_own_reports(world: World) -> None:
+    amira, ben = person(world, 501, "amira"), person(world, 502, "ben")
+    await amira.onboard("Leeds")
+    await ben.onboard("Bradford")
+    long_report = PROCUREMENT_A + " " + "and the forms keep coming back unread " * 5
+    await amira.slash("report", text=long_report)
+    await amira.slash("report", text=RISK)
+    await ben.slash("report", text=PROCUREMENT_B)
+    offered = await suggestions(world, amira, "withdraw", "number", "")
+    assert len(offered) == 2 and all(len(c["name"]) <= 100 for c in offered)
+    assert offered[0]["name"].startswith(f"#{offered[0]['value']} ")  # newest first, as numbered
+    assert any(c["name"].endswith("…") for c in offered), "a long report is cut short"
+    assert not any(PROCUREMENT_B[:30] in c["name"] for c in offered), "someone else's report"
+    (bens,) = await suggestions(world, ben, "withdraw", "number", "")
+    assert bens["value"] not in {c["value"] for c in offered}
+    assert " ".join(PROCUREMENT_B.split())[:20] in bens["name"]
+    stranger = person(world, 509, "zed")
+    assert await suggestions(world, stranger, "withdraw", "number", "") == []
+    chosen = offered[-1]["value"]
+    assert f"#{chosen} is withdrawn" in await amira.slash("withdraw", number=chosen)
+    assert [c["value"] for c in await suggestions(world, amira, "withdraw", "number", "")] == [
+        offered[0]["value"]
+    ]

@@ -220,14 +220,14 @@ async def test_7_forget_leaves_no_trace(bot: BotHarness, caplog: pytest.LogCaptu
 
     caplog.set_level(logging.DEBUG)  # even debug logging (aiosqlite's statements) is clean
     await bot.onboard("vic", "Leeds")
-    original = bot.app.services.reports.store_many
+    original = bot.app.services.reports._place_in  # both the chat batch and the import's
 
-    async def failing(pairs):  # type: ignore[no-untyped-def]
+    async def failing(session, pairs):  # type: ignore[no-untyped-def]
         for report, _ in pairs:
             report.person_id = 10**6  # no such person: the insert fails on the foreign key
-        return await original(pairs)
+        return await original(session, pairs)
 
-    bot.app.services.reports.store_many = failing  # type: ignore[method-assign]
+    bot.app.services.reports._place_in = failing  # type: ignore[method-assign]
     said = await bot.push("vic", f"/report {VICTIM_TEXT}")
     assert said and SORRY in said[-1].text
     logged = "\n".join(

@@ -37,6 +37,17 @@ JSON_FIELDS = {
     "allowed_updates",
     "link_preview_options",
     "reply_parameters",
+    "media",
+}
+
+SCOPES = {
+    "default",
+    "all_private_chats",
+    "all_group_chats",
+    "all_chat_administrators",
+    "chat",
+    "chat_administrators",
+    "chat_member",
 }
 
 
@@ -81,6 +92,7 @@ class FakeBotApi:
         self._failures: dict[str, list[int]] = {}
         self.blocked: set[int] = set()
         self.migrated: dict[int, int] = {}  # old group id -> its supergroup's id
+        self.menus: dict[tuple[str, int], list[str]] = {}  # (scope type, chat id) -> names
         self._changed = asyncio.Condition()
         self._poll_generation = 0
         self._closing = False
@@ -141,6 +153,13 @@ class FakeBotApi:
             for call in self.calls
             if call.method == method.lower() and (chat_id is None or call.chat_id == str(chat_id))
         ]
+
+    def documents(self, chat_id: int | str) -> list[tuple[str, bytes]]:
+        """Every file the bot sent to the chat (alone or in an album), as (name, content)."""
+        found: list[tuple[str, bytes]] = []
+        for call in self.sent("sendDocument", chat_id) + self.sent("sendMediaGroup", chat_id):
+            found += call.files.values()
+        return found
 
     def texts(self, chat_id: int | str) -> list[str]:
         return [html_to_text(call.params["text"]) for call in self.sent("sendMessage", chat_id)]
@@ -206,9 +225,21 @@ class FakeBotApi:
         return True
 
     async def _api_setmycommands(self, call: Call) -> bool:
-        for command in call.params["commands"]:
+        """Strict as Telegram: valid names and descriptions, at most 100, a known scope."""
+        commands = call.params["commands"]
+        if len(commands) > 100:
+            raise ApiError(400, "Bad Request: too many commands")
+        for command in commands:
             if not re.fullmatch(r"[a-z0-9_]{1,32}", command["command"]):
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(command["description"]) <= 256:
+                raise ApiError(400, "Bad Request: command description is invalid")
+        scope = call.params.get("scope") or {"type": "default"}
+        one_chat = scope["type"] in {"chat", "chat_administrators", "chat_member"}
+        if scope["type"] not in SCOPES or one_chat != ("chat_id" in scope):
+            raise ApiError(400, "Bad Request: invalid scope")
+        key = (scope["type"], int(scope["chat_id"])) if "chat_id" in scope else (scope["type"], 0)
+        self.menus[key] = [command["command"] for command in commands]
         return True
 
     async def _api_answercallbackquery(self, _call: Call) -> bool:
@@ -256,6 +287,30 @@ class FakeBotApi:
         name, content = _file(call, "document")
         document = {"file_id": f"doc{len(content)}", "file_unique_id": "d", "file_name": name}
         return self._store(call, document=document)
+
+    async def _api_sendmediagroup(self, call: Call) -> list[JsonDict]:
+        """An album: 2-10 items, documents only with documents, each file attached by name."""
+        media = call.params.get("media") or []
+        if not 2 <= len(media) <= 10:
+            raise ApiError(400, "Bad Request: wrong number of media in the group")
+        kinds = {item["type"] for item in media}
+        if "document" in kinds and kinds != {"document"}:
+            raise ApiError(400, "Bad Request: documents can't be mixed with other media")
+        group_id = str(next(self._message_ids))
+        sent = []
+        for item in media:
+            reference = str(item.get("media", ""))
+            name = reference.removeprefix("attach://")
+            if not reference.startswith("attach://") or name not in call.files:
+                raise ApiError(400, "Bad Request: a media group file is missing")
+            filename, content = call.files[name]
+            document = {"file_id": f"doc{len(content)}", "file_unique_id": name}
+            sent.append(
+                self._store(
+                    call, document={**document, "file_name": filename}, media_group_id=group_id
+                )
+            )
+        return sent
 
     async def _api_sendphoto(self, call: Call) -> JsonDict:
         _file(call, "photo")

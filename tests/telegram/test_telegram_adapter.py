@@ -23,9 +23,10 @@ BOT_NAME = BOT_USER["username"]
 async def test_start_registers_menus_per_scope(echo: EchoCore, fake_api: FakeBotApi) -> None:
     calls = fake_api.sent("setMyCommands")
     scopes = {call.params["scope"]["type"]: call.params["commands"] for call in calls}
-    assert set(scopes) == {"all_private_chats", "all_group_chats"}
+    assert set(scopes) == {"all_private_chats", "all_group_chats", "all_chat_administrators"}
     assert {"report", "forget", "mydata"} <= {c["command"] for c in scopes["all_private_chats"]}
-    assert "link" in {c["command"] for c in scopes["all_group_chats"]}
+    assert "link" in {c["command"] for c in scopes["all_chat_administrators"]}
+    assert "link" not in {c["command"] for c in scopes["all_group_chats"]}
     assert "link" not in {c["command"] for c in scopes["all_private_chats"]}
     assert fake_api.sent("deleteWebhook"), "polling must clear any webhook first"
 
@@ -131,17 +132,20 @@ async def test_long_reply_is_split_on_lines(echo: EchoCore, fake_api: FakeBotApi
     assert "\n".join(parts) == text
 
 
-async def test_files_go_as_document_and_photo(echo: EchoCore, fake_api: FakeBotApi) -> None:
+async def test_files_go_as_one_album(echo: EchoCore, fake_api: FakeBotApi) -> None:
     assert echo.adapter is not None
     export = OutFile("digest.csv", b"theme,people\nprocurement,3\n", "text/csv")
     chart = OutFile("chart.png", b"\x89PNG\r\n\x1a\nfake", "image/png", is_image=True)
     reply = Reply(text="Your digest", files=(export, chart))
     await echo.adapter.send(Outgoing("telegram", "-1001", reply))
     await echo.adapter.flush()
-    (document,) = await fake_api.wait_for("sendDocument", chat_id=-1001)
-    (photo,) = await fake_api.wait_for("sendPhoto", chat_id=-1001)
-    assert document.files["document"] == ("digest.csv", export.content)
-    assert photo.files["photo"][1] == chart.content
+    (album,) = await fake_api.wait_for("sendMediaGroup", chat_id=-1001)
+    assert [item["type"] for item in album.params["media"]] == ["document", "document"]
+    assert sorted(fake_api.documents(-1001)) == [
+        ("chart.png", chart.content),
+        ("digest.csv", export.content),
+    ]
+    assert not fake_api.sent("sendPhoto") and not fake_api.sent("sendDocument")
     assert fake_api.texts(-1001) == ["Your digest"]
 
 
@@ -235,3 +239,24 @@ async def test_a_groups_rate_limit_holds_up_no_other_chat(
     await fake_api.wait_for("sendMessage", chat_id=501, within=5)
     assert loop.time() - started < 2.0
     assert len(fake_api.sent("sendMessage", chat_id=-1001)) < 30, "the group is still waiting"
+
+
+@pytest.mark.parametrize(("count", "albums"), [(1, []), (2, [2]), (11, [9, 2]), (20, [10, 10])])
+async def test_files_go_as_albums_never_leaving_one_alone(
+    echo: EchoCore, fake_api: FakeBotApi, count: int, albums: list[int]
+) -> None:
+    files = tuple(OutFile(f"part{n}.csv", b"a,b\n", "text/csv") for n in range(count))
+    assert echo.adapter is not None
+    await echo.adapter.send(Outgoing("telegram", "601", Reply("Your export", files=files)))
+    await echo.adapter.flush()
+    assert [len(c.params["media"]) for c in fake_api.sent("sendMediaGroup", 601)] == albums
+    assert len(fake_api.sent("sendDocument", 601)) == (1 if count == 1 else 0)
+    assert sorted(name for name, _ in fake_api.documents(601)) == sorted(f.name for f in files)
+
+
+async def test_a_lone_image_is_a_photo(echo: EchoCore, fake_api: FakeBotApi) -> None:
+    chart = OutFile("chart.png", b"\x89PNG\r\n\x1a\n", "image/png", is_image=True)
+    assert echo.adapter is not None
+    await echo.adapter.send(Outgoing("telegram", "601", Reply("Chart", files=(chart,))))
+    await echo.adapter.flush()
+    assert len(fake_api.sent("sendPhoto", 601)) == 1

@@ -230,9 +230,10 @@ async def test_webhook_refuses_a_wrong_secret(
     assert not fake_api.sent("getUpdates"), "webhook mode never polls"
 
 
-async def test_digest_export_sends_documents_and_the_chart_as_a_photo(
+async def test_digest_export_arrives_as_one_album_of_documents(
     world: TelegramWorld, fake_api: FakeBotApi
 ) -> None:
+    """Markdown, CSV, JSON, HTML and the chart: one media group, not five messages."""
     await world.onboard(OLIVE, "Leeds")
     await world.onboard(AMIRA, "Leeds")
     await world.onboard(BEN, "Bradford")
@@ -240,14 +241,16 @@ async def test_digest_export_sends_documents_and_the_chart_as_a_photo(
     await world.say(BEN, f"/report {PROCUREMENT_B}")
     summary = (await world.say(OLIVE, "/digest export"))[-1]
     assert summary.startswith("Shared-demand digest: everywhere, ")
-    documents = await fake_api.wait_for("sendDocument", 4, chat_id=OLIVE["id"])
-    names = sorted(call.files["document"][0].rsplit(".", 1)[1] for call in documents)
-    assert names == ["csv", "html", "json", "md"]
-    exported = {c.files["document"][0]: c.files["document"][1] for c in documents}
+    (album,) = await fake_api.wait_for("sendMediaGroup", chat_id=OLIVE["id"])
+    assert not fake_api.sent("sendDocument", OLIVE["id"]) and not fake_api.sent("sendPhoto")
+    assert [item["type"] for item in album.params["media"]] == ["document"] * 5
+    exported = dict(fake_api.documents(OLIVE["id"]))
+    names = sorted(name.rsplit(".", 1)[1] for name in exported)
+    assert names == ["csv", "html", "json", "md", "png"]
     (json_name,) = [name for name in exported if name.endswith(".json")]
     assert json.loads(exported[json_name])["themes"], "the shared theme is in the export"
-    (photo,) = await fake_api.wait_for("sendPhoto", chat_id=OLIVE["id"])
-    assert photo.files["photo"][1].startswith(b"\x89PNG\r\n\x1a\n")
+    (png,) = [content for name, content in exported.items() if name.endswith(".png")]
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
 
 
 SUPERGROUP = tg.group_chat(-1009000, "Leeds carers chat")
