@@ -73,6 +73,7 @@ class ConsoleAdapter:
             chat_kind=self.chat_kind,
             user_handle=f"@{self.user}",
             chat_title=self.chat_id if self.chat_kind is ChatKind.GROUP else None,
+            private_chat=private_chat_id(self.user),
         )
         if button is not None:
             self.buttons = ()

@@ -96,6 +96,7 @@ def message(user: str, text: str, number: int) -> Incoming:
         text=text,
         chat_kind=ChatKind.PRIVATE,
         message_id=f"{user}-{number}",
+        private_chat=f"dm-{user}",  # as an adapter reports it: offers can reach them
     )
 
 

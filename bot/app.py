@@ -54,6 +54,8 @@ class App:
         async with self.services.db.reading() as session:
             caller = await self.services.people.caller_in(session, incoming)
             row = await state_store.get_state(session, key)
+        if caller.identity_changed:  # rare: a write of its own, before the message's unit
+            await self.services.people.refresh_identity(incoming)
         parsed = _split_args(incoming.text)
         return Context(
             incoming=incoming,

@@ -23,6 +23,9 @@ class Caller:
     place: str | None = None
     chat_circle_id: int | None = None  # the circle this chat is linked to, if any
     coordinates: frozenset[int] = frozenset()  # circles the caller coordinates
+    # The platform shows another handle or private chat than the one kept: the app
+    # refreshes it before the message is handled (an introduction hands over the new one).
+    identity_changed: bool = False
 
     @property
     def is_organiser(self) -> bool:

@@ -52,6 +52,10 @@ class Incoming:
     # no person is known, so ``user_id`` is the group's and nothing personal may run.
     anonymous: bool = False
     moved_to: str | None = None  # for CHAT_MOVED: the chat's new id
+    # The sender's private chat with the bot, where the adapter knows it (on Telegram the
+    # user's id, on Discord their DM channel's): kept so the core can reach them later (an
+    # introduction) without knowing any platform's rule for it.
+    private_chat: str | None = None
 
     @property
     def is_private(self) -> bool:
@@ -64,6 +68,19 @@ class Button:
 
     label: str
     data: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A person named in a reply's text, with their platform identity: ``name`` is written
+    at ``at`` in the text. An adapter of ``platform`` renders it as a mention that reaches
+    them (a handle can change or be claimed by someone else; an id cannot); any other
+    adapter shows the name as written."""
+
+    platform: str
+    user_id: str
+    name: str
+    at: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +118,28 @@ class Reply:
     # through that interaction, Telegram threads to that message; a reply naming none (an
     # announcement, a scheduled digest) is an ordinary message, never someone's answer.
     reply_to: str | None = field(default=None, compare=False)
+    # People named in ``text``, in order; see ``Mention`` and ``pieces``.
+    mentions: tuple[Mention, ...] = ()
+
+    def __post_init__(self) -> None:
+        end = 0
+        for mention in self.mentions:
+            named = self.text[mention.at : mention.at + len(mention.name)]
+            if mention.at < end or not mention.name or named != mention.name:
+                raise ValueError("a mention must name text in the reply, in order")
+            end = mention.at + len(mention.name)
+
+    def pieces(self, platform: str) -> list[str | Mention]:
+        """The text cut around the mentions ``platform`` can render (the rest stay text)."""
+        found: list[str | Mention] = []
+        start = 0
+        for mention in self.mentions:
+            if mention.platform != platform:
+                continue
+            found += [self.text[start : mention.at], mention]
+            start = mention.at + len(mention.name)
+        found.append(self.text[start:])
+        return [piece for piece in found if piece != ""]
 
 
 APOLOGY = "Sorry, something went wrong on my side. Nothing you sent was lost; please try again."

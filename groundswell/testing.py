@@ -54,9 +54,16 @@ class BotHarness:
         return group if group else f"dm-{user}"
 
     async def push(
-        self, user: str, text: str, group: str | None = None, platform: str = "console"
+        self,
+        user: str,
+        text: str,
+        group: str | None = None,
+        platform: str = "console",
+        *,
+        handle: str | None = None,
     ) -> list[Reply]:
-        """Send ``text`` as ``user`` (in a private chat unless ``group``); return the replies."""
+        """Send ``text`` as ``user`` (in a private chat unless ``group``), shown by their
+        platform as ``handle`` (default ``@user``); return the replies."""
         self._counter += 1
         incoming = Incoming(
             platform=platform,
@@ -64,14 +71,21 @@ class BotHarness:
             user_id=user,
             text=text,
             chat_kind=ChatKind.GROUP if group else ChatKind.PRIVATE,
-            user_handle=f"@{user}",
+            user_handle=handle or f"@{user}",
             message_id=f"m{self._counter}",
             chat_title=group,
+            private_chat=self.chat_of(user, None),
         )
         return await self._exchange(incoming)
 
     async def tap(
-        self, user: str, label: str, group: str | None = None, platform: str = "console"
+        self,
+        user: str,
+        label: str,
+        group: str | None = None,
+        platform: str = "console",
+        *,
+        handle: str | None = None,
     ) -> list[Reply]:
         """Tap the most recent button with this label shown in the user's chat."""
         chat = self.chat_of(user, group)
@@ -83,7 +97,8 @@ class BotHarness:
             kind=EventKind.BUTTON,
             button_data=button.data,
             chat_kind=ChatKind.GROUP if group else ChatKind.PRIVATE,
-            user_handle=f"@{user}",
+            user_handle=handle or f"@{user}",
+            private_chat=self.chat_of(user, None),
         )
         return await self._exchange(incoming)
 

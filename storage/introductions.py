@@ -7,9 +7,8 @@ guarantees "at most one offer per pair" even when two reports race.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
 
-from sqlalchemy import ColumnElement, Subquery, Table, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Subquery, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,31 +26,6 @@ from storage.models import (
 
 def ordered(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
-
-
-async def remember_private_chat(
-    session: AsyncSession, platform: str, user_id: str, chat_id: str
-) -> None:
-    await session.execute(
-        update(Member)
-        .where(Member.platform == platform, Member.platform_user_id == user_id)
-        .values(private_chat_id=chat_id)
-    )
-
-
-async def remember_private_chats(
-    session: AsyncSession, chats: Sequence[tuple[str, str, str]]
-) -> None:
-    """``remember_private_chat`` for a batch of (platform, user, chat), one executemany."""
-    if not chats:
-        return
-    table = cast(Table, Member.__table__)
-    statement = (
-        update(table)
-        .where(table.c.platform == bindparam("p"), table.c.platform_user_id == bindparam("u"))
-        .values(private_chat_id=bindparam("c"))
-    )
-    await session.execute(statement, [{"p": p, "u": u, "c": c} for p, u, c in chats])
 
 
 async def open_to_offers(session: AsyncSession, person_ids: Sequence[int]) -> set[int]:
@@ -135,9 +109,11 @@ async def candidates(
     circle_ids: Sequence[int],
     limit: int,
 ) -> list[int]:
-    """Others sharing the theme in the same place or a shared circle, open to offers, and
-    never offered to this person before."""
+    """Others sharing the theme in the same place or a shared circle, open to offers,
+    reachable (a private chat is known: an imported reporter has none, so could never
+    answer), and never offered to this person before."""
     sharers = _sharers(theme_id)
+    reachable = select(Member.person_id).where(Member.private_chat_id.is_not(None))
     in_circle = select(Membership.person_id).where(Membership.circle_id.in_(circle_ids))
     near: list[ColumnElement[bool]] = [Person.id.in_(in_circle)]
     if place_key:
@@ -151,6 +127,7 @@ async def candidates(
         select(Person.id)
         .where(Person.id.in_(select(sharers.c.pid)))
         .where(Person.id != person_id, Person.onboarded.is_(True), Person.offers_ok.is_(True))
+        .where(Person.id.in_(reachable))
         .where(or_(*near), Person.id.not_in(offered))
         .order_by(Person.id)
         .limit(limit)

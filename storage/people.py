@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, inspect, select
+from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -32,10 +32,47 @@ async def find_person(session: AsyncSession, platform: str, user_id: str) -> Per
     return (await session.execute(query)).scalar_one_or_none()
 
 
+async def find_identity(
+    session: AsyncSession, platform: str, user_id: str
+) -> tuple[Person, Member] | None:
+    """The person and the identity they are calling as, in one query."""
+    query = (
+        select(Person, Member)
+        .join(Member, Member.person_id == Person.id)
+        .where(Member.platform == platform, Member.platform_user_id == user_id)
+    )
+    row = (await session.execute(query)).one_or_none()
+    return (row[0], row[1]) if row is not None else None
+
+
+async def refresh_identity(
+    session: AsyncSession, platform: str, user_id: str, handle: str | None, chat: str | None
+) -> None:
+    """The handle and private chat the platform reports now; a value it did not report
+    (None) keeps the stored one."""
+    values = {
+        key: value
+        for key, value in (("handle", handle), ("private_chat_id", chat))
+        if value is not None
+    }
+    if values:
+        await session.execute(
+            update(Member)
+            .where(Member.platform == platform, Member.platform_user_id == user_id)
+            .values(**values)
+        )
+
+
 async def create_person(
-    session: AsyncSession, platform: str, user_id: str, handle: str | None
+    session: AsyncSession,
+    platform: str,
+    user_id: str,
+    handle: str | None,
+    private_chat: str | None = None,
 ) -> Person:
     [person] = await create_people(session, platform, [(user_id, handle)])
+    if private_chat is not None:
+        await refresh_identity(session, platform, user_id, None, private_chat)
     return person
 
 

@@ -20,14 +20,13 @@ from discord import app_commands
 from adapters.base import CommandInfo, CommandList, Lookup, Submit
 from adapters.discord import commands as slash
 from adapters.discord.pending import Pending, PendingReplies
-from adapters.discord.render import Part, render, to_files
+from adapters.discord.render import PLATFORM, Part, render, to_files
 from adapters.discord.views import CoreButton, build_view
 from bot.messages import APOLOGY, ChatKind, EventKind, Incoming, Outgoing
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "discord"
 EMBEDDED = frozenset({"digest", "report"})  # their answers are shown as embeds
 MOVED = "I've answered you in a private message, so nothing personal is shown here."
 DMS_CLOSED = (
@@ -188,6 +187,7 @@ class DiscordAdapter:
                 kind=kind,
                 user_handle=f"@{message.author.name}",
                 message_id=str(message.id),
+                private_chat=chat_id,  # a DM: this channel is the person's private chat
             )
         )
 
@@ -227,6 +227,7 @@ class DiscordAdapter:
                 button_data=button_data,
                 user_handle=f"@{interaction.user.name}",
                 message_id=str(interaction.id),
+                private_chat=str(dm.id),
             )
         )
 
@@ -245,6 +246,7 @@ class DiscordAdapter:
             message_id=str(interaction.id),
             chat_title=title,
             manages_chat=guild is not None and interaction.permissions.manage_guild,
+            private_chat=str(interaction.channel_id) if guild is None else None,  # a DM's
             **fields,
         )
 
@@ -313,7 +315,7 @@ class DiscordAdapter:
 
 def _fields(part: Part) -> dict[str, Any]:
     """Only the keys that are set: discord.py treats an explicit None differently."""
-    fields: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
+    fields: dict[str, Any] = {"allowed_mentions": _allowed(part)}
     if part.content:
         fields["content"] = part.content
     if part.embeds:
@@ -324,6 +326,16 @@ def _fields(part: Part) -> dict[str, Any]:
     if view is not None:
         fields["view"] = view
     return fields
+
+
+def _allowed(part: Part) -> discord.AllowedMentions:
+    """No user text ever pings anyone; a person the core names (an introduction in a DM,
+    which they are not in, so it notifies no one) is allowed, so Discord resolves the
+    mention to their name even for a reader who shares no server with them."""
+    if not part.mentions:
+        return discord.AllowedMentions.none()
+    users = [discord.Object(id=user) for user in part.mentions]
+    return discord.AllowedMentions(everyone=False, users=users, roles=False, replied_user=False)
 
 
 def _connection_ended(task: asyncio.Task[None]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.messages import Button, OutFile, Reply
+from bot.messages import Button, Mention, OutFile, Reply
 from bot.text import split_text as text_chunks
 
 CONTENT_LIMIT = 2000
@@ -22,6 +22,7 @@ MAX_EMBEDS = 10
 MAX_FILES = 10
 MAX_BUTTONS = 25
 COLOUR = discord.Colour(0x2E8B57)
+PLATFORM = "discord"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Part:
     embeds: tuple[discord.Embed, ...] = ()
     files: tuple[OutFile, ...] = ()
     buttons: tuple[Button, ...] = ()
+    mentions: tuple[int, ...] = ()  # the users ``content`` mentions on the core's behalf
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -54,6 +56,9 @@ def render(reply: Reply, embed: bool = False) -> list[Part]:
     ``embed`` is the adapter's hint (the reply answers /digest or /report); a reply with a
     ``title`` and the text's length ask for embeds too.
     """
+    mentioned = _with_mentions(reply)
+    if mentioned is not None and not embed and not wants_embed(reply):
+        return _attach([mentioned], reply.files, reply.buttons[:MAX_BUTTONS])
     text = escape(reply.text)
     if not text.strip():
         bodies: list[Part] = []
@@ -63,6 +68,28 @@ def render(reply: Reply, embed: bool = False) -> list[Part]:
     else:
         bodies = [Part(content=chunk) for chunk in split_text(text, CONTENT_LIMIT)]
     return _attach(bodies, reply.files, reply.buttons[:MAX_BUTTONS])
+
+
+def _with_mentions(reply: Reply) -> Part | None:
+    """A reply naming Discord users, with each written as ``<@id>``: a mention that opens
+    that person's profile whatever they are called now. None when it names none, or is
+    too long for one message (then the names stay plain text: a mention is never cut)."""
+    pieces = reply.pieces(PLATFORM)
+    users = tuple(int(p.user_id) for p in pieces if isinstance(p, Mention) and _is_id(p.user_id))
+    if not users:
+        return None
+    content = "".join(map(_markdown, pieces))
+    return Part(content=content, mentions=users) if len(content) <= CONTENT_LIMIT else None
+
+
+def _markdown(piece: str | Mention) -> str:
+    if isinstance(piece, str):
+        return escape(piece)
+    return f"<@{piece.user_id}>" if _is_id(piece.user_id) else escape(piece.name)
+
+
+def _is_id(user_id: str) -> bool:
+    return user_id.isascii() and user_id.isdigit()
 
 
 def _title_and_body(text: str) -> tuple[str | None, str]:
@@ -99,7 +126,8 @@ def _attach(
         return []
     last = bodies.pop() if bodies else Part()
     first_files = file_groups.pop(0) if file_groups else ()
-    bodies.append(Part(last.content, _show_image(last.embeds, first_files), first_files, buttons))
+    shown = _show_image(last.embeds, first_files)
+    bodies.append(Part(last.content, shown, first_files, buttons, last.mentions))
     bodies.extend(Part(files=group) for group in file_groups)
     return bodies
 

@@ -3,8 +3,9 @@
 
 It translates and delivers; it never decides. Each update is checked against ``seen``
 before anything else so a redelivered update (after a crash, a restart or a webhook retry)
-is processed once. Long polling is ours (``polling``): an update is confirmed to Telegram
-only after the core has handled it, and stopping is two steps, ``stop_receiving`` (no new
+is processed once. Long polling and the webhook are ours (``polling``, ``webhook``): an
+update is confirmed to Telegram (a poll's offset, a webhook's answer) only after the core
+has handled it, and stopping is two steps, ``stop_receiving`` (no new
 updates; those fetched go on) and ``stop`` once the core has drained them. Failures are
 contained per update and per outgoing message: the person gets a friendly apology, the
 error is logged, and the bot keeps serving everyone else.
@@ -34,14 +35,15 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import ChatMigrated, Forbidden, InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from adapters.base import AdapterStartError, CommandList, Seen, Submit
 from adapters.telegram.menu import register_menus, telegram_organisers
 from adapters.telegram.outbox import Outbox
 from adapters.telegram.polling import Poller
-from adapters.telegram.render import deep_link, escape, fits_callback, keyboard, render_chunks
+from adapters.telegram.render import deep_link, escape, fits_callback, keyboard, render_reply
 from adapters.telegram.translate import PLATFORM, moved, translate
+from adapters.telegram.webhook import Webhook
 from bot.messages import APOLOGY, Button, Incoming, OutFile, Outgoing, Reply
 from config.settings import Settings
 
@@ -94,6 +96,7 @@ def build_application(settings: Settings) -> TelegramApp:
         .token(settings.telegram_token)
         .base_url(settings.telegram_base_url)
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .updater(None)  # polling and the webhook are ours (``polling``, ``webhook``)
         .build()
     )
 
@@ -115,10 +118,9 @@ class TelegramAdapter:
         self._aliases: OrderedDict[str, str] = OrderedDict()
         self._topics: OrderedDict[tuple[str, str], int] = OrderedDict()
         self.application = build_application(settings)
-        self.application.add_handler(TypeHandler(Update, self._on_update))
-        self.application.add_error_handler(self._on_error)
         self.poller = Poller(self.application.bot, self._receive, ALLOWED_UPDATES)
         self.outbox = Outbox(self._send_now)
+        self.webhook: Webhook | None = None
         self._stop_by: float | None = None  # set by stop_receiving: one bound for the stop
 
     async def start(self) -> None:
@@ -126,11 +128,8 @@ class TelegramAdapter:
         await self._initialize()
         organisers = telegram_organisers(self.settings.organisers)
         await register_menus(self.application.bot, self.commands, organisers)
-        await self.application.start()
-        updater = self.application.updater
-        assert updater is not None  # built by ApplicationBuilder unless explicitly disabled
         if self.settings.telegram_webhook_url:
-            await updater.start_webhook(**self._webhook_options())
+            await self._start_webhook(self.settings.telegram_webhook_url)
         else:
             await self.poller.start()
         log.info("telegram adapter started as @%s", self.application.bot.username)
@@ -147,38 +146,42 @@ class TelegramAdapter:
             url = self.settings.telegram_base_url
             raise TelegramStartError(f"cannot reach the Telegram Bot API at {url}: {exc}") from None
 
-    def _webhook_options(self) -> dict[str, Any]:
-        """Telegram echoes the secret in a header; PTB refuses requests without it (403)."""
-        url = self.settings.telegram_webhook_url or ""
-        return {
-            "listen": self.settings.telegram_webhook_listen,
-            "port": self.settings.telegram_webhook_port,
-            "url_path": urlparse(url).path.lstrip("/"),
-            "webhook_url": url,
-            "secret_token": self.settings.telegram_webhook_secret or secrets.token_urlsafe(32),
-            "allowed_updates": ALLOWED_UPDATES,
-        }
+    async def _start_webhook(self, url: str) -> None:
+        """Telegram echoes the secret in a header; requests without it are refused (403)."""
+        secret = self.settings.telegram_webhook_secret or secrets.token_urlsafe(32)
+        self.webhook = Webhook(
+            self.application.bot,
+            self._receive,
+            secret,
+            urlparse(url).path,
+            self.settings.telegram_webhook_listen,
+            self.settings.telegram_webhook_port,
+        )
+        await self.webhook.start()
+        await self.application.bot.set_webhook(
+            url, allowed_updates=ALLOWED_UPDATES, secret_token=secret
+        )
 
     async def stop_receiving(self) -> None:
         """Fetch nothing more; updates already received are handed to the core (a webhook's
-        queue is emptied into it) and go on being handled. The stop's clock starts here:
+        requests are turned away) and go on being handled. The stop's clock starts here:
         the whole stop, the core's drain included, keeps within ``stop_timeout``."""
         if self._stop_by is None:
             self._stop_by = time.monotonic() + self.settings.stop_timeout
         await self.poller.stop_fetching()
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
-        if self.application.running:
-            await self.application.stop()
+        if self.webhook is not None:
+            self.webhook.stop_receiving()
 
     async def stop(self) -> None:
         """After the core has drained: confirm what was handled, then close the connection.
         An update still unfinished stays unconfirmed, so Telegram sends it again."""
         await self.stop_receiving()
-        if not await self.poller.drain(self._time_left()):
+        receiver = self.webhook or self.poller
+        if not await receiver.drain(self._time_left()):
             log.warning("some telegram updates were not finished; they will come again")
         await self.poller.confirm()
+        if self.webhook is not None:
+            await self.webhook.close()
         if not await self.outbox.flush(self._time_left()):
             log.warning("some telegram replies could not be sent before stopping")
             await self.outbox.cancel()
@@ -191,8 +194,8 @@ class TelegramAdapter:
     # -- incoming ---------------------------------------------------------------------------
 
     async def _receive(self, update: Update) -> Awaitable[None]:
-        """Polling: skip an update handled before, hand the rest to the core in order, and
-        record it as handled only once the core has finished with it."""
+        """Polling and webhook: skip an update handled before, hand the rest to the core in
+        order, and record it as handled only once the core has finished with it."""
         update_id = str(update.update_id)
         try:
             if await self._seen.check(PLATFORM, update_id):
@@ -208,13 +211,6 @@ class TelegramAdapter:
         await asyncio.gather(*(done for done in handled if done is not None))
         await self._seen.mark(PLATFORM, update_id)
 
-    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Webhook: PTB has already answered Telegram, so the id is claimed at once."""
-        if await self._seen.mark(PLATFORM, str(update.update_id)):
-            log.info("telegram update %s seen before; skipped", update.update_id)
-            return
-        await self._hand_over(update)
-
     async def _hand_over(self, update: Update) -> list[Awaitable[None] | None]:
         """Submit every event of the update; each result completes once it is handled."""
         if update.callback_query is not None:
@@ -224,10 +220,6 @@ class TelegramAdapter:
             await self._submit(self._unalias(incoming))
             for incoming in translate(update, self.application.bot.username)
         ]
-
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """One bad update is logged and apologised for; PTB then carries on with the next."""
-        await self._apologise(update, context.error)
 
     async def _apologise(self, update: object, error: BaseException | None) -> None:
         log.error("telegram update failed: %r", error, exc_info=error)
@@ -292,7 +284,7 @@ class TelegramAdapter:
             log.exception("could not send to telegram chat %s", new_chat_id)
 
     async def _send_text(self, chat_id: str, reply: Reply) -> None:
-        chunks = render_chunks(reply.text)
+        chunks = render_reply(reply, PLATFORM)
         markup = keyboard((self._alias(b) for b in reply.buttons), self._private_link(reply))
         if markup is not None and not chunks:
             chunks = [CHOOSE]

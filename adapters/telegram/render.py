@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import create_deep_linked_url
 
-from bot.messages import Button
+from bot.messages import Button, Mention, Reply
 from bot.text import split_text as text_chunks
 
 MAX_MESSAGE = 4096
@@ -46,6 +46,24 @@ def split_text(text: str, limit: int = MAX_MESSAGE - 1) -> list[str]:
 def render_chunks(text: str) -> list[str]:
     """Plain text to HTML-mode message bodies, each within Telegram's limit."""
     return [escape(chunk) for chunk in split_text(text)]
+
+
+def render_reply(reply: Reply, platform: str) -> list[str]:
+    """Message bodies for a reply. A Telegram user it names becomes a ``tg://user?id=``
+    link, which reaches them with or without a username (and whatever they are called
+    now). A reply long enough to be split keeps names as plain text: a link is never cut."""
+    pieces = reply.pieces(platform)
+    if not any(isinstance(p, Mention) for p in pieces) or units(reply.text) >= MAX_MESSAGE:
+        return render_chunks(reply.text)
+    return ["".join(_html(piece) for piece in pieces)]
+
+
+def _html(piece: str | Mention) -> str:
+    if isinstance(piece, str):
+        return escape(piece)
+    if not piece.user_id.isascii() or not piece.user_id.isdigit():
+        return escape(piece.name)  # not a Telegram user id: shown, not linked
+    return f'<a href="tg://user?id={piece.user_id}">{escape(piece.name)}</a>'
 
 
 def keyboard(

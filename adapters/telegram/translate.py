@@ -60,8 +60,14 @@ def _membership(change: ChatMemberUpdated) -> list[Incoming]:
             kind=kind,
             user_handle=handle(user),
             chat_title=chat.title,
+            private_chat=private_chat(user),
         )
     ]
+
+
+def private_chat(user: User) -> str:
+    """Telegram's rule, kept here: a person's private chat with the bot has their user id."""
+    return str(user.id)
 
 
 def handle(user: User) -> str:
@@ -92,6 +98,7 @@ def _base(
         user_handle=handle(user),
         message_id=str(message.message_id),
         chat_title=chat.title,
+        private_chat=private_chat(user),
     )
 
 

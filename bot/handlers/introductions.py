@@ -6,11 +6,13 @@ is silent to the other side; ``/offers off`` stops all offers to that person.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.context import Context
 from bot.handlers.args import parse_number
 from bot.handlers.discovery import suggestions
-from bot.messages import Button, Reply
-from bot.services.introductions import PLATFORM_NAMES, Contact, Offer
+from bot.messages import Button, Mention, Reply
+from bot.services.introductions import Contact, Offer, platform_name
 from bot.services.reports import ReportOutcome
 from bot.services.visible import ThemeView
 
@@ -32,8 +34,6 @@ async def after_report(ctx: Context, outcome: ReportOutcome, view: ThemeView | N
     person_id = ctx.caller.person_id
     if person_id is None:
         return []
-    if outcome.offered is None:  # else the report's batch remembered the chat and offered
-        await ctx.services.introductions.remember_chat(ctx.incoming)
     me = await _private_destination(ctx, person_id)
     if me is None:
         return []
@@ -98,7 +98,8 @@ async def _private_destination(ctx: Context, person_id: int) -> Contact | None:
     """Where follow-ups go: this chat when private, else the person's private chat on this
     platform (None when unknown: offers never go to a group)."""
     if ctx.incoming.is_private:
-        return Contact(person_id, ctx.incoming.platform, ctx.incoming.chat_id, "")
+        incoming = ctx.incoming
+        return Contact(person_id, incoming.platform, incoming.user_id, incoming.chat_id, "")
     contact = await ctx.services.introductions.contact(person_id, ctx.incoming.platform)
     return contact if contact is not None and contact.chat_id is not None else None
 
@@ -116,7 +117,6 @@ async def answer(ctx: Context) -> list[Reply]:
     word, offer_id = _parse(ctx.incoming.button_data or "")
     if person_id is None or offer_id is None:
         return [Reply("That offer is no longer open.")]
-    await ctx.services.introductions.remember_chat(ctx.incoming)
     result = await ctx.services.introductions.answer(person_id, offer_id, word == "yes")
     if result is None:
         return [Reply("That offer is no longer open.")]
@@ -128,7 +128,8 @@ async def answer(ctx: Context) -> list[Reply]:
 
 
 async def _introduce(ctx: Context, me: int, partner: int, theme_id: int | None) -> list[Reply]:
-    """Both said yes: each side gets the other's handle, naming the platform if it differs."""
+    """Both said yes: each side gets the other's handle, as a mention their platform can
+    follow, naming the platform if it differs."""
     intros = ctx.services.introductions
     theirs = await intros.contact(partner)
     if theirs is None:
@@ -137,18 +138,24 @@ async def _introduce(ctx: Context, me: int, partner: int, theme_id: int | None) 
     view = await ctx.services.visible.one(theme_id) if theme_id is not None else None
     label = view.title if view is not None else "the same barrier"
     invite = _invite(await intros.shared_circle_chats(me, partner))
-    replies = [Reply(_meet(theirs, ctx.incoming.platform, label) + invite)]
+    replies = [_meet(theirs, ctx.incoming.platform, label, invite)]
     if mine is not None and theirs.chat_id is not None:
-        replies.append(_to(theirs, _meet(mine, theirs.platform, label) + invite))
+        met = _meet(mine, theirs.platform, label, invite)
+        replies.append(replace(met, platform=theirs.platform, chat_id=theirs.chat_id))
     return replies
 
 
-def _meet(other: Contact, viewer_platform: str, label: str) -> str:
+MEET = "You've both said yes: meet "
+
+
+def _meet(other: Contact, viewer_platform: str, label: str, invite: str) -> Reply:
     where = "" if other.platform == viewer_platform else f" on {other.platform_name}"
-    return (
-        f"You've both said yes: meet {other.handle}{where}. You both face “{label}”. "
-        "Say hello when you're ready."
+    text = (
+        f"{MEET}{other.handle}{where}. You both face “{label}”. Say hello when you're ready."
+        + invite
     )
+    mention = Mention(other.platform, other.user_id, other.handle, len(MEET))
+    return Reply(text, mentions=(mention,))
 
 
 def _invite(shared: list[tuple[str, list[str]]]) -> str:
@@ -156,7 +163,7 @@ def _invite(shared: list[tuple[str, list[str]]]) -> str:
     if not shared:
         return ""
     name, platforms = shared[0]
-    where = " and ".join(PLATFORM_NAMES.get(p, p) for p in platforms)
+    where = " and ".join(platform_name(p) for p in platforms)
     return f" You're both in the circle {name}: its chat ({where}) is a good place to meet."
 
 

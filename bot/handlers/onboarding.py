@@ -32,7 +32,6 @@ async def start(ctx: Context) -> list[Reply]:
         text = "Hello! Please message me privately to get started; reports stay private."
         return [Reply(text, private_link=invite(ctx))]
     await ctx.services.people.ensure_person(ctx.incoming)
-    await ctx.services.introductions.remember_chat(ctx.incoming)
     await set_state(ctx, "consent", _deep_link(ctx.args))
     notice = NOTICE.format(k=ctx.services.settings.min_people)
     buttons = (Button("Yes, I agree", "consent:yes"), Button("No thanks", "consent:no"))

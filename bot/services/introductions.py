@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import Incoming
 from storage import circles as circle_store
 from storage import introductions as store
 from storage import people as people_store
@@ -20,31 +19,37 @@ from storage.db import Database
 from storage.models import Member, Person
 
 MAX_OFFERS_PER_REPORT = 10
-PLATFORM_NAMES = {"telegram": "Telegram", "discord": "Discord", "console": "the console"}
-# Where a private chat id can be derived when none was recorded yet.
-_DERIVED_PRIVATE_CHAT = {"telegram": "{user}", "console": "dm-{user}"}
+
+
+def platform_name(platform: str) -> str:
+    """How a platform is named in a reply ("on Telegram"): its name, capitalised."""
+    return platform.capitalize()
 
 
 @dataclass(frozen=True)
 class Contact:
-    """How to reach one person privately, and what to show the other side once both agree."""
+    """How to reach one person privately, and who to name to the other side once both
+    agree: their handle, and their platform identity for a mention that cannot go stale."""
 
     person_id: int
     platform: str
+    user_id: str
     chat_id: str | None
     handle: str
 
     @property
     def platform_name(self) -> str:
-        return PLATFORM_NAMES.get(self.platform, self.platform.capitalize())
+        return platform_name(self.platform)
 
 
 def _contact(member: Member) -> Contact:
-    chat = member.private_chat_id
-    if chat is None and member.platform in _DERIVED_PRIVATE_CHAT:
-        chat = _DERIVED_PRIVATE_CHAT[member.platform].format(user=member.platform_user_id)
+    """The private chat is the one the person's adapter reported (``Incoming.private_chat``):
+    none is derived here, so an identity that never wrote privately (an imported reporter)
+    is not reachable."""
     handle = member.handle or f"user {member.platform_user_id}"
-    return Contact(member.person_id, member.platform, chat, handle)
+    return Contact(
+        member.person_id, member.platform, member.platform_user_id, member.private_chat_id, handle
+    )
 
 
 @dataclass(frozen=True)
@@ -66,15 +71,6 @@ class Answered:
 class IntroductionService:
     def __init__(self, db: Database) -> None:
         self.db = db
-
-    async def remember_chat(self, incoming: Incoming) -> None:
-        """Keep the private chat id: a Discord DM channel's id differs from the user's."""
-        if not incoming.is_private:
-            return
-        async with self.db.transaction() as session:
-            await store.remember_private_chat(
-                session, incoming.platform, incoming.user_id, incoming.chat_id
-            )
 
     async def contact(self, person_id: int, prefer: str | None = None) -> Contact | None:
         """The person's identity on ``prefer`` when they have one, else their first one."""

@@ -15,7 +15,7 @@ from config.settings import Settings
 from storage import circles as circle_store
 from storage import people as store
 from storage.db import Database
-from storage.models import Person
+from storage.models import Member, Person
 
 NOTICE_VERSION = "2026-11"
 
@@ -33,7 +33,8 @@ class PeopleService:
     async def caller_in(self, session: AsyncSession, incoming: Incoming) -> Caller:
         """Who is calling, read in the caller's transaction (the app reads the conversation
         state in the same one: one round trip to begin a message, not two)."""
-        person = await store.find_person(session, incoming.platform, incoming.user_id)
+        found = await store.find_identity(session, incoming.platform, incoming.user_id)
+        person, member = found if found is not None else (None, None)
         chat_circle = await circle_store.circle_for_chat(
             session, incoming.platform, incoming.chat_id
         )
@@ -48,7 +49,21 @@ class PeopleService:
             place=person.place if person else None,
             chat_circle_id=chat_circle.id if chat_circle else None,
             coordinates=coordinates,
+            identity_changed=member is not None and _changed(member, incoming),
         )
+
+    async def refresh_identity(self, incoming: Incoming) -> None:
+        """Keep the handle and private chat the platform shows now (``identity_changed``):
+        a handle from the first /start may since have been changed, or taken by someone
+        else, and must not be what an introduction hands over."""
+        async with self.db.transaction() as session:
+            await store.refresh_identity(
+                session,
+                incoming.platform,
+                incoming.user_id,
+                incoming.user_handle,
+                incoming.private_chat,
+            )
 
     async def _coordinated(self, session: AsyncSession, person: Person | None) -> frozenset[int]:
         if person is None:
@@ -78,7 +93,11 @@ class PeopleService:
             person = await store.find_person(session, incoming.platform, incoming.user_id)
             if person is None:
                 person = await store.create_person(
-                    session, incoming.platform, incoming.user_id, incoming.user_handle
+                    session,
+                    incoming.platform,
+                    incoming.user_id,
+                    incoming.user_handle,
+                    incoming.private_chat,
                 )
             return person.id
 
@@ -136,6 +155,14 @@ class PeopleService:
         """Everything stored about the person, one list per table."""
         async with self.db.reading() as session:
             return await store.person_data(session, person_id)
+
+
+def _changed(member: Member, incoming: Incoming) -> bool:
+    """What the platform reports (None: not reported this time) differs from what is kept."""
+    handle, chat = incoming.user_handle, incoming.private_chat
+    return (handle is not None and handle != member.handle) or (
+        chat is not None and chat != member.private_chat_id
+    )
 
 
 def _mark_imported(person: Person, place: PlaceAnswer | None) -> None:

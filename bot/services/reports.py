@@ -17,7 +17,6 @@ from bot.services.themes import Placement, ThemeService, ThemesRetired
 from bot.services.visible import VisibleThemes
 from config.settings import Settings
 from nlp.analysis import Analysis, vector_to_bytes
-from storage import introductions as introduction_store
 from storage import people as people_store
 from storage import reports as store
 from storage import themes as theme_store
@@ -51,7 +50,7 @@ class Pending:
 
     report: Report
     analysis: Analysis
-    private_chat: tuple[str, str, str] | None  # (platform, user, chat) when sent privately
+    private: bool  # sent in a private chat: introduction offers follow it
     place_key: str | None
 
 
@@ -130,9 +129,8 @@ class ReportService:
         )
         if not self.db.in_unit:
             return await self.store(report, analysis)
-        chat = (incoming.platform, incoming.user_id, incoming.chat_id)
         return await self._submit_batched(
-            Pending(report, analysis, chat if incoming.is_private else None, caller.place_key)
+            Pending(report, analysis, incoming.is_private, caller.place_key)
         )
 
     async def _submit_batched(self, pending: Pending) -> ReportOutcome:
@@ -197,14 +195,11 @@ class ReportService:
     async def _follow_up(
         self, session: AsyncSession, batch: list[Pending], theme_ids: list[int]
     ) -> list[Stored]:
-        """What used to cost each report its own transactions after its commit: its private
-        chat remembered and its introduction offers made, for the whole batch at once.
-        Offers are made only for themes that may be shown (the rest get none, as in
-        ``after_report``)."""
-        private = [(p, t) for p, t in zip(batch, theme_ids, strict=True) if p.private_chat]
-        await introduction_store.remember_private_chats(
-            session, [p.private_chat for p, _ in private if p.private_chat is not None]
-        )
+        """What used to cost each report its own transactions after its commit: its
+        introduction offers, made for the whole batch at once (the private chat they reach
+        is kept as the message arrives: ``PeopleService.refresh_identity``). Offers are made
+        only for themes that may be shown (the rest get none, as in ``after_report``)."""
+        private = [(p, t) for p, t in zip(batch, theme_ids, strict=True) if p.private]
         shown = await self.visible.shown_in(session, sorted({t for _, t in private}))
         asks = [(p.report.person_id, t, p.place_key) for p, t in private if t in shown]
         made = iter(await self.introductions.offer_many(session, asks))

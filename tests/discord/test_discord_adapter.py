@@ -178,6 +178,7 @@ async def test_dm_slash_command_is_deferred_then_followed_up(
             chat_kind=ChatKind.PRIVATE,
             user_handle="@alice",
             message_id=core.seen[0].message_id,
+            private_chat="601",  # a DM's channel is the person's private chat
         )
     ]
 

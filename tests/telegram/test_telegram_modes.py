@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable
 
+import aiohttp
 import pytest
 import tg_updates as tg
 from fake_bot_api import FakeBotApi
@@ -141,3 +142,83 @@ async def test_an_unreachable_server_is_one_clear_error(tg_settings: Settings) -
     with pytest.raises(TelegramStartError, match="cannot reach the Telegram Bot API at"):
         await adapter.start()
     await adapter.stop()
+
+
+@pytest.fixture
+async def gated_webhook(
+    tg_settings: Settings, database: Database
+) -> AsyncIterator[tuple[GatedCore, str]]:
+    port = free_port()
+    settings = tg_settings.model_copy(
+        update={
+            "telegram_webhook_url": "https://bot.example.org/tg/hook",
+            "telegram_webhook_port": port,
+            "telegram_webhook_secret": SECRET,
+        }
+    )
+    core = GatedCore()
+    core.adapter = TelegramAdapter(settings, core.submit, seen=seen_in(database))
+    await core.adapter.start()
+    yield core, f"http://127.0.0.1:{port}/tg/hook"
+    core.gate.set()
+    await core.adapter.stop()
+
+
+async def test_a_webhook_update_is_answered_only_once_handled(
+    gated_webhook: tuple[GatedCore, str], database: Database
+) -> None:
+    """Telegram forgets an update once its request is answered: the answer waits for the
+    core (a crash before it means Telegram sends the update again)."""
+    core, url = gated_webhook
+    chat = tg.private_chat(ALICE)
+    posted = asyncio.create_task(
+        post_update(url, tg.text(chat, ALICE, "/report the rota", 61), SECRET)
+    )
+    await core.wait(1)
+    helped = await post_update(url, tg.text(chat, ALICE, "/help", update_id=62), SECRET)
+    assert helped == 200, "an unfinished report holds up no one"
+    await asyncio.sleep(0.5)
+    assert not posted.done(), "answered before the report was handled: lost on a crash"
+    assert not await seen_in(database).check("telegram", "61")
+    core.gate.set()
+    assert await asyncio.wait_for(posted, 5) == 200
+    assert await seen_in(database).check("telegram", "61")
+
+
+async def test_a_webhook_retry_in_flight_is_handled_once(
+    gated_webhook: tuple[GatedCore, str], fake_api: FakeBotApi
+) -> None:
+    """Telegram retries a slow answer: the copy waits for the first, and neither repeats it."""
+    core, url = gated_webhook
+    update = tg.text(tg.private_chat(ALICE), ALICE, "/report the rota", update_id=71)
+    first = asyncio.create_task(post_update(url, update, SECRET))
+    await core.wait(1)
+    again = asyncio.create_task(post_update(url, update, SECRET))
+    await asyncio.sleep(0.3)
+    assert not again.done()
+    core.gate.set()
+    assert await asyncio.gather(first, again) == [200, 200]
+    assert await post_update(url, update, SECRET) == 200  # a later retry: seen, skipped
+    assert [i.text for i in core.received] == ["/report the rota"]
+
+
+async def test_a_stopping_webhook_turns_new_updates_away(
+    gated_webhook: tuple[GatedCore, str],
+) -> None:
+    """After stop_receiving, a new update gets 503 (Telegram delivers it later) while the one
+    in flight is still answered once handled."""
+    core, url = gated_webhook
+    chat = tg.private_chat(ALICE)
+    posted = asyncio.create_task(post_update(url, tg.text(chat, ALICE, "/report rota", 81), SECRET))
+    await core.wait(1)
+    assert core.adapter is not None
+    await core.adapter.stop_receiving()
+    late = tg.text(chat, ALICE, "/help", update_id=82)
+    try:
+        status: int | None = await post_update(url, late, SECRET)
+    except aiohttp.ClientConnectionError:
+        status = None  # the listener is closed: Telegram keeps the update and retries
+    assert status in (None, 503)
+    core.gate.set()
+    assert await asyncio.wait_for(posted, 5) == 200
+    assert [i.text for i in core.received] == ["/report rota"]
