@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
     telegram_webhook_secret: str | None = None
+    telegram_webhook_connections: int = Field(
+        default=40,
+        ge=1,
+        le=100,
+        description="most webhook requests Telegram keeps open at once; each is answered "
+        "only once its update is handled, so this caps the updates in flight",
+    )
     discord_token: str | None = None
     discord_guilds: Annotated[list[int], NoDecode] = Field(default_factory=list)
     min_people: int = Field(default=3, ge=1, le=100)

@@ -468,16 +468,25 @@ class Database:
 
     async def batched(self, job: BatchJob, payload: Any) -> Any:
         """Run ``job`` for this item with others' in the next batch; returns after commit.
-        A message already holding its turn runs it there (the batch is waiting for it)."""
+        A message already holding its turn runs it there (the batch is waiting for it), in
+        a savepoint of its own as the writer does: a failed job (a redelivery's duplicate
+        key) then leaves the message's session usable, so the caller can recover from it.
+        If the item fails, the message's deferred writes handed to it were rolled back with
+        it: they are the message's again, done with its next write or at its end."""
         unit = current_unit()
         if unit is None:
             return await self.group.batched(job, payload, [])
         if unit.session is not None:
             unit.inline_jobs.append(job)
-            [result] = await job.run(unit.session, [payload])
+            async with unit.session.begin_nested():
+                [result] = await job.run(unit.session, [payload])
             return result
         then, unit.deferred = unit.deferred, []
-        result = await self.group.batched(job, payload, then)
+        try:
+            result = await self.group.batched(job, payload, then)
+        except BaseException:
+            unit.deferred[:0] = then
+            raise
         unit.wrote = True
         return result
 

@@ -13,8 +13,9 @@ from sqlalchemy import event, func, select
 
 from bot.app import App
 from bot.dispatcher import Dispatcher
-from bot.messages import ChatKind, Incoming, Outgoing
+from bot.messages import ChatKind, EventKind, Incoming, Outgoing
 from groundswell.testing import BotHarness
+from storage import reports as reports_store
 from storage import state as state_store
 from storage.db import Database
 from storage.models import ConversationState, Introduction, Report
@@ -147,3 +148,77 @@ async def test_reports_in_one_batch_offer_a_pair_once(app: App) -> None:
     told = Counter(offers)
     assert made in (2, 3) and len(told) == made, (made, offers)
     assert set(told.values()) == {2}, offers
+
+
+def missing_first_delivery(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race: another process stores the same platform message between the batch's
+    redelivery check and its insert, so the check finds nothing and the insert hits the
+    unique key on (platform, chat, message)."""
+
+    async def nothing_found(_session: Any, _keys: Any) -> dict[Any, Any]:
+        return {}
+
+    monkeypatch.setattr(reports_store, "find_by_messages", nothing_found)
+
+
+async def reports_of_message(db: Database, message_id: str) -> list[int]:
+    async with db.reading() as session:
+        found = await session.scalars(select(Report.id).where(Report.message_id == message_id))
+        return list(found)
+
+
+async def test_a_redelivery_racing_its_first_delivery_after_a_write(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message that already holds its turn runs the report job inline; the duplicate
+    key must cost only the job's own savepoint, so the message still reads the first
+    delivery's report and keeps its earlier write."""
+    db = app.services.db
+    async with BotHarness(app) as bot:
+        await bot.onboard("ann", "Leeds")
+    message = report_message("ann", 1)
+    assert "your report is saved" in (await app.handle(message))[0].reply.text
+    [first] = await reports_of_message(db, "ann-1")
+    missing_first_delivery(monkeypatch)
+    caller = await app.services.people.caller(message)
+    async with db.unit() as unit:
+        async with db.transaction() as session:  # the message's turn is held from here
+            await state_store.set_state(session, key("ann"), "asked", {"n": 1}, None)
+        assert unit.session is not None
+        outcome = await app.services.reports.submit(caller, message, "/report again")
+    assert outcome.report_id == first
+    assert await reports_of_message(db, "ann-1") == [first]
+    assert await states(db) == {"ann"}  # the message's own write was kept
+
+
+async def test_a_failed_report_item_keeps_the_messages_deferred_state_write(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The confirm tap clears its conversation state with a deferred write that rides on
+    the report's batch item. When the item fails on a redelivery race and the report
+    turns out to be stored already, the tap is answered and its state must be cleared
+    too, not left asking to confirm."""
+    db = app.services.db
+    async with BotHarness(app) as bot:
+        await bot.onboard("ann", "Leeds")
+        await bot.push("ann", "Referral forms take weeks to approve here.")
+    tap = Incoming(
+        "console",
+        "dm-ann",
+        "ann",
+        kind=EventKind.BUTTON,
+        button_data="report:yes",
+        chat_kind=ChatKind.PRIVATE,
+        user_handle="@ann",
+        message_id="tap-1",
+        private_chat="dm-ann",
+    )
+    caller = await app.services.people.caller(tap)  # another process stores the tap first
+    await app.services.reports.submit(caller, tap, "Referral forms take weeks to approve here.")
+    [first] = await reports_of_message(db, "tap-1")
+    missing_first_delivery(monkeypatch)
+    [answer] = await app.handle(tap)
+    assert f"your report is saved (#{first})" in answer.reply.text
+    assert await reports_of_message(db, "tap-1") == [first]
+    async with db.reading() as session:
+        assert await state_store.get_state(session, key("ann")) is None

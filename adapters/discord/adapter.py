@@ -109,10 +109,9 @@ class DiscordAdapter:
 
     async def sync_commands(self, tree: app_commands.CommandTree[Client]) -> None:
         """Without ``discord_guilds``: one global list. With it: every command in each
-        listed guild, and the DM set globally for DMs only (see ``commands``)."""
+        listed guild, and globally for DMs only (see ``commands``)."""
         guilds = self.settings.discord_guilds
-        dm_set = [c for c in self.commands if slash.in_dms(c)] if guilds else self.commands
-        slash.install(tree, dm_set, self._build, dms_only=bool(guilds))
+        slash.install(tree, self.commands, self._build, dms_only=bool(guilds))
         await tree.sync()
         for guild_id in guilds:
             guild = discord.Object(id=guild_id)

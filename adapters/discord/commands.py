@@ -5,14 +5,17 @@ means a command added to the core appears on Discord without a second list to ke
 step. Options come from ``shapes``; whatever Discord hands us is turned back into the
 text the core's parser already understands ("/join Leeds North").
 
-Where a command exists follows the core too. In DMs: every command except those the core
-offers only in groups (``in_dms``). With ``discord_guilds`` set (guild commands update at
-once) each listed guild gets the whole list and the DM set is registered globally for DMs
-alone, so no command shows twice in a guild; without it, one global list says per command
-whether it works in DMs. A command the core marks ``privileged`` gets Manage Server (what
-the core reads as ``manages_chat``) as its default member permission: hidden from ordinary
-members, and a server's admins can grant it to a coordinators' role in its Integrations
-settings. The core still checks every caller.
+Every command exists in DMs too: the core's menus say where a command is suggested, not
+where it works, and the core answers each one anywhere (or says where to use it). With
+``discord_guilds`` set (guild commands update at once) each listed guild gets the whole
+list and the same list is registered globally for DMs alone, so no command shows twice in
+a guild; without it, one global list serves guilds and DMs.
+
+A command the core marks ``privileged`` gets Manage Server (what the core reads as
+``manages_chat``) as its default member permission: hidden from ordinary members, and a
+server's admins can grant it to a coordinators' role in its Integrations settings. A DM
+has no server permissions, so a DM-only command carries none (an organiser uses /theme
+there). The core still checks every caller.
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ import discord
 from discord import app_commands
 
 from adapters.base import CommandInfo, CommandList, Lookup
+from adapters.discord.render import PLATFORM
 from adapters.discord.shapes import Option, shape_for
-from bot.messages import ChatKind
 
 log = logging.getLogger(__name__)
 DESCRIPTION_LIMIT = 100
@@ -40,15 +43,12 @@ GUILD_INSTALL = app_commands.AppInstallationType(guild=True, user=False)
 Run = Callable[[discord.Interaction[Any], str, list[str]], Awaitable[None]]
 
 
-def in_dms(command: CommandInfo) -> bool:
-    """Offered in DMs unless the core offers it only in groups (``/link``, ``/schedule``)."""
-    return ChatKind.PRIVATE in command.menus or not command.menus
-
-
-def contexts(command: CommandInfo, dms_only: bool) -> app_commands.AppCommandContext:
-    """Where a global command may be used: guilds unless ``dms_only``, DMs if ``in_dms``."""
+def contexts(dms_only: bool) -> app_commands.AppCommandContext:
+    """Where a global command may be used: DMs always (the core answers there even what it
+    offers in group menus: ``/announce NAME TEXT``, ``/coordinators NAME``, or says to use a
+    group), guilds unless ``dms_only``."""
     return app_commands.AppCommandContext(
-        guild=not dms_only, dm_channel=dms_only or in_dms(command), private_channel=False
+        guild=not dms_only, dm_channel=True, private_channel=False
     )
 
 
@@ -69,8 +69,8 @@ def build_command(
     # discord.py reads options from the callback's signature; ours is built, not written
     callback.__signature__ = _signature(options)  # type: ignore[attr-defined]
     app_commands.describe(**{o.name: o.description[:DESCRIPTION_LIMIT] for o in options})(callback)
-    if command.privileged:
-        app_commands.default_permissions(manage_guild=True)(callback)
+    if command.privileged and (where is None or where.guild):
+        app_commands.default_permissions(manage_guild=True)(callback)  # none in a DM-only one
     description = (command.summary or command.name)[:DESCRIPTION_LIMIT]
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=command.name,
@@ -148,7 +148,7 @@ async def own_reports(user_id: str, current: str, lookup: Lookup | None) -> Choi
         return []
     needle = current.strip().lower()
     found: ChoiceList = []
-    for number, when, text in await lookup.own_reports("discord", user_id):
+    for number, when, text in await lookup.own_reports(PLATFORM, user_id):
         words = " ".join(text.split())
         if len(words) > OWN_REPORT_TEXT:
             words = words[: OWN_REPORT_TEXT - 1] + "…"
@@ -173,7 +173,7 @@ def install(
     """Global commands (``guild`` None) carry their contexts; a command Discord cannot name
     (upper case, too long) is skipped, not fatal."""
     for command in commands:
-        where = contexts(command, dms_only) if guild is None else None
+        where = contexts(dms_only) if guild is None else None
         try:
             tree.add_command(build(command, where), guild=guild)
         except (ValueError, TypeError) as problem:

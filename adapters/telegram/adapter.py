@@ -159,7 +159,10 @@ class TelegramAdapter:
         )
         await self.webhook.start()
         await self.application.bot.set_webhook(
-            url, allowed_updates=ALLOWED_UPDATES, secret_token=secret
+            url,
+            allowed_updates=ALLOWED_UPDATES,
+            secret_token=secret,
+            max_connections=self.settings.telegram_webhook_connections,
         )
 
     async def stop_receiving(self) -> None:

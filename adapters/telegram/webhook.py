@@ -7,7 +7,9 @@ and handed over its replies (the same ``receive`` that long polling uses, which 
 seen-log first and records the update once it is done). If the process dies first,
 Telegram got no answer and sends the update again on the next start, where the seen-log
 makes it count once. A copy arriving while the first is still being handled (Telegram
-retries a slow answer) waits for that one instead of being handled twice.
+retries a slow answer) waits for that one instead of being handled twice. Telegram keeps at
+most ``max_connections`` requests open (``telegram_webhook_connections``, up to 100), so
+that many updates can be in flight; raise it if commits are slow and updates queue up.
 
 Stopping is the same two steps as polling: ``stop_receiving`` turns new requests away with
 503 (Telegram retries them later, at the next process), ``drain`` waits for those in

@@ -98,12 +98,15 @@ async def test_with_guilds_listed_dms_still_have_their_commands(
     assert {"start", "help", "report", "mine", "withdraw", "themes", "forget", "digest"} <= set(
         in_dm
     )
-    assert "link" not in in_dm and "schedule" not in in_dm, "group-only commands stay out"
+    assert {"announce", "coordinators"} <= set(in_dm), "/announce NAME TEXT works in a DM"
+    assert sorted(in_dm) == sorted(c["name"] for c in fake.guild_commands[GUILD_ID])
     in_guild = fake.offered(GUILD_ID, MANAGE_GUILD)
     assert len(in_guild) == len(set(in_guild)), "a command listed twice in the guild"
     assert {"link", "report", "help"} <= set(in_guild)
     for command in fake.global_commands:
         assert command["contexts"] == [1] and command["integration_types"] == [0]
+        assert command["default_member_permissions"] is None, "no server permissions in a DM"
+    assert {"theme", "hide", "digest"} <= set(in_dm), "organisers curate in their DM"
 
 
 async def test_commands_are_synced_globally_without_guilds(
@@ -113,8 +116,8 @@ async def test_commands_are_synced_globally_without_guilds(
     assert list(puts(fake)) == [f"/applications/{APP_ID}/commands"]
     by_name = {c["name"]: c for c in fake.global_commands}
     assert by_name["report"]["contexts"] == [0, 1]
-    assert by_name["link"]["contexts"] == [0], "a group-only command is not offered in DMs"
-    assert "mine" in fake.offered(None) and "link" not in fake.offered(None)
+    assert by_name["announce"]["contexts"] == [0, 1], "/announce NAME TEXT works in a DM"
+    assert {"mine", "announce", "coordinators"} <= set(fake.offered(None))
     assert "link" in fake.offered(GUILD_ID, MANAGE_GUILD)
 
 

@@ -116,6 +116,7 @@ async def test_webhook_checks_the_secret(
     (registered,) = fake_api.sent("setWebhook")
     assert registered.params["url"] == "https://bot.example.org/tg/hook"
     assert registered.params["secret_token"] == SECRET
+    assert int(registered.params["max_connections"]) == 40  # telegram_webhook_connections
     assert not fake_api.sent("getUpdates"), "webhook mode must not poll"
     chat = tg.private_chat(ALICE)
     assert await post_update(url, tg.text(chat, ALICE, "forged", update_id=7), "wrong") == 403
