@@ -14,7 +14,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import App
-from bot.digests.naming import name_places, place_name_for
+from bot.digests.model import NamedPlace
+from bot.digests.naming import name_places, place_name_for, quote_text
 from bot.places_lookup import PlaceAnswer, resolve_place
 from bot.services.reports import ReportRejected, check_text
 from bot.services.safety import BARRIER_WITHOUT_DETAILS
@@ -278,15 +279,10 @@ EXPORT_COLUMNS = (
 
 def _export_places(
     rows: list[tuple[int, str | None, int]], app: App
-) -> dict[tuple[int, str | None], str]:
-    """(theme, place key) -> the name a report's place may be shown by, if any."""
+) -> dict[int, list[NamedPlace]]:
+    """Each theme's places named where enough of its reporters stand (name_places)."""
     rule = Visibility(app.services.settings.min_people)
-    known = [(t, key, person) for t, key, person in rows if key is not None]
-    named = name_places(known, rule)
-    out: dict[tuple[int, str | None], str] = {}
-    for theme_id, key, _ in known:
-        out[(theme_id, key)] = place_name_for(key, named.get(theme_id, []))
-    return out
+    return name_places([(t, key, person) for t, key, person in rows if key is not None], rule)
 
 
 async def export_reports(app: App, fmt: str) -> str:
@@ -308,12 +304,13 @@ async def export_reports(app: App, fmt: str) -> str:
     for r, _, s in rows:
         if s is not None:
             sub_reporters.setdefault(s.id, set()).add(r.person_id)
-    texts = await app.services.nlp.scrub([r.text for r, _, _ in rows])
+    marked = await app.services.nlp.scrub([r.text for r, _, _ in rows])
+    texts = [quote_text(m, places.get(t.id, [])) for m, (_, t, _) in zip(marked, rows, strict=True)]
     records = [
         {
             "id": r.id,
             "created_at": r.created_at.date().isoformat(),
-            "place": places.get((t.id, r.place_key), ""),
+            "place": place_name_for(r.place_key, places.get(t.id, [])) if r.place_key else "",
             "theme_id": t.id,
             "theme_label": shown[t.id].title,
             "subtheme_id": s.id if s else "",

@@ -16,10 +16,12 @@ from typing import TypeVar
 
 from spacy.language import Language
 
+from bot.places import written_names
 from nlp.analysis import Analysis, analyse
 from nlp.labels import ReportPhrases, label_themes
+from nlp.places import Marked
 from nlp.safety import Concern, assess
-from nlp.scrub import scrub_many
+from nlp.scrub import scrub_many, scrub_marked
 
 T = TypeVar("T")
 Request = tuple[list[str], "asyncio.Future[list[Analysis]]"]
@@ -84,8 +86,10 @@ class NlpWorker:
                 future.set_result(results[start : start + len(asked)])
             start += len(asked)
 
-    async def scrub(self, texts: list[str]) -> list[str]:
-        return await self._run(lambda: scrub_many(self.nlp, texts))
+    async def scrub(self, texts: list[str]) -> list[Marked]:
+        """Scrubbed texts with their place mentions marked: whoever shows one decides what
+        each place may read (bot.digests.naming.quote_place)."""
+        return await self._run(lambda: scrub_marked(self.nlp, texts, written_names()))
 
     async def labels(
         self, reports_by_theme: Mapping[int, Sequence[ReportPhrases]], min_people: int

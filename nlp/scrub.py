@@ -28,9 +28,18 @@ from nlp.names import (
     rule_names,
 )
 from nlp.pii import PLACEHOLDERS, Found, apply, find_patterns, merge
+from nlp.places import Marked, find_places, mark
 from nlp.vectors import COMPONENT
 
-__all__ = ["PLACEHOLDERS", "Found", "find_pii", "scrub", "scrub_many", "scrub_patterns"]
+__all__ = [
+    "PLACEHOLDERS",
+    "Found",
+    "find_pii",
+    "scrub",
+    "scrub_many",
+    "scrub_marked",
+    "scrub_patterns",
+]
 
 
 def scrub_patterns(text: str) -> str:
@@ -47,18 +56,36 @@ def _english(text: str, doc: Doc, ordinary: frozenset[str]) -> list[Found]:
     return outside_organisations(text, found)
 
 
-def find_pii(nlp: Language, texts: Sequence[str]) -> list[list[Found]]:
-    """Spans of personal detail in each text, one batched NER pass for the English ones."""
+def _analysed(nlp: Language, texts: Sequence[str]) -> list[tuple[list[Found], Doc | None]]:
+    """Each text's spans of personal detail, and the model's parse where it ran (English
+    texts, one batched NER pass)."""
     patterns = [find_patterns(text) for text in texts]
     english = [i for i, text in enumerate(texts) if detect_language(text) == ENGLISH]
-    names: dict[int, list[Found]] = {}
+    parsed: dict[int, tuple[list[Found], Doc | None]] = {}
     ordinary = ordinary_words(nlp)
     docs = nlp.pipe([recase(texts[i]) for i in english], disable=_not_needed(nlp), batch_size=64)
-    for i, doc in zip(english, docs, strict=True):
-        names[i] = _english(texts[i], doc, ordinary)
+    for i, parse in zip(english, docs, strict=True):
+        parsed[i] = _english(texts[i], parse, ordinary), parse
+    out: list[tuple[list[Found], Doc | None]] = []
+    for i, text in enumerate(texts):
+        names, doc = parsed.get(i) or (rule_names(text) + foreign_names(text), None)
+        out.append((merge(names, patterns[i]), doc))
+    return out
+
+
+def find_pii(nlp: Language, texts: Sequence[str]) -> list[list[Found]]:
+    """Spans of personal detail in each text, one batched NER pass for the English ones."""
+    return [found for found, _ in _analysed(nlp, texts)]
+
+
+def scrub_marked(nlp: Language, texts: Sequence[str], places: frozenset[str]) -> list[Marked]:
+    """``scrub_many``, with the place names left in each text marked (nlp.places) so that
+    the caller shows each only where enough reporters stand there. ``places``: the
+    gazetteer's names in lower case."""
+    ordinary = ordinary_words(nlp)
     return [
-        merge(names[i] if i in names else rule_names(text) + foreign_names(text), patterns[i])
-        for i, text in enumerate(texts)
+        mark(text, found, find_places(text, doc, places, ordinary))
+        for text, (found, doc) in zip(texts, _analysed(nlp, texts), strict=True)
     ]
 
 

@@ -20,12 +20,13 @@ from bot.digests.model import (
     GroupCount,
     NamedPlace,
 )
-from bot.digests.naming import name_places
+from bot.digests.naming import name_places, quote_text
 from bot.digests.scope import Scope
 from bot.nlp_worker import NlpWorker
 from bot.visibility import Cell, Visibility
 from nlp.analysis import vector_from_bytes
 from nlp.cluster import normalise
+from nlp.places import Marked
 from nlp.quotes import core_quotes
 from storage import campaigns as campaign_store
 from storage import digests as store
@@ -94,7 +95,7 @@ class DigestBuilder:
         self.nlp = nlp
         self.min_people = min_people
         self.rule = Visibility(min_people)
-        self._scrubbed: OrderedDict[tuple[int, bytes], str] = OrderedDict()
+        self._scrubbed: OrderedDict[tuple[int, bytes], Marked] = OrderedDict()
 
     async def build(
         self, scope: Scope, scope_label: str, start: datetime, end: datetime, limit: int = 20
@@ -117,8 +118,11 @@ class DigestBuilder:
             )
             parts = await self._parts(session, ids, scope, start, end)
             campaigns = await campaign_store.updates_for(session, ids)
-        quotes = await self._quotes(candidates, themes)
         named = name_places(places, self.rule)
+        quotes = {
+            theme_id: [quote_text(m, named.get(theme_id, [])) for m in marked]
+            for theme_id, marked in (await self._quotes(candidates, themes)).items()
+        }
         items = tuple(
             replace(
                 self._item(c, themes[c.theme_id], before.get(c.theme_id, 0), named, quotes),
@@ -159,10 +163,12 @@ class DigestBuilder:
 
     async def _quotes(
         self, candidates: list[QuoteCandidate], themes: dict[int, Theme]
-    ) -> dict[int, list[str]]:
+    ) -> dict[int, list[Marked]]:
         """Up to two quotes a theme, from its core sub-theme (the same barrier, not a
         neighbour the theme also holds): near its centre, from different people and places
-        where there are any, never two near-identical ones (nlp.quotes.core_quotes)."""
+        where there are any, never two near-identical ones (nlp.quotes.core_quotes);
+        scrubbed, their places still to be judged against the theme's named places
+        (``quote_text``)."""
         pools: dict[int, list[QuoteCandidate]] = defaultdict(list)
         for candidate in candidates:
             pools[candidate.theme_id].append(candidate)
@@ -172,12 +178,12 @@ class DigestBuilder:
             for row in core_quotes(*quote_space(pool, themes[theme_id]), n=QUOTES_PER_THEME)
         ]
         scrubbed = await self.scrubbed([(c.report_id, c.text) for c in chosen])
-        out: dict[int, list[str]] = defaultdict(list)
+        out: dict[int, list[Marked]] = defaultdict(list)
         for candidate, clean in zip(chosen, scrubbed, strict=True):
             out[candidate.theme_id].append(clean)
         return out
 
-    async def scrubbed(self, reports: list[tuple[int, str]]) -> list[str]:
+    async def scrubbed(self, reports: list[tuple[int, str]]) -> list[Marked]:
         """Scrubbing runs the NER model, the slowest step of a digest; a quote's scrubbed
         form is kept (keyed by report id and a hash of its text, never the raw text), so the
         next digest that quotes the same report does not scrub it again."""

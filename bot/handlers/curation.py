@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.digests.curation import CurationError, Curator
+from bot.digests.naming import quote_text
 from bot.digests.render import step_text
 from bot.handlers.args import parse_number
 from bot.messages import Reply
@@ -108,7 +109,8 @@ async def _review(ctx: Context) -> str:
     kept_out = await curator_of(ctx).not_barriers()
     if not kept_out:
         return "No message is waiting as “not a barrier”."
-    texts = await ctx.services.nlp.scrub([text for _, text in kept_out])
+    marked = await ctx.services.nlp.scrub([text for _, text in kept_out])
+    texts = [quote_text(m, ()) for m in marked]  # a kept-out report has no theme
     lines = ["Kept out of themes as not a barrier (/theme move REPORT N puts one in a theme):"]
     lines += [f"#{rid}: {text[:200]}" for (rid, _), text in zip(kept_out, texts, strict=True)]
     return "\n".join(lines)

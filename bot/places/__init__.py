@@ -3,7 +3,7 @@
 Pure: the only I/O is reading the packaged CSV files once (see data/SOURCE.md).
 """
 
-from bot.places.gazetteer import REGIONS, Place, load_gazetteer
+from bot.places.gazetteer import LOCAL_AUTHORITY, REGIONS, Place, load_gazetteer, written_names
 from bot.places.matching import PLACE_PROMPT, PlaceError, match_place, suggest_place
 from bot.places.nearby import (
     Closeness,
@@ -16,6 +16,7 @@ from bot.places.nearby import (
 from bot.places.normalise import normalise_place
 
 __all__ = [
+    "LOCAL_AUTHORITY",
     "PLACE_PROMPT",
     "REGIONS",
     "Closeness",
@@ -30,4 +31,5 @@ __all__ = [
     "same_place",
     "same_region",
     "suggest_place",
+    "written_names",
 ]

@@ -162,3 +162,14 @@ def load_gazetteer() -> Gazetteer:
         by_alias=MappingProxyType(_index_aliases(by_key, by_code)),
         by_code=MappingProxyType(by_code),
     )
+
+
+@cache
+def written_names() -> frozenset[str]:
+    """Every name the gazetteer knows, as people write it, in lower case: what
+    nlp.places looks for in report text (nlp/ reads no data of its own)."""
+    gazetteer = load_gazetteer()
+    areas = gazetteer.local_authorities + gazetteer.wider_areas
+    names = {a.official_name for a in areas} | {a.name for a in areas}
+    names |= {row["alias"] for row in _read_rows("uk_place_aliases.csv")}
+    return frozenset(name.lower() for name in names)

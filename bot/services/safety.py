@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from nlp.safety import Concern
 from storage import safety as store
 from storage.db import Database
@@ -29,8 +31,14 @@ class SafetyLog:
         await self._add(FILED)
 
     async def _add(self, kind: str) -> None:
-        async with self.db.transaction() as session:
+        """Rides along with the message's next write (or is done at its end): nothing in the
+        message reads the count back, and a transaction here would claim the message's turn
+        before "file as a barrier" analyses the report, holding everyone's batch meanwhile."""
+
+        async def write(session: AsyncSession) -> None:
             await store.add_event(session, kind)
+
+        await self.db.write_later(write)
 
     async def counts(self, days: int, now: datetime | None = None) -> dict[str, int]:
         since = (now or datetime.now(UTC)) - timedelta(days=days)

@@ -21,6 +21,7 @@ from attacks_support import (
 )
 from sqlalchemy import func, select
 
+from bot.batch import export_reports
 from groundswell.testing import BotHarness
 from storage.models import Circle, ConversationState, Theme
 
@@ -298,3 +299,45 @@ async def test_10_odd_input_gets_one_friendly_line(bot: BotHarness, command: str
     await bot.onboard("olive", "Leeds")
     said = await bot.push("olive", command)
     assert len(said) == 1 and "\n" not in said[0].text and SORRY not in said[0].text, said
+
+
+def quotes_in(bot: BotHarness, author: str) -> str:
+    """Everything the others were sent, for finding a quote in it."""
+    return "\n".join(text for _, text in seen_by_others(bot, author))
+
+
+async def test_11_a_town_one_reporter_stands_in_never_reaches_a_quote(bot: BotHarness) -> None:
+    """The victim's report is quoted once their theme is shown (four reporters), but the
+    town in it, which nobody else stands in, reads "[place]" in every chat, digest format
+    and export; the quote itself is still there."""
+    await bot.onboard("quinn", "Brackenthwaite")
+    for user in ("amy", "bo", "cy"):
+        await bot.onboard(user, "Calderdale")
+    await bot.push("quinn", f"/report {VICTIM_TEXT}")
+    for user, text in zip(("amy", "bo", "cy"), SHARED, strict=True):
+        await bot.push(user, f"/report {text}")
+    await everyone_looks(bot, "olive", "snoop")
+    assert_nothing_leaks(bot, "quinn")
+    assert "agency manager in [place]" in quotes_in(bot, "quinn")  # quoted, town masked
+    for fmt in ("csv", "json"):  # the CLI's report export: every report of a shown theme
+        exported = await export_reports(bot.app, fmt)
+        assert "agency manager in [place]" in exported
+        assert "Brackenthwaite" not in exported and "Quillfeather" not in exported
+
+
+async def test_12_a_place_k_reporters_stand_in_stays_in_the_quote(bot: BotHarness) -> None:
+    """Leeds, where all three reporters stand, is named in the digest and stays in their
+    quotes (issue 14: campaigns need it); a town in a quote reads as the district enough
+    reporters stand in ("Otley" is Leeds)."""
+    texts = (
+        "In Leeds the agency staff rule means we cannot send anyone home on time.",
+        "The agency staff rule in Leeds: patients wait for hours, every week.",
+        "At Otley the agency staff rule again, nobody can be sent home in time.",
+    )
+    for user, text in zip(("amy", "bo", "cy"), texts, strict=True):
+        await bot.onboard(user, "Leeds")
+        await bot.push(user, f"/report {text}")
+    digest = (await bot.push("olive", "/digest"))[-1].text
+    assert "Leeds (3)" in digest
+    assert re.search(r"\b(?:In|in) Leeds\b", digest), digest
+    assert "Otley" not in reply_text((await bot.push("olive", "/digest export"))[-1])

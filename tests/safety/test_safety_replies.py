@@ -8,7 +8,11 @@ import logging
 
 import pytest
 
+from bot.app import App
+from bot.services.safety import FILED
 from groundswell.testing import BotHarness
+from nlp.analysis import Analysis
+from storage.db import current_unit
 
 CRISIS = "I can't cope anymore. I've been thinking about ending it all"
 DISCLOSURE = (
@@ -103,3 +107,26 @@ def test_crisis_lines_are_configurable_for_other_countries() -> None:
     text = crisis_text(settings.crisis_help)
     assert "13 11 14" in text and "116 123" not in text
     assert "116 123" in crisis_text(load_settings(_env_file=None).crisis_help)
+
+
+async def test_filing_a_disclosure_holds_no_turn_while_it_is_analysed(
+    bot: BotHarness, app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The filed count is a write nobody reads back in the message: it must not claim the
+    message's turn in the group commit before spaCy runs (everyone's batch would wait)."""
+    await bot.onboard("hal", "Leeds")
+    await bot.push("hal", DISCLOSURE)
+    held: list[bool] = []
+    analyse = app.services.nlp.analyse
+
+    async def watched(texts: list[str]) -> list[Analysis]:
+        unit = current_unit()
+        held.append(unit is not None and unit.session is not None)
+        return await analyse(texts)
+
+    monkeypatch.setattr(app.services.nlp, "analyse", watched)
+    filed = (await bot.tap("hal", "File as a barrier, no details"))[-1].text
+    assert "your report is saved" in filed
+    assert held == [False]
+    counts = await app.services.safety.counts(1)
+    assert counts.get(FILED) == 1 and counts.get("safeguarding") == 1
