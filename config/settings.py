@@ -134,8 +134,14 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def organiser_ids(self, platform: str) -> list[str]:
+        """The user ids of the organisers on one platform: the only reader of the
+        ``platform:user-id`` items, so the core's gate and an adapter's menus agree."""
+        parsed = (item.partition(":") for item in self.organisers)
+        return [user for name, _, user in parsed if name == platform]
+
     def is_organiser(self, platform: str, user_id: str) -> bool:
-        return f"{platform}:{user_id}" in self.organisers
+        return user_id in self.organiser_ids(platform)
 
 
 def _one_line(error: ValidationError) -> str:

@@ -7,6 +7,7 @@ chats (and, for cross-platform stories, any other platform name).
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from bot.app import App
 from bot.messages import Button, ChatKind, EventKind, Incoming, Outgoing, Reply
@@ -65,16 +66,8 @@ class BotHarness:
         """Send ``text`` as ``user`` (in a private chat unless ``group``), shown by their
         platform as ``handle`` (default ``@user``); return the replies."""
         self._counter += 1
-        incoming = Incoming(
-            platform=platform,
-            chat_id=self.chat_of(user, group),
-            user_id=user,
-            text=text,
-            chat_kind=ChatKind.GROUP if group else ChatKind.PRIVATE,
-            user_handle=handle or f"@{user}",
-            message_id=f"m{self._counter}",
-            chat_title=group,
-            private_chat=self.chat_of(user, None),
+        incoming = self._incoming(
+            user, group, platform, handle, text=text, message_id=f"m{self._counter}"
         )
         return await self._exchange(incoming)
 
@@ -88,19 +81,26 @@ class BotHarness:
         handle: str | None = None,
     ) -> list[Reply]:
         """Tap the most recent button with this label shown in the user's chat."""
-        chat = self.chat_of(user, group)
-        button = self._find_button(platform, chat, label)
-        incoming = Incoming(
-            platform=platform,
-            chat_id=chat,
-            user_id=user,
-            kind=EventKind.BUTTON,
-            button_data=button.data,
-            chat_kind=ChatKind.GROUP if group else ChatKind.PRIVATE,
-            user_handle=handle or f"@{user}",
-            private_chat=self.chat_of(user, None),
+        button = self._find_button(platform, self.chat_of(user, group), label)
+        incoming = self._incoming(
+            user, group, platform, handle, kind=EventKind.BUTTON, button_data=button.data
         )
         return await self._exchange(incoming)
+
+    def _incoming(
+        self, user: str, group: str | None, platform: str, handle: str | None, **fields: Any
+    ) -> Incoming:
+        """What every simulated event shares: its chat, the sender and their private chat."""
+        return Incoming(
+            platform=platform,
+            chat_id=self.chat_of(user, group),
+            user_id=user,
+            chat_kind=ChatKind.GROUP if group else ChatKind.PRIVATE,
+            user_handle=handle or f"@{user}",
+            chat_title=group,
+            private_chat=self.chat_of(user, None),
+            **fields,
+        )
 
     def _find_button(self, platform: str, chat: str, label: str) -> Button:
         for reply in reversed(self.adapters[platform].sent[chat]):

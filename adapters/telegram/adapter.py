@@ -126,7 +126,7 @@ class TelegramAdapter:
     async def start(self) -> None:
         """Initialise (``getMe`` checks the token), register menus, then receive updates."""
         await self._initialize()
-        organisers = telegram_organisers(self.settings.organisers)
+        organisers = telegram_organisers(self.settings.organiser_ids("telegram"))
         await register_menus(self.application.bot, self.commands, organisers)
         if self.settings.telegram_webhook_url:
             await self._start_webhook(self.settings.telegram_webhook_url)

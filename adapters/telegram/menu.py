@@ -72,8 +72,7 @@ async def register_menus(bot: Bot, commands: CommandList, organisers: Sequence[i
     return True
 
 
-def telegram_organisers(organisers: Sequence[str]) -> list[int]:
-    """The Telegram user ids among the ``platform:user-id`` organisers in settings (a private
-    chat's id is its user's id)."""
-    ids = [item.partition(":")[2] for item in organisers if item.startswith("telegram:")]
-    return [int(user) for user in ids if user.lstrip("-").isdigit()]
+def telegram_organisers(user_ids: Sequence[str]) -> list[int]:
+    """``Settings.organiser_ids("telegram")`` as chat ids for ``BotCommandScopeChat`` (a
+    private chat's id is its user's id); an id that is not a number has no chat."""
+    return [int(user) for user in user_ids if user.lstrip("-").isdigit()]

@@ -15,7 +15,7 @@ from spacy.language import Language
 
 from bot.app import App
 from bot.handlers.themes import metoo_button
-from bot.messages import Reply
+from bot.messages import Button, Reply
 from config.settings import Settings
 from groundswell.testing import BotHarness
 
@@ -130,6 +130,11 @@ async def test_a_forged_withdraw_cannot_touch_someone_elses_report(bot: BotHarne
     [refused] = await bot.tap("ben", f"Withdraw #{number}")
     assert refused.text == f"I couldn't find a report #{number} of yours. /mine lists them."
     assert PROCUREMENT_A not in refused.text
+    # The dangerous data: the confirm step's "yes", which deletes, sent from ben's account.
+    forged = Reply("forged", buttons=(Button("x", f"withdraw:yes:{number}"),))
+    bot.adapters["console"].sent["dm-ben"].append(forged)
+    [refused_yes] = await bot.tap("ben", "x")
+    assert refused_yes.text == f"I couldn't find a report #{number} of yours. /mine lists them."
     assert PROCUREMENT_A in (await bot.push("amira", "/mine"))[0].text
 
 

@@ -70,6 +70,8 @@ async def test_menus_are_registered_per_audience(
     """Against the fake: members, group administrators and the organisers named in settings
     each get their own list (Telegram shows the most specific one)."""
     settings = tg_settings.model_copy(update={"organisers": ["telegram:900", "discord:5"]})
+    assert settings.organiser_ids("telegram") == ["900"]  # the one parser, shared with the core
+    assert settings.is_organiser("discord", "5") and not settings.is_organiser("telegram", "5")
     adapter = TelegramAdapter(settings, EchoCore().submit, commands=build_router().commands)
     await adapter.start()
     await adapter.stop()
