@@ -54,8 +54,6 @@ class App:
         async with self.services.db.reading() as session:
             caller = await self.services.people.caller_in(session, incoming)
             row = await state_store.get_state(session, key)
-        if caller.identity_changed:  # rare: a write of its own, before the message's unit
-            await self.services.people.refresh_identity(incoming)
         parsed = _split_args(incoming.text)
         return Context(
             incoming=incoming,
@@ -75,6 +73,8 @@ class App:
         try:
             ctx = await self.context(without_nul(incoming))
             async with self.services.db.unit():  # replies only once its writes committed
+                if ctx.caller.identity_changed:  # rides on the message's first write
+                    await self.services.people.refresh_identity(ctx.incoming)
                 replies = await self.router.dispatch(ctx)
         except Exception:
             log.exception("handling a %s message failed", incoming.platform)

@@ -11,6 +11,8 @@ from bot.messages import Reply
 from groundswell.testing import BotHarness
 from storage.db import TransactionCount, counting_transactions
 
+NEW_HANDLE_REPORT = "/report Parking permits for home visits take months to arrive."
+
 
 async def transaction_steps(bot: BotHarness, app: App) -> dict[str, TransactionCount]:
     """The common messages of one person's first minutes, each counted alone."""
@@ -28,6 +30,7 @@ async def transaction_steps(bot: BotHarness, app: App) -> dict[str, TransactionC
         ("/themes", lambda: bot.push("amy", "/themes")),
         ("/metoo", lambda: bot.push("amy", "/metoo 1")),
         ("/report, theme due a label", lambda: bot.push("cy", "/report The rota stops shifts.")),
+        ("/report, handle changed", lambda: bot.push("amy", NEW_HANDLE_REPORT, handle="@amy2")),
     ]
     counts: dict[str, TransactionCount] = {}
     for name, send in script:

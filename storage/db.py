@@ -252,10 +252,10 @@ class GroupCommit:
     async def _run_job(self, session: AsyncSession, job: BatchJob, items: list[_Item]) -> None:
         try:
             async with session.begin_nested():
-                results = await job.run(session, [item.payload for item in items])
-                for item in items:
+                for item in items:  # first, as in a turn: the job sees them (a new handle)
                     for write in item.then:
                         await write(session)
+                results = await job.run(session, [item.payload for item in items])
             for item, result in zip(items, results, strict=True):
                 item.result = result
         except Exception as error:

@@ -29,6 +29,8 @@ LIMITS = {  # (most transactions, most write transactions) for one message alone
     # the third reporter of a young theme: its label is made after the batch (NLP worker)
     # and stored by a second, small write, which under load shares the next batch's commit
     "/report, theme due a label": (4, 2),
+    # the platform shows a new handle: kept with the message's writes, not in one of its own
+    "/report, handle changed": (3, 1),
 }
 
 

@@ -55,8 +55,12 @@ class PeopleService:
     async def refresh_identity(self, incoming: Incoming) -> None:
         """Keep the handle and private chat the platform shows now (``identity_changed``):
         a handle from the first /start may since have been changed, or taken by someone
-        else, and must not be what an introduction hands over."""
-        async with self.db.transaction() as session:
+        else, and must not be what an introduction hands over. A deferred write: in a
+        message's unit it is done first in the message's turn (or first in its batch item),
+        so the message's own writes and the reads after them see it, at no transaction of
+        its own."""
+
+        async def write(session: AsyncSession) -> None:
             await store.refresh_identity(
                 session,
                 incoming.platform,
@@ -64,6 +68,8 @@ class PeopleService:
                 incoming.user_handle,
                 incoming.private_chat,
             )
+
+        await self.db.write_later(write)
 
     async def _coordinated(self, session: AsyncSession, person: Person | None) -> frozenset[int]:
         if person is None:
