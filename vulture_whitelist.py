@@ -22,6 +22,9 @@ _.revoked_at  # Consent: kept for the record (the column stays in the schema)
 _.updated_at  # ConversationState, and the models' audit columns
 _.completed_at  # Introduction
 
+_.intra_op_num_threads  # onnxruntime.SessionOptions, read by the runtime (bench/encoders.py)
+_.inter_op_num_threads  # onnxruntime.SessionOptions, read by the runtime (bench/encoders.py)
+
 # Fresh API of work in progress this session: to be used or removed by its owner
 _.is_opted_out  # storage/campaigns.py (#18)
 _.pending_count  # storage/campaigns.py (#18)

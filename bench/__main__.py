@@ -19,6 +19,7 @@ from spacy.language import Language
 
 from bench.cluster_quality import evaluate, theme_sample
 from bench.common import DATA_DIR, DATA_SETS, load
+from bench.encoders import run as encoders_run
 from bench.ingest_store import measure
 from bench.load import load_section
 from bench.scrub_bench import run as scrub_run
@@ -74,7 +75,10 @@ QUALITY_COLUMNS = [
     *("NMI", "ARI", "ACC", "themes", "themes >=3", "cluster_s"),
 ]
 SPEED_COLUMNS = ["texts", "raw nlp.pipe /s", "embed+assign+store /s", "ratio"]
-SCALE_COLUMNS = ["reports", "recluster_s", "peak_mb", "themes", "assign_median_ms", "assign_p99_ms"]
+SCALE_COLUMNS = [
+    *("reports", "recluster_s", "load_1m", "peak_mb", "themes"),
+    *("assign_median_ms", "assign_p99_ms"),
+]
 
 
 TARGETS = [  # (data, level, NMI at least, themes from, to): from issue #12
@@ -153,6 +157,10 @@ def main() -> None:
     section("Chat path beside the store path (bench/load.py)", load_section(nlp, args.quick))
     scale_section(vectors, args.quick, args.runs)
     section("Scrubbing beside Presidio (bench/scrub_bench.py)", scrub_run(nlp, args.runs))
+    section(
+        "Encoders (bench/encoders.py; `make bench-encoders` installs the others)",
+        encoders_run(nlp, args.quick),
+    )
     section("Themes as an organiser sees them (quotes scrubbed)", "\n".join(samples))
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
 

@@ -4,6 +4,7 @@ assignment latency, and re-clustering time and peak memory at scale."""
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -103,6 +104,7 @@ def scale_run(
     sample = unit_rows(resample(vectors, n, seed))
     path = workdir / f"vectors_{n}.npy"
     np.save(path, sample)
+    load = os.getloadavg()[0]  # other work on the machine: timings are lower bounds beside it
     children = [recluster_in_child(path) for _ in range(runs)]
     labels = cluster_vectors(sample, 1.0, seed=seed)
     index = index_from_clusters(sample, labels)
@@ -110,6 +112,7 @@ def scale_run(
     return {
         "reports": n,
         "recluster_s": statistics.median(c["seconds"] for c in children),
+        "load_1m": round(max(load, os.getloadavg()[0]), 1),
         "peak_mb": statistics.median(c["peak_mb"] for c in children),
         "themes": statistics.median(c["themes"] for c in children),
         "assign_median_ms": statistics.median(latencies),

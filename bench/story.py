@@ -7,7 +7,10 @@ Measured:
 - **told "first"**: with the automatic re-cluster off and on (the bench waits for a
   background re-cluster to finish before the next report, as minutes pass between real
   reports); among reporters whose barrier already had two or more earlier
-  reporters, the share told "You're the first to raise this" (target ≤ 1 in 5);
+  reporters, the share whose report landed in a theme nobody else shares (target ≤ 1 in
+  5). The replies no longer say "You're the first" (a theme below ``min_people`` gets no
+  count at all), so this is read from the outcome the reply was built from: its theme's
+  reporters, counted when the reply was made;
 - after a re-cluster, each barrier is **clean** (its home theme, the one holding most of its
   reports, holds at least 5 of its 7 and is at least 70 % this barrier), **split** (its home
   holds fewer than 5) or **merged** (its home is mostly other barriers' reports); the same at
@@ -34,6 +37,7 @@ from sqlalchemy import select
 
 from bench.story_set import ARRIVALS, NOT_BARRIERS
 from bot.app import App
+from bot.services.reports import ReportOutcome
 from config.settings import load_settings
 from groundswell.testing import BotHarness
 from nlp.model import load_model
@@ -67,11 +71,26 @@ def barrier_outcomes(barrier_of: Mapping[int, str], group_of: Mapping[int, int])
     return verdicts
 
 
+def _record_outcomes(app: App) -> list[ReportOutcome]:
+    """Wrap ``ReportService.submit`` so the bench sees each outcome a reply was built from."""
+    outcomes: list[ReportOutcome] = []
+    submit = app.services.reports.submit
+
+    async def recorded(*args: Any) -> ReportOutcome:
+        outcome = await submit(*args)
+        outcomes.append(outcome)
+        return outcome
+
+    app.services.reports.submit = recorded  # type: ignore[method-assign]
+    return outcomes
+
+
 async def _tell(bot: BotHarness) -> tuple[dict[int, str], int, int, int, int]:
     """Everyone reports once; returns report -> barrier and the "first" counts."""
     barrier_of: dict[int, str] = {}
     seen: Counter[str] = Counter()
     told_first = eligible = themes_seen = 0
+    outcomes = _record_outcomes(bot.app)
     for number, report in enumerate(ARRIVALS):
         user = f"p{number}"
         await bot.onboard(user, PLACES[number % len(PLACES)], AREAS[number % len(AREAS)])
@@ -79,10 +98,15 @@ async def _tell(bot: BotHarness) -> tuple[dict[int, str], int, int, int, int]:
         await bot.app.services.reclusterer.idle()  # reports arrive minutes apart, not at once
         found = SAVED.search(reply)
         assert found, reply
-        barrier_of[int(found.group(1))] = report.barrier
+        outcome = outcomes[-1]
+        assert outcome.report_id == int(found.group(1)), reply
+        barrier_of[outcome.report_id] = report.barrier
         if seen[report.barrier] >= 2:
             eligible += 1
-            told_first += "You're the first" in reply
+            alone = outcome.theme_id != 0 and outcome.people <= 1
+            told_first += alone or outcome.theme_id == 0
+            if alone or outcome.theme_id == 0:
+                print(f"  first: {report.barrier} / {report.voice}: {report.text[:60]}")
         seen[report.barrier] += 1
     for number, text in enumerate(NOT_BARRIERS):
         user = f"q{number}"

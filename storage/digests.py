@@ -231,6 +231,7 @@ class QuoteCandidate:
     person_id: int
     place_key: str | None
     vector: bytes | None
+    subtheme_id: int | None = None  # the core sub-theme is quoted first (nlp.quotes)
 
 
 async def quote_candidates(
@@ -238,7 +239,7 @@ async def quote_candidates(
     theme_ids: list[int],
     start: datetime,
     end: datetime,
-    per_theme: int = 8,
+    per_theme: int = 24,
     *,
     circle_id: int | None = None,
     place_key: str | None = None,
@@ -253,6 +254,7 @@ async def quote_candidates(
             Report.person_id,
             Report.place_key,
             Report.vector,
+            ReportTheme.subtheme_id,
             func.row_number()
             .over(
                 partition_by=ReportTheme.theme_id,
@@ -277,6 +279,7 @@ async def quote_candidates(
             ranked.c.person_id,
             ranked.c.place_key,
             ranked.c.vector,
+            ranked.c.subtheme_id,
         )
         .where(ranked.c.rank <= per_theme)
         .order_by(ranked.c.theme_id, ranked.c.rank)

@@ -67,6 +67,28 @@ async def all_report_vectors(
     return [(int(i), v, t, s) for i, v, t, s in (await session.execute(query)).all()]
 
 
+async def report_assignments(session: AsyncSession) -> list[tuple[int, int | None, int | None]]:
+    """(report, theme, sub-theme) of every report ``all_report_vectors`` gives, without the
+    vectors: what a re-cluster re-reads under the theme lock after clustering a snapshot."""
+    query = (
+        select(Report.id, ReportTheme.theme_id, ReportTheme.subtheme_id)
+        .outerjoin(ReportTheme, ReportTheme.report_id == Report.id)
+        .where(Report.hidden.is_(False), Report.not_barrier.is_(False), Report.vector.is_not(None))
+        .order_by(Report.id)
+    )
+    return [(int(i), t, s) for i, t, s in (await session.execute(query)).all()]
+
+
+async def report_vectors(session: AsyncSession, report_ids: Sequence[int]) -> dict[int, bytes]:
+    """Stored vectors of the given reports (those that have one)."""
+    if not report_ids:
+        return {}
+    query = select(Report.id, Report.vector).where(
+        Report.id.in_(report_ids), Report.vector.is_not(None)
+    )
+    return {int(i): v for i, v in (await session.execute(query)).all() if v is not None}
+
+
 async def reports_for_export(
     session: AsyncSession, since: datetime | None = None
 ) -> list[tuple[Report, Theme | None, Subtheme | None]]:

@@ -107,7 +107,11 @@ async def replace_assignments(
     similarities: Mapping[int, float],
     subtheme_of_report: Mapping[int, int] | None = None,
 ) -> None:
-    await session.execute(delete(ReportTheme))
+    """A re-cluster's assignments replace those of every report up to the newest it saw;
+    a report committed after its last read (chat reports are placed by the group commit,
+    which does not wait for the theme lock) keeps the theme it was placed in."""
+    newest = max(theme_of_report, default=0)
+    await session.execute(delete(ReportTheme).where(ReportTheme.report_id <= newest))
     subs = subtheme_of_report or {}
     rows = [
         {

@@ -27,7 +27,7 @@ from bot.visibility import Cell, Visibility
 from nlp.analysis import vector_from_bytes
 from nlp.cluster import normalise
 from nlp.places import Marked
-from nlp.quotes import pick_quotes
+from nlp.quotes import core_quotes
 from storage import campaigns as campaign_store
 from storage import digests as store
 from storage import themes as theme_store
@@ -43,16 +43,19 @@ SUBTHEMES_PER_THEME = 3
 
 def quote_space(
     pool: list[QuoteCandidate], theme: Theme
-) -> tuple[NDArray[np.float32], NDArray[np.float32], list[int], list[str | None]]:
-    """Vectors and centre for pick_quotes. Where a vector is missing or from another model
-    (before `groundswell recluster`), every score is 0 and the pool's own order stands."""
+) -> tuple[NDArray[np.float32], NDArray[np.float32], list[int | None], list[int], list[str | None]]:
+    """Vectors, centre and sub-themes for core_quotes. Where a vector is missing or from
+    another model (before `groundswell recluster`), every score is 0 and the pool's own
+    order stands."""
     people, places = [c.person_id for c in pool], [c.place_key for c in pool]
+    groups = [c.subtheme_id for c in pool]
     centre = vector_from_bytes(theme.centroid) if theme.centroid else np.zeros(0, np.float32)
     vectors = [vector_from_bytes(c.vector) if c.vector else None for c in pool]
     if len(centre) == 0 or any(v is None or len(v) != len(centre) for v in vectors):
-        return np.zeros((len(pool), 1), np.float32), np.zeros(1, np.float32), people, places
+        flat = np.zeros((len(pool), 1), np.float32)
+        return flat, np.zeros(1, np.float32), groups, people, places
     matrix = np.vstack([normalise(v) for v in vectors if v is not None])
-    return matrix, normalise(centre), people, places
+    return matrix, normalise(centre), groups, people, places
 
 
 def trend_of(current: int, previous: int, rule: Visibility) -> str:
@@ -161,16 +164,18 @@ class DigestBuilder:
     async def _quotes(
         self, candidates: list[QuoteCandidate], themes: dict[int, Theme]
     ) -> dict[int, list[Marked]]:
-        """Up to two quotes a theme: near its centre, from different people and places where
-        there are any, never two near-identical ones (nlp.quotes.pick_quotes); scrubbed, their
-        places still to be judged against the theme's named places (``quote_text``)."""
+        """Up to two quotes a theme, from its core sub-theme (the same barrier, not a
+        neighbour the theme also holds): near its centre, from different people and places
+        where there are any, never two near-identical ones (nlp.quotes.core_quotes);
+        scrubbed, their places still to be judged against the theme's named places
+        (``quote_text``)."""
         pools: dict[int, list[QuoteCandidate]] = defaultdict(list)
         for candidate in candidates:
             pools[candidate.theme_id].append(candidate)
         chosen = [
             pool[row]
             for theme_id, pool in pools.items()
-            for row in pick_quotes(*quote_space(pool, themes[theme_id]), n=QUOTES_PER_THEME)
+            for row in core_quotes(*quote_space(pool, themes[theme_id]), n=QUOTES_PER_THEME)
         ]
         scrubbed = await self.scrubbed([(c.report_id, c.text) for c in chosen])
         out: dict[int, list[Marked]] = defaultdict(list)

@@ -16,7 +16,7 @@ from bot.nlp_worker import NlpWorker
 from bot.services.themes import ThemeService, group_phrases
 from nlp.analysis import vector_from_bytes, vector_to_bytes
 from nlp.cluster import normalise
-from nlp.recluster import cluster_levels
+from nlp.recluster import Levels, cluster_levels, nearest_rows
 from nlp.stable import inherit_ids, pin_levels
 from storage import curation as curation_store
 from storage import locks
@@ -27,7 +27,21 @@ from storage.db import Database
 log = logging.getLogger("groundswell.recluster")
 
 VectorRow = tuple[int, bytes | None, int | None, int | None]  # report, vector, theme, sub
+AssignedRow = tuple[int, int | None, int | None]  # report, theme, sub-theme
 Matrix = NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the clustering saw: reports and their vectors, read before the theme lock."""
+
+    report_ids: list[int]
+    vectors: Matrix
+    themes_before: int
+
+    @property
+    def rows(self) -> int:
+        return len(self.report_ids)
 
 
 @dataclass(frozen=True)
@@ -60,10 +74,16 @@ class Reclusterer:
 
     async def run(self, wait: float = 600.0) -> ReclusterSummary:
         """The database lease keeps two processes (say a bot and a worker) from re-clustering
-        at once and overwriting each other's theme assignments."""
-        async with locks.held(self.db, "recluster", wait=wait), self.themes.lock:
-            summary = await self._run_locked()
-            await self.themes.load()
+        at once and overwriting each other's theme assignments. The clustering itself (a
+        minute at 100,000 reports) runs on a snapshot in a worker thread *without* the theme
+        lock, so reports keep being placed meanwhile; only applying the result takes the
+        lock, and it first re-reads what changed since the snapshot (``_apply``)."""
+        async with locks.held(self.db, "recluster", wait=wait):
+            snapshot = await self._snapshot()
+            levels = await self._cluster(snapshot.vectors) if snapshot.rows else None
+            async with self.themes.lock:
+                summary = await self._apply(snapshot, levels)
+                await self.themes.load()
         self.baseline = self.themes.placed
         return summary
 
@@ -100,30 +120,51 @@ class Reclusterer:
         while self.task is not None:
             await asyncio.shield(self.task)
 
-    async def _run_locked(self) -> ReclusterSummary:
-        async with self.db.transaction() as session:
+    async def _snapshot(self) -> Snapshot:
+        async with self.db.reading() as session:
             rows = [r for r in await report_store.all_report_vectors(session) if r[1] is not None]
             before = len(await store.live_themes(session))
-            pinned = await curation_store.curated_theme_ids(session)
-            pinned_subs = await curation_store.curated_subtheme_ids(session)
-        if not rows:
-            return ReclusterSummary(0, before, before, 0)
-        vectors = await self._current_vectors(rows)
+        vectors = await self._current_vectors(rows) if rows else np.zeros((0, self.themes.dim))
+        return Snapshot([r[0] for r in rows], vectors.astype(np.float32), before)
+
+    async def _cluster(self, vectors: Matrix) -> Levels:
         settings = self.themes.settings
-        levels = await asyncio.to_thread(
+        return await asyncio.to_thread(
             cluster_levels, vectors, settings.theme_granularity, settings.seed
         )
-        old_themes, old_subs = [r[2] for r in rows], [r[3] for r in rows]
-        clusters = levels.themes.tolist(), levels.subthemes.tolist()
-        themes, subs = pin_levels(*clusters, old_themes, old_subs, pinned, pinned_subs)
-        inherited = inherit_ids(old_themes, themes)
-        inherited_subs = inherit_ids(old_subs, subs)
+
+    async def _apply(self, snapshot: Snapshot, levels: Levels | None) -> ReclusterSummary:
+        """Under the theme lock: reports withdrawn since the snapshot are dropped, reports
+        that arrived since join the nearest new sub-theme (and its theme), and curation
+        and current assignments are read afresh, so a move made meanwhile is kept."""
         async with self.db.transaction() as session:
+            current = await report_store.report_assignments(session)
+            pinned = await curation_store.curated_theme_ids(session)
+            pinned_subs = await curation_store.curated_subtheme_ids(session)
+            position = {r: i for i, r in enumerate(snapshot.report_ids)}
+            arrived = [r for r, _, _ in current if r not in position]
+            fresh = _same_width(
+                await report_store.report_vectors(session, arrived), self.themes.dim
+            )
+            if levels is None and not fresh:
+                return ReclusterSummary(0, snapshot.themes_before, snapshot.themes_before, 0)
+            rows = [row for row in current if row[0] in position or row[0] in fresh]
+            vectors, clusters = _merged(snapshot, levels, rows, fresh)
+            old_themes, old_subs = [r[1] for r in rows], [r[2] for r in rows]
+            themes, subs = pin_levels(*clusters, old_themes, old_subs, pinned, pinned_subs)
+            inherited = inherit_ids(old_themes, themes)
+            inherited_subs = inherit_ids(old_subs, subs)
             assignment = await _ids(session, themes, subs, inherited, inherited_subs)
-            await self._write(session, rows, vectors, assignment)
+            report_ids = [r[0] for r in rows]
+            await self._write(session, report_ids, rows, vectors, assignment)
             after = len(await store.live_themes(session))
         return ReclusterSummary(
-            len(rows), before, after, len(inherited), len(set(subs)), len(inherited_subs)
+            len(rows),
+            snapshot.themes_before,
+            after,
+            len(inherited),
+            len(set(subs)),
+            len(inherited_subs),
         )
 
     async def _current_vectors(self, rows: list[VectorRow]) -> Matrix:
@@ -144,9 +185,13 @@ class Reclusterer:
         return np.vstack(vectors)
 
     async def _write(
-        self, session: AsyncSession, rows: list[VectorRow], vectors: Matrix, ids: Assignment
+        self,
+        session: AsyncSession,
+        report_ids: list[int],
+        rows: list[AssignedRow],
+        vectors: Matrix,
+        ids: Assignment,
     ) -> None:
-        report_ids = [r[0] for r in rows]
         sims = _similarities(vectors, ids.themes)
         await store.replace_assignments(
             session,
@@ -155,13 +200,13 @@ class Reclusterer:
             dict(zip(report_ids, ids.subthemes, strict=True)),
         )
         live = set(ids.themes)
-        moves = _retired_moves([r[2] for r in rows], ids.themes, live)
+        moves = _retired_moves([r[1] for r in rows], ids.themes, live)
         await store.move_endorsements(session, moves)
         for theme in await store.live_themes(session):
             if theme.id not in live:
                 theme.merged_into = moves.get(theme.id, -1)
         live_subs = set(ids.subthemes)
-        sub_moves = _retired_moves([r[3] for r in rows], ids.subthemes, live_subs)
+        sub_moves = _retired_moves([r[2] for r in rows], ids.subthemes, live_subs)
         for sub in await store.live_subthemes(session):
             if sub.id not in live_subs:
                 sub.merged_into = sub_moves.get(sub.id, -1)
@@ -195,6 +240,47 @@ async def _ids(
         [sub_id[s] for s in subs],
         {sub_id[s]: t for s, t in parent.items()},
     )
+
+
+def _merged(
+    snapshot: Snapshot,
+    levels: Levels | None,
+    rows: list[AssignedRow],
+    fresh: dict[int, Matrix],
+) -> tuple[Matrix, tuple[list[int], list[int]]]:
+    """Vectors and (theme, sub-theme) cluster numbers for ``rows``: the snapshot's, and for
+    reports that arrived after it, those of the nearest new sub-theme centre."""
+    position = {r: i for i, r in enumerate(snapshot.report_ids)}
+    known = [position[r] for r, _, _ in rows if r in position]
+    themes = levels.themes[known].tolist() if levels is not None else []
+    subs = levels.subthemes[known].tolist() if levels is not None else []
+    parts = [snapshot.vectors[known]]
+    late = [fresh[r] for r, _, _ in rows if r not in position]
+    if late:
+        late_rows = np.vstack(late)
+        near = _nearest_clusters(snapshot.vectors[known], subs, late_rows)
+        parent = dict(zip(subs, themes, strict=True))
+        themes += [parent.get(s, s) for s in near]
+        subs += near
+        parts.append(late_rows)
+    return np.vstack(parts).astype(np.float32), (themes, subs)
+
+
+def _same_width(stored: dict[int, bytes], dim: int) -> dict[int, Matrix]:
+    """Vectors of late reports; one from another model (switched during the re-cluster) is
+    left out, like a report without a vector, until the next re-cluster re-embeds it."""
+    vectors = {r: vector_from_bytes(v) for r, v in stored.items()}
+    return {r: v for r, v in vectors.items() if len(v) == dim}
+
+
+def _nearest_clusters(vectors: Matrix, subs: list[int], late: Matrix) -> list[int]:
+    """Each late report's nearest sub-theme by centre; a new number when there are none."""
+    if not subs:
+        return list(range(len(late)))
+    centres = _centroids(vectors, subs)
+    keys = sorted(centres)
+    matrix = np.vstack([centres[k] for k in keys]).astype(np.float32)
+    return [keys[i] for i in nearest_rows(late, matrix)]
 
 
 def sims_by(report_ids: list[int], sims: list[float]) -> dict[int, float]:

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.settings import Settings
 from nlp.analysis import Analysis, vector_from_bytes, vector_to_bytes
-from nlp.cluster import THEME_SIMILARITY, ThemeIndex, similarity_threshold
+from nlp.cluster import THEME_SIMILARITY, ThemeIndex, similarity_threshold, theme_join_threshold
 from nlp.labels import ReportPhrases
 from storage import themes as store
 from storage.db import Database
@@ -99,10 +99,11 @@ class ThemeService:
         """To join a sub-theme: the same specific barrier."""
         return similarity_threshold(self.settings.theme_granularity)
 
-    @property
-    def theme_threshold(self) -> float:
-        """To join a theme in a new sub-theme: the same campaign."""
-        return similarity_threshold(self.settings.theme_granularity, THEME_SIMILARITY)
+    def theme_threshold(self, theme_id: int) -> float:
+        """To join a theme in a new sub-theme: the same campaign. An established theme's
+        centre averages many reports, so the bar follows its size (nlp.cluster)."""
+        base = similarity_threshold(self.settings.theme_granularity, THEME_SIMILARITY)
+        return theme_join_threshold(self.index.size(theme_id), base)
 
     async def load(self) -> None:
         async with self.db.reading() as session:
@@ -127,7 +128,7 @@ class ThemeService:
         stale = 0
         for theme in themes:
             self.last_seen_id = max(self.last_seen_id, theme.id)
-            stale += not self._index_row(self.index, theme.id, theme.centroid)
+            stale += not self._index_row(self.index, theme.id, theme.centroid, theme.size or 0)
         live = set(self.index.ids)
         for sub in subthemes:
             self.last_seen_sub = max(self.last_seen_sub, sub.id)
@@ -138,14 +139,16 @@ class ThemeService:
                 "%d themes were made with another model; run `groundswell recluster`", stale
             )
 
-    def _index_row(self, index: ThemeIndex, key: int, centroid: bytes | None) -> bool:
+    def _index_row(
+        self, index: ThemeIndex, key: int, centroid: bytes | None, size: int = 0
+    ) -> bool:
         """False when the stored centroid has another width (made by another model)."""
         if not centroid:
             return True
         vector = vector_from_bytes(centroid)
         if len(vector) != self.dim:
             return False
-        index.add(key, vector)
+        index.add(key, vector, size)
         return True
 
     async def place_batch(self, session: AsyncSession, analyses: list[Analysis]) -> list[Placement]:
@@ -188,7 +191,7 @@ class ThemeService:
                 theme_id = self.parent[sub_id]
                 similarity = max(similarity, sub_sim)
             else:
-                if theme_id is None or similarity < self.theme_threshold:
+                if theme_id is None or similarity < self.theme_threshold(theme_id):
                     theme_id, similarity = -1 - len(batch.themes.opened), 1.0
                     batch.themes.opened.append(theme_id)
                     self.index.add(theme_id, np.zeros_like(vector))

@@ -7,7 +7,7 @@ import pytest
 
 from nlp.cluster import ThemeIndex, normalise, similarity_threshold
 from nlp.labels import label_themes
-from nlp.quotes import pick_quotes
+from nlp.quotes import core_quotes, pick_quotes
 
 
 def unit(*values: float) -> np.ndarray:
@@ -102,3 +102,41 @@ def test_index_stays_equal_to_a_rebuilt_one_after_many_changes() -> None:
     assert np.allclose(index.matrix(), rebuilt.matrix(), atol=1e-6)
     with pytest.raises(ValueError):
         index.absorb(-1, probe)
+
+
+def test_index_counts_reports_through_absorb_and_remove() -> None:
+    """The join bar depends on a theme's size (nlp.cluster.theme_join_threshold)."""
+    index = ThemeIndex(dim=2)
+    index.add(1, np.array([3.0, 0.0], np.float32), 3)
+    index.add(2, np.zeros(2, np.float32))
+    index.absorb(2, np.array([0.0, 1.0], np.float32))
+    index.absorb(1, np.array([1.0, 0.0], np.float32))
+    assert (index.size(1), index.size(2)) == (4, 1)
+    index.remove(1)
+    assert index.size(2) == 1
+    with pytest.raises(ValueError):
+        index.size(1)
+
+
+def test_quotes_come_from_the_core_subtheme_not_a_neighbour_in_the_theme() -> None:
+    """A theme holding two barriers: its centre lies between them and the single most
+    central report is the neighbour's, yet both quotes are from the barrier most people
+    share (sub-theme 7), the one a reader would take the theme to be."""
+    vectors = np.vstack(
+        [unit(1, 0.1, 0), unit(1, -0.2, 0), unit(1, 0.5, 0.5), unit(1, 0.6, -0.5), unit(1, 0.9, 0)]
+    )
+    centroid = unit(1, 0, 0)
+    groups = [8, 9, 7, 7, 7]
+    people, places = ["a", "b", "c", "d", "e"], [None] * 5
+    assert pick_quotes(vectors, centroid, people, places, 2) == [0, 1]  # both neighbours
+    assert core_quotes(vectors, centroid, groups, people, places, 2) == [2, 3]
+
+
+def test_core_quotes_fall_back_nearest_the_core() -> None:
+    """When the core has one report, the next quote is the candidate nearest it, not the
+    one nearest the theme's centre."""
+    vectors = np.vstack([unit(1, 0.3), unit(1, -0.5), unit(1, 0.9)])
+    groups = [1, 2, 3]  # a young theme: every report its own sub-theme
+    people, places = ["a", "b", "c"], [None] * 3
+    assert pick_quotes(vectors, unit(1, 0), people, places, 2) == [0, 1]
+    assert core_quotes(vectors, unit(1, 0), groups, people, places, 2) == [0, 2]

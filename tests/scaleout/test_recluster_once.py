@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 from spacy.language import Language
 
 from bot.app import App
-from bot.services.recluster import Reclusterer, ReclusterSummary
+from bot.services.recluster import Reclusterer
 from config.settings import Settings
 from groundswell.testing import BotHarness
+from nlp.recluster import Levels
 
 REPORTS = (
     "Procurement rules stop us buying from the local social enterprise.",
@@ -33,18 +35,19 @@ async def test_two_processes_never_recluster_at_once(
 
     inside: list[int] = []
     overlaps: list[int] = []
-    real = Reclusterer._run_locked
+    real = Reclusterer._cluster
 
-    async def observed(self: Reclusterer) -> ReclusterSummary:
+    async def observed(self: Reclusterer, vectors: np.ndarray) -> Levels:
+        """The clustering step, under the lease (not the theme lock: it runs on a snapshot)."""
         inside.append(1)
         overlaps.append(len(inside))
         await asyncio.sleep(0.3)  # long enough for the other process to try
         try:
-            return await real(self)
+            return await real(self, vectors)
         finally:
             inside.pop()
 
-    monkeypatch.setattr(Reclusterer, "_run_locked", observed)
+    monkeypatch.setattr(Reclusterer, "_cluster", observed)
     try:
         summaries = await asyncio.gather(
             bot_app.services.reclusterer.run(), worker_app.services.reclusterer.run()

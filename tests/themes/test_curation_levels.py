@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import pytest
 from sqlalchemy import select
 from test_two_levels import STORY, assignments, tell
 
 from bench.story_set import NOT_BARRIERS
 from bot.app import App
 from groundswell.testing import BotHarness
+from nlp.recluster import Levels
 from storage.models import Report
 
 
@@ -57,3 +60,28 @@ async def test_a_moved_report_and_a_promoted_subtheme_survive_reclustering(
         assert after[moved] == (spends_theme, sub_id)
         assert {after[r][0] for r in members} == {int(found.group(1))}
         assert {after[r][1] for r in members} == {other_sub}
+
+
+async def test_a_move_made_while_the_recluster_clusters_is_kept(
+    bot: BotHarness, app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clustering works on a snapshot without the theme lock; an organiser who moves a
+    report meanwhile is not overwritten by it: the apply step reads curation afresh."""
+    told = await tell(bot, STORY[:2])
+    await app.services.reclusterer.run()
+    placed = await assignments(app)
+    moved = next(r for r, b in told.items() if b == STORY[1])
+    spends_theme = placed[next(r for r, b in told.items() if b == STORY[0])][0]
+    reclusterer = app.services.reclusterer
+    cluster = reclusterer._cluster
+    replies: list[str] = []
+
+    async def cluster_while_an_organiser_moves(vectors: np.ndarray) -> Levels:
+        replies.append((await bot.push("olive", f"/theme move {moved} {spends_theme}"))[-1].text)
+        return await cluster(vectors)
+
+    monkeypatch.setattr(reclusterer, "_cluster", cluster_while_an_organiser_moves)
+    await reclusterer.run()
+    assert f"theme #{spends_theme}" in replies[0], replies
+    sub_id = int(re.search(r"sub-theme #(\d+)", replies[0]).group(1))  # type: ignore[union-attr]
+    assert (await assignments(app))[moved] == (spends_theme, sub_id)

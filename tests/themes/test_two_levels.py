@@ -3,11 +3,14 @@ across re-clustering (names and "me too"s follow them)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections import Counter
 from collections.abc import Callable
 
+import numpy as np
+import pytest
 from spacy.language import Language
 from sqlalchemy import select
 
@@ -15,6 +18,7 @@ from bench.story_set import BARRIERS
 from bot.app import App
 from config.settings import Settings
 from groundswell.testing import BotHarness
+from nlp.recluster import Levels
 from storage.models import ReportTheme, Subtheme
 
 HELD_BACK = 1
@@ -99,6 +103,36 @@ async def test_a_differently_worded_account_joins_its_theme(bot: BotHarness, app
         reply = (await bot.push(f"late{b}", f"/report {BARRIERS[barrier][HELD_BACK][1]}"))[0].text
         assert f"theme #{home[0][0]}" in reply, (barrier, reply)
         assert "You're the first" not in reply
+
+
+async def test_reports_keep_arriving_while_a_recluster_clusters(
+    bot: BotHarness, app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clustering runs without the theme lock: a report sent meanwhile is placed at
+    once (no wait for the re-cluster), and the re-cluster then gives it a theme and a
+    sub-theme of the new clustering instead of dropping or overwriting it."""
+    await tell(bot, STORY[:1])
+    reclusterer = app.services.reclusterer
+    cluster = reclusterer._cluster
+    late: list[str] = []
+
+    async def cluster_while_someone_reports(vectors: np.ndarray) -> Levels:
+        await bot.onboard("late", "Hull")
+        text = BARRIERS[STORY[0]][0][1]
+        late.append((await asyncio.wait_for(bot.push("late", f"/report {text}"), 60))[0].text)
+        return await cluster(vectors)
+
+    monkeypatch.setattr(reclusterer, "_cluster", cluster_while_someone_reports)
+    summary = await reclusterer.run()
+    found = SAVED.search(late[0])
+    assert found, late
+    placed = await assignments(app)
+    parent = await parents(app)
+    assert summary.reports == len(placed) == len(BARRIERS[STORY[0]]) + 1
+    theme_id, sub_id = placed[int(found.group(1))]
+    assert sub_id is not None and parent[sub_id] == theme_id
+    home = Counter(t for t, _ in placed.values()).most_common(1)[0][0]
+    assert theme_id == home, "the same account again joins its barrier's theme"
 
 
 async def test_enough_new_reports_start_a_recluster_off_the_event_loop(
