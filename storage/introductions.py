@@ -138,8 +138,9 @@ async def candidates(
 async def sharers_of(
     session: AsyncSession, theme_ids: Sequence[int]
 ) -> dict[int, list[tuple[int, str | None]]]:
-    """Per theme, the onboarded people open to offers who reported into it or said "me
-    too" to it, with their place, by person id: ``candidates`` for a whole batch."""
+    """Per theme, the onboarded, reachable people open to offers who reported into it or
+    said "me too" to it, with their place, by person id: ``candidates`` for a whole batch
+    (an imported reporter has no private chat, so could never answer)."""
     reporters = (
         select(ReportTheme.theme_id.label("tid"), Report.person_id.label("pid"))
         .join(Report, Report.id == ReportTheme.report_id)
@@ -153,6 +154,7 @@ async def sharers_of(
         select(both.c.tid, Person.id, Person.place_key)
         .join(Person, Person.id == both.c.pid)
         .where(Person.onboarded.is_(True), Person.offers_ok.is_(True))
+        .where(Person.id.in_(select(Member.person_id).where(Member.private_chat_id.is_not(None))))
         .order_by(Person.id)
     )
     found: dict[int, list[tuple[int, str | None]]] = {}
