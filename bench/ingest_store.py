@@ -31,6 +31,11 @@ async def store_rate(nlp: Language, texts: Sequence[str], folder: Path, run: int
     url = f"sqlite+aiosqlite:///{folder / f'ingest-{run}.db'}"
     app = await App.create(load_settings(_env_file=None, database_url=url), nlp=nlp)
     rows = [Row(n, t, "Leeds", f"r{n % 200}", None) for n, t in enumerate(texts)]
+    return await timed_import(app, rows)
+
+
+async def timed_import(app: App, rows: list[Row]) -> float:
+    """Reports a second through the import's store path; closes the app afterwards."""
     try:
         start = time.perf_counter()
         await import_rows(app, rows)

@@ -35,8 +35,9 @@ import asyncpg
 from spacy.language import Language
 from sqlalchemy.engine import make_url
 
+from bench.ingest_store import timed_import
 from bot.app import App
-from bot.batch import Row, import_rows
+from bot.batch import Row
 from bot.dispatcher import Dispatcher
 from bot.messages import ChatKind, Incoming, Outgoing
 from bot.places_lookup import resolve_place
@@ -204,13 +205,7 @@ async def store_path_rate(backend: str, people: int, nlp: Language, postgres_url
     texts = [report_text(rng, n) for n in range(people)]
     rows = [Row(n, t, PLACES[n % len(PLACES)], f"r{n}", None) for n, t in enumerate(texts)]
     async with database(backend, postgres_url) as url:
-        app = await App.create(bench_settings(url), nlp=nlp)
-        try:
-            start = time.perf_counter()
-            await import_rows(app, rows)
-            return len(rows) / (time.perf_counter() - start)
-        finally:
-            await app.close()
+        return await timed_import(await App.create(bench_settings(url), nlp=nlp), rows)
 
 
 @dataclass(frozen=True)

@@ -92,16 +92,21 @@ async def test_an_update_is_confirmed_only_once_handled(
     assert await seen_in(database).check("telegram", "51")
 
 
-@pytest.fixture
-async def webhook(tg_settings: Settings) -> AsyncIterator[tuple[EchoCore, str]]:
-    port = free_port()
-    settings = tg_settings.model_copy(
+def webhook_settings(tg_settings: Settings, port: int) -> Settings:
+    """Webhook mode on a local port, behind the secret the tests send."""
+    return tg_settings.model_copy(
         update={
             "telegram_webhook_url": "https://bot.example.org/tg/hook",
             "telegram_webhook_port": port,
             "telegram_webhook_secret": SECRET,
         }
     )
+
+
+@pytest.fixture
+async def webhook(tg_settings: Settings) -> AsyncIterator[tuple[EchoCore, str]]:
+    port = free_port()
+    settings = webhook_settings(tg_settings, port)
     core = EchoCore()
     core.adapter = TelegramAdapter(settings, core.submit)
     await core.adapter.start()
@@ -150,13 +155,7 @@ async def gated_webhook(
     tg_settings: Settings, database: Database
 ) -> AsyncIterator[tuple[GatedCore, str]]:
     port = free_port()
-    settings = tg_settings.model_copy(
-        update={
-            "telegram_webhook_url": "https://bot.example.org/tg/hook",
-            "telegram_webhook_port": port,
-            "telegram_webhook_secret": SECRET,
-        }
-    )
+    settings = webhook_settings(tg_settings, port)
     core = GatedCore()
     core.adapter = TelegramAdapter(settings, core.submit, seen=seen_in(database))
     await core.adapter.start()
