@@ -10,7 +10,7 @@ queueing single texts behind each other.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
@@ -24,24 +24,28 @@ from nlp.safety import Concern, assess
 from nlp.scrub import scrub_many, scrub_marked
 
 T = TypeVar("T")
-Request = tuple[list[str], "asyncio.Future[list[Analysis]]"]
 MAX_BATCH_TEXTS = 256  # a CSV import's batch; more only adds latency for the first in line
 
 
-class NlpWorker:
-    def __init__(self, nlp: Language) -> None:
-        self.nlp = nlp
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spacy")
-        self._waiting: list[Request] = []
+class Gathered[R]:
+    """One kind of per-text work (analysis, the safety screen) whose requests, arriving while
+    the thread is busy, wait and then go through spaCy as one batch; one failing request is
+    retried alone so it fails nobody else's."""
+
+    def __init__(
+        self,
+        work: Callable[[list[str]], list[R]],
+        run: Callable[[Callable[[], list[R]]], Awaitable[list[R]]],
+    ) -> None:
+        self._work = work
+        self._run = run
+        self._waiting: list[tuple[list[str], asyncio.Future[list[R]]]] = []
         self._drainer: asyncio.Task[None] | None = None
 
-    async def _run(self, work: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
-
-    async def analyse(self, texts: list[str]) -> list[Analysis]:
+    async def ask(self, texts: list[str]) -> list[R]:
         if not texts:
             return []
-        future: asyncio.Future[list[Analysis]] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[list[R]] = asyncio.get_running_loop().create_future()
         self._waiting.append((list(texts), future))
         if self._drainer is None or self._drainer.done():
             self._drainer = asyncio.create_task(self._drain())
@@ -51,13 +55,13 @@ class NlpWorker:
         while self._waiting:
             batch = self._take_batch()
             try:
-                await self._analyse_together(batch)
+                await self._together(batch)
             except asyncio.CancelledError:  # closing: nobody is left to answer them
                 for _, future in batch:
                     future.cancel()
                 raise
 
-    def _take_batch(self) -> list[Request]:
+    def _take_batch(self) -> list[tuple[list[str], asyncio.Future[list[R]]]]:
         taken, size = 0, 0
         while taken < len(self._waiting) and (
             taken == 0 or size + len(self._waiting[taken][0]) <= MAX_BATCH_TEXTS
@@ -67,24 +71,44 @@ class NlpWorker:
         batch, self._waiting = self._waiting[:taken], self._waiting[taken:]
         return batch
 
-    async def _analyse_together(self, batch: list[Request]) -> None:
-        """One failure must not fail the others' requests: they are then tried one by one."""
+    async def _together(self, batch: list[tuple[list[str], asyncio.Future[list[R]]]]) -> None:
         texts = [text for request, _ in batch for text in request]
         try:
-            results = await self._run(lambda: analyse(self.nlp, texts))
+            results = await self._run(lambda: self._work(texts))
         except Exception as error:
             if len(batch) == 1:
                 if not batch[0][1].done():
                     batch[0][1].set_exception(error)
                 return
             for alone in batch:
-                await self._analyse_together([alone])
+                await self._together([alone])
             return
         start = 0
         for asked, future in batch:
             if not future.done():
                 future.set_result(results[start : start + len(asked)])
             start += len(asked)
+
+    def close(self) -> None:
+        if self._drainer is not None:
+            self._drainer.cancel()
+        for _, future in self._waiting:
+            future.cancel()
+        self._waiting.clear()
+
+
+class NlpWorker:
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spacy")
+        self._analyses = Gathered(lambda texts: analyse(self.nlp, texts), self._run)
+        self._screens = Gathered(lambda texts: assess(self.nlp, texts), self._run)
+
+    async def _run(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+
+    async def analyse(self, texts: list[str]) -> list[Analysis]:
+        return await self._analyses.ask(texts)
 
     async def scrub(self, texts: list[str]) -> list[Marked]:
         """Scrubbed texts with their place mentions marked: whoever shows one decides what
@@ -104,13 +128,11 @@ class NlpWorker:
         )
 
     async def assess(self, texts: list[str]) -> list[Concern | None]:
-        """Crisis, safeguarding or abuse (nlp/safety.py), before anything is stored."""
-        return await self._run(lambda: assess(self.nlp, texts))
+        """Crisis, safeguarding or abuse (nlp/safety.py), before anything is stored: every
+        message is screened, so screens arriving together share one parse."""
+        return await self._screens.ask(texts)
 
     def close(self) -> None:
-        if self._drainer is not None:
-            self._drainer.cancel()
-        for _, future in self._waiting:
-            future.cancel()
-        self._waiting.clear()
+        self._analyses.close()
+        self._screens.close()
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from nlp.safety import Concern, assess_doc
 from nlp.topic import not_a_barrier
 
 
@@ -18,6 +19,7 @@ class Analysis:
     vector: NDArray[np.float32]
     phrases: tuple[str, ...]  # lemmatised noun chunks and content lemmas, for labels
     not_barrier: bool = False  # off-topic, a test or abuse (nlp.topic): kept out of themes
+    concern: Concern | None = None  # nlp.safety's verdict on the same parse
 
     @property
     def is_empty(self) -> bool:
@@ -50,11 +52,12 @@ def phrases_of(doc: Doc) -> tuple[str, ...]:
 
 
 def analyse(nlp: Language, texts: Iterable[str], batch_size: int = 256) -> list[Analysis]:
-    """CPU-bound: call it off the event loop."""
+    """CPU-bound: call it off the event loop. The safety screen reads the same parse, so a
+    message screened and stored at once is parsed once."""
     results = []
     for doc in nlp.pipe(texts, batch_size=batch_size):
         vector = np.asarray(doc.vector, dtype=np.float32)
-        results.append(Analysis(vector, phrases_of(doc), not_a_barrier(doc)))
+        results.append(Analysis(vector, phrases_of(doc), not_a_barrier(doc), assess_doc(doc)))
     return results
 
 

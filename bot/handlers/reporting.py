@@ -6,11 +6,12 @@ from bot.context import Context
 from bot.handlers.args import parse_number
 from bot.handlers.conversation import clear_state, set_state
 from bot.handlers.introductions import after_report, now_shown
-from bot.handlers.safety import resolve, screen
+from bot.handlers.safety import answer, resolve, screen
 from bot.messages import Button, Reply
 from bot.services.reports import ReportOutcome, ReportRejected, check_text
 from bot.services.visible import ThemeView
 from bot.visibility import NOT_YET_SHOWN
+from nlp.analysis import Analysis
 
 
 def not_alone(outcome: ReportOutcome, view: ThemeView | None) -> str:
@@ -31,12 +32,12 @@ def not_alone(outcome: ReportOutcome, view: ThemeView | None) -> str:
     )
 
 
-async def _store(ctx: Context, text: str) -> list[Reply]:
+async def _store(ctx: Context, text: str, analysis: Analysis | None = None) -> list[Reply]:
     try:
-        outcome = await ctx.services.reports.submit(ctx.caller, ctx.incoming, text)
+        outcome = await ctx.services.reports.submit(ctx.caller, ctx.incoming, text, analysis)
     except ReportRejected as problem:
         return [Reply(str(problem))]
-    view = await ctx.services.visible.one(outcome.theme_id)
+    view = outcome.view
     first = Reply(not_alone(outcome, view))
     return [first, *await now_shown(ctx, outcome, view), *await after_report(ctx, outcome, view)]
 
@@ -44,7 +45,12 @@ async def _store(ctx: Context, text: str) -> list[Reply]:
 async def report(ctx: Context) -> list[Reply]:
     if not ctx.args:
         return [Reply("Tell me the barrier after the command, e.g. /report The rules stop us…")]
-    replies = await screen(ctx, ctx.args) or await _store(ctx, ctx.args)
+    try:
+        text = check_text(ctx.args, ctx.services.settings.max_report_chars)
+    except ReportRejected as problem:
+        return [Reply(str(problem))]
+    [analysis] = await ctx.services.nlp.analyse([text])  # one parse: the screen and the theme
+    replies = await answer(ctx, text, analysis.concern) or await _store(ctx, text, analysis)
     if not ctx.incoming.is_private:
         replies.append(Reply("Tip: next time, message me privately; reports are safer there."))
     return replies

@@ -56,6 +56,11 @@ def crisis_text(help_lines: list[str]) -> str:
 async def screen(ctx: Context, text: str) -> list[Reply] | None:
     """The reply for a message of concern, or None when it is an ordinary report."""
     [concern] = await ctx.services.nlp.assess([text])
+    return await answer(ctx, text, concern)
+
+
+async def answer(ctx: Context, text: str, concern: Concern | None) -> list[Reply] | None:
+    """The reply for a concern already found (``screen``, or a report's own analysis)."""
     if concern is None:
         return None
     await ctx.services.safety.record(concern)

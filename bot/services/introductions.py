@@ -138,7 +138,7 @@ class IntroductionService:
         transaction, in a few statements however many reports: who is open to offers, the
         themes' sharers, the circles that make people near, the pairs offered before, then
         one insert. The caller passes only reports whose theme may be shown
-        (``VisibleThemes.shown_in``). A pair two reports of the batch would both offer goes
+        (``VisibleThemes.views_in``). A pair two reports of the batch would both offer goes
         to the first."""
         people = sorted({person for person, _, _ in asks})
         open_to = await store.open_to_offers(session, people)

@@ -14,7 +14,7 @@ from bot.nlp_worker import NlpWorker
 from bot.services.derived import PhraseRow, Rederiver, store_labels
 from bot.services.introductions import IntroductionService, Offer
 from bot.services.themes import Placement, ThemeService, ThemesRetired
-from bot.services.visible import VisibleThemes
+from bot.services.visible import ThemeView, VisibleThemes
 from config.settings import Settings
 from nlp.analysis import Analysis, vector_to_bytes
 from storage import people as people_store
@@ -40,6 +40,7 @@ class ReportOutcome:
     report_id: int
     theme_id: int
     offered: tuple[Offer, ...] | None = None  # introductions already offered with the report
+    view: ThemeView | None = None  # its theme as it may be shown once the report is in
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Stored:
     report_id: int
     theme_id: int
     offered: tuple[Offer, ...] | None
+    view: ThemeView | None = None
     fresh: bool = True  # False when the message had been stored before (a redelivery)
     relabel: tuple[PhraseRow, ...] | None = None  # the theme's phrases, when it is relabelled
 
@@ -85,6 +87,12 @@ def check_text(text: str, limit: int) -> str:
     return cleaned
 
 
+def _redelivered(found: tuple[int, int], views: dict[int, ThemeView]) -> Stored:
+    """A message stored before: its first report, answered again as it now stands."""
+    report_id, theme_id = found
+    return Stored(report_id, theme_id, None, views.get(theme_id), fresh=False)
+
+
 class ReportService:
     def __init__(
         self,
@@ -105,8 +113,12 @@ class ReportService:
         self.job = BatchJob(self._store_batch, themes.forget_index)
         self.label_job = BatchJob(_store_labels)
 
-    async def submit(self, caller: Caller, incoming: Incoming, text: str) -> ReportOutcome:
-        """Commit first; the outcome (and so the acknowledgement) exists only after commit."""
+    async def submit(
+        self, caller: Caller, incoming: Incoming, text: str, analysis: Analysis | None = None
+    ) -> ReportOutcome:
+        """Commit first; the outcome (and so the acknowledgement) exists only after commit.
+        ``analysis``: of this very text, when the handler has it already (its safety
+        screen), so it is not parsed twice."""
         if caller.person_id is None:
             raise ReportRejected("Please send /start first.")
         cleaned = check_text(text, self.settings.max_report_chars)
@@ -114,7 +126,8 @@ class ReportService:
             already = await self._already_stored(incoming)
             if already is not None:
                 return already
-        analysis = (await self.nlp.analyse([cleaned]))[0]
+        if analysis is None:
+            analysis = (await self.nlp.analyse([cleaned]))[0]
         report = Report(
             person_id=caller.person_id,
             text=cleaned,
@@ -143,9 +156,11 @@ class ReportService:
             return already  # another process stored this very message a moment ago
         if stored.fresh:
             self.themes.committed(1)
-        if stored.relabel is not None:
+        view = stored.view
+        if stored.relabel is not None:  # the new label is the one the reply must show
             await self._relabel_after(stored.theme_id, list(stored.relabel))
-        return ReportOutcome(stored.report_id, stored.theme_id, stored.offered)
+            view = await self.visible.one(stored.theme_id)
+        return ReportOutcome(stored.report_id, stored.theme_id, stored.offered, view)
 
     async def _relabel_after(self, theme_id: int, rows: list[PhraseRow]) -> None:
         """The theme's label made from the phrases its batch read (in the NLP worker, so
@@ -181,28 +196,34 @@ class ReportService:
             self.themes.forget_index()
             placements = await self._place_in(session, [(p.report, p.analysis) for p in new])
         theme_ids = [p.theme_id for p in placements]
-        followed = await self._follow_up(session, new, theme_ids)
+        views = await self.visible.views_in(
+            session, sorted({*theme_ids, *(t for _, t in found.values())} - {0})
+        )
+        followed = await self._follow_up(session, new, theme_ids, views)
         followed = await self._with_relabels(session, followed, theme_ids)
         stored = {id(p): result for p, result in zip(new, followed, strict=True)}
         return [
-            stored[id(p)] if id(p) in stored else Stored(*found[key], None, fresh=False)
+            stored[id(p)] if id(p) in stored else _redelivered(found[key], views)
             for p, key in zip(batch, keys, strict=True)
         ]
 
     async def _follow_up(
-        self, session: AsyncSession, batch: list[Pending], theme_ids: list[int]
+        self,
+        session: AsyncSession,
+        batch: list[Pending],
+        theme_ids: list[int],
+        views: dict[int, ThemeView],
     ) -> list[Stored]:
         """What used to cost each report its own transactions after its commit: its
         introduction offers, made for the whole batch at once (the private chat they reach
         is kept as the message arrives: ``PeopleService.refresh_identity``). Offers are made
         only for themes that may be shown (the rest get none, as in ``after_report``)."""
         private = [(p, t) for p, t in zip(batch, theme_ids, strict=True) if p.private]
-        shown = await self.visible.shown_in(session, sorted({t for _, t in private}))
-        asks = [(p.report.person_id, t, p.place_key) for p, t in private if t in shown]
+        asks = [(p.report.person_id, t, p.place_key) for p, t in private if t in views]
         made = iter(await self.introductions.offer_many(session, asks))
-        offered = {id(p): tuple(next(made)) if t in shown else () for p, t in private}
+        offered = {id(p): tuple(next(made)) if t in views else () for p, t in private}
         return [
-            Stored(p.report.id, t, offered.get(id(p)))
+            Stored(p.report.id, t, offered.get(id(p)), views.get(t))
             for p, t in zip(batch, theme_ids, strict=True)
         ]
 
@@ -305,7 +326,7 @@ class ReportService:
             theme = await theme_store.get_theme(session, theme_id)
         if theme is not None and self._due_label(theme.size, theme.label or ""):
             await self.derived.labels([theme_id])
-        return ReportOutcome(report_id, theme_id)
+        return ReportOutcome(report_id, theme_id, view=await self.visible.one(theme_id))
 
     async def mine(self, person_id: int) -> list[tuple[Report, int | None]]:
         async with self.db.reading() as session:

@@ -55,13 +55,16 @@ class VisibleThemes:
         views = await self._views([theme_id])
         return views[0] if views else None
 
-    async def shown_in(self, session: AsyncSession, theme_ids: Sequence[int]) -> set[int]:
-        """Which of these themes may be shown, read in the caller's transaction (a batch
-        of chat reports makes introduction offers only for those)."""
+    async def views_in(
+        self, session: AsyncSession, theme_ids: Sequence[int]
+    ) -> dict[int, ThemeView]:
+        """These themes as they may be shown, read in the caller's transaction: a batch of
+        chat reports reads its themes' views with its writes, so each reply shows the
+        counts its own commit made, with no read of its own."""
         if not theme_ids:
-            return set()
-        counts = await store.theme_counts(session, ALL_TIME, _tomorrow(), theme_ids)
-        return {c.theme_id for c in counts if self.rule.shows(c.reporters)}
+            return {}
+        views = await self._read(session, ALL_TIME, _tomorrow(), theme_ids)
+        return {view.theme_id: view for view in views}
 
     async def reporters(self, theme_id: int) -> list[int]:
         async with self.db.reading() as session:
@@ -73,12 +76,19 @@ class VisibleThemes:
         start: datetime | None = None,
         end: datetime | None = None,
     ) -> list[ThemeView]:
-        start = start or ALL_TIME
-        end = end or _tomorrow()
         async with self.db.reading() as session:
-            counts = await store.theme_counts(session, start, end, theme_ids)
-            shown = [c for c in counts if self.rule.shows(c.reporters)]
-            themes = await store.themes_by_id(session, [c.theme_id for c in shown])
+            return await self._read(session, start or ALL_TIME, end or _tomorrow(), theme_ids)
+
+    async def _read(
+        self,
+        session: AsyncSession,
+        start: datetime,
+        end: datetime,
+        theme_ids: Sequence[int] | None,
+    ) -> list[ThemeView]:
+        counts = await store.theme_counts(session, start, end, theme_ids)
+        shown = [c for c in counts if self.rule.shows(c.reporters)]
+        themes = await store.themes_by_id(session, [c.theme_id for c in shown])
         return [self._view(c, themes[c.theme_id]) for c in shown if c.theme_id in themes]
 
     def _view(self, counts: ThemeCounts, theme: Theme) -> ThemeView:
