@@ -46,7 +46,9 @@ async def after_report(ctx: Context, outcome: ReportOutcome, view: ThemeView | N
                 person_id, outcome.theme_id, ctx.caller.place_key
             )
         )
-        others = await ctx.services.introductions.contacts([o.other for o in offers])
+        known = {o.other: o.contact for o in offers if o.contact is not None}
+        missing = [o.other for o in offers if o.contact is None]
+        others = known | await ctx.services.introductions.contacts(missing)
         for offer in offers:
             text = f"Someone near you also faces “{view.title}” (offer #{offer.offer_id}). {ASK}"
             replies.append(_to(me, text, _buttons(offer.offer_id)))

@@ -59,6 +59,7 @@ class Offer:
 
     other: int
     offer_id: int
+    contact: Contact | None = None  # the other side, when read with the offer (a batch)
 
 
 @dataclass(frozen=True)
@@ -106,13 +107,10 @@ class IntroductionService:
 
     async def contacts(self, person_ids: Sequence[int]) -> dict[int, Contact]:
         """``contact`` (no preferred platform) for many people in one query."""
+        if not person_ids:
+            return {}
         async with self.db.reading() as session:
-            members = await people_store.identities_of(session, sorted(set(person_ids)))
-        members.sort(key=lambda m: (m.private_chat_id is None, m.id))
-        found: dict[int, Contact] = {}
-        for member in members:
-            found.setdefault(member.person_id, _contact(member))
-        return found
+            return await _contacts_in(session, person_ids)
 
     async def offer(self, person_id: int, theme_id: int, place_key: str | None) -> list[Offer]:
         """Open one offer per new pair; returns the offers now made (never twice a pair)."""
@@ -156,10 +154,12 @@ class IntroductionService:
         chosen = [near.choose(*ask) if ask[0] in open_to else [] for ask in asks]
         rows = [(p, o, t) for (p, t, _), mine in zip(asks, chosen, strict=True) for o in mine]
         created = await store.create_offers(session, rows)
+        contacts = await _contacts_in(session, [o for mine in chosen for o in mine])
         made: list[list[Offer]] = []
         for (person, _, _), mine in zip(asks, chosen, strict=True):
             ids = [created.get(store.ordered(person, o)) for o in mine]
-            made.append([Offer(o, i) for o, i in zip(mine, ids, strict=True) if i is not None])
+            pairs = [(o, i) for o, i in zip(mine, ids, strict=True) if i is not None]
+            made.append([Offer(o, i, contacts.get(o)) for o, i in pairs])
         return made
 
     async def answer(self, person_id: int, offer_id: int, yes: bool) -> Answered | None:
@@ -194,6 +194,16 @@ class IntroductionService:
         """Onboarded people known by this handle, user id, or "platform:user_id"."""
         async with self.db.reading() as session:
             return await store.people_by_handle(session, handle)
+
+
+async def _contacts_in(session: AsyncSession, person_ids: Sequence[int]) -> dict[int, Contact]:
+    """Each person's first reachable identity, else their first (``contact``'s order)."""
+    members = await people_store.identities_of(session, sorted(set(person_ids)))
+    members.sort(key=lambda m: (m.private_chat_id is None, m.id))
+    found: dict[int, Contact] = {}
+    for member in members:
+        found.setdefault(member.person_id, _contact(member))
+    return found
 
 
 async def _create(session: AsyncSession, person_id: int, other: int, theme_id: int) -> int | None:
