@@ -20,9 +20,7 @@ from bot.router import Router
 from bot.services import Services, build_services
 from config.settings import Settings
 from nlp.model import load_model
-from storage import state as state_store
 from storage.db import Database
-from storage.state import StateKey
 
 log = logging.getLogger("groundswell.core")
 
@@ -50,10 +48,7 @@ class App:
 
     async def context(self, incoming: Incoming) -> Context:
         """The caller and their conversation state, in one reading transaction."""
-        key = StateKey(incoming.platform, incoming.chat_id, incoming.user_id)
-        async with self.services.db.reading() as session:
-            caller = await self.services.people.caller_in(session, incoming)
-            row = await state_store.get_state(session, key)
+        caller, row = await self.services.people.caller_and_state(incoming)
         parsed = _split_args(incoming.text)
         return Context(
             incoming=incoming,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, inspect, select, update
+from sqlalchemy import and_, delete, inspect, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -22,6 +23,47 @@ from storage.models import (
     Report,
     ReportTheme,
 )
+
+
+@dataclass(frozen=True)
+class CallerRows:
+    """What every message begins with: the identity it comes from (None for a stranger),
+    the circles that person coordinates, and their conversation state in this chat."""
+
+    person: Person | None
+    member: Member | None
+    coordinates: frozenset[int]
+    state: ConversationState | None
+
+
+async def find_caller(
+    session: AsyncSession, platform: str, user_id: str, chat_id: str, coordinator: str
+) -> CallerRows:
+    """``CallerRows`` in one statement (outer joins from a one-row anchor, so a stranger
+    with a conversation state still gets it): one round trip to begin each message.
+    ``coordinator``: the membership role that coordinates a circle."""
+    anchor = select(literal(1).label("one")).subquery()
+    query = (
+        select(Person, Member, Membership.circle_id, ConversationState)
+        .select_from(anchor)
+        .outerjoin(Member, and_(Member.platform == platform, Member.platform_user_id == user_id))
+        .outerjoin(Person, Person.id == Member.person_id)
+        .outerjoin(
+            Membership, and_(Membership.person_id == Person.id, Membership.role == coordinator)
+        )
+        .outerjoin(
+            ConversationState,
+            and_(
+                ConversationState.platform == platform,
+                ConversationState.chat_id == chat_id,
+                ConversationState.user_id == user_id,
+            ),
+        )
+    )
+    rows = (await session.execute(query)).all()
+    person, member, _, state = rows[0]
+    circles = frozenset(int(row[2]) for row in rows if row[2] is not None)
+    return CallerRows(person, member, circles, state)
 
 
 async def find_person(session: AsyncSession, platform: str, user_id: str) -> Person | None:

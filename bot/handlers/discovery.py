@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.handlers.args import parse_number
 from bot.messages import Button, Reply
-from bot.services.discovery import Reason, Suggestion
+from bot.services.discovery import Circles, Reason, Suggestion
 
 _WHY = {
     Reason.SAME_PLACE: "in your area",
@@ -31,10 +31,13 @@ def _buttons(found: list[Suggestion]) -> tuple[Button, ...]:
 
 
 async def suggestions(
-    ctx: Context, person_id: int, theme_id: int | None = None
+    ctx: Context,
+    person_id: int,
+    theme_id: int | None = None,
+    circles: Circles | None = None,
 ) -> tuple[str, tuple[Button, ...]]:
     """Text and join buttons for the circles worth suggesting; empty when there are none."""
-    found = await ctx.services.discovery.suggest(person_id, theme_id)
+    found = await ctx.services.discovery.suggest(person_id, theme_id, circles)
     if not found:
         return "", ()
     lines = ["Circles you could join:", *map(_line, found)]

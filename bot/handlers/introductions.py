@@ -53,7 +53,7 @@ async def after_report(ctx: Context, outcome: ReportOutcome, view: ThemeView | N
             text = f"Someone near you also faces “{view.title}” (offer #{offer.offer_id}). {ASK}"
             replies.append(_to(me, text, _buttons(offer.offer_id)))
             replies += _offer_to_other(others.get(offer.other), offer, view)
-    text, buttons = await suggestions(ctx, person_id, outcome.theme_id)
+    text, buttons = await suggestions(ctx, person_id, outcome.theme_id, outcome.circles)
     if text:
         replies.append(_to(me, text, buttons))
     return replies

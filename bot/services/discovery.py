@@ -7,6 +7,7 @@ barriers are what circles organise around.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -17,6 +18,7 @@ from storage.db import Database
 from storage.models import Circle, Person
 
 MAX_SUGGESTIONS = 3
+type Circles = Sequence[Circle]  # the approved circles, as a caller may pass them
 
 
 class Reason(IntEnum):
@@ -48,9 +50,16 @@ class DiscoveryService:
         self.circles = circles
         self.rule = Visibility(min_people)
 
-    async def suggest(self, person_id: int, theme_id: int | None = None) -> list[Suggestion]:
-        """Approved circles the person has not joined, best first, at most a few."""
-        circles = await self.circles.all()
+    async def suggest(
+        self,
+        person_id: int,
+        theme_id: int | None = None,
+        circles: Circles | None = None,
+    ) -> list[Suggestion]:
+        """Approved circles the person has not joined, best first, at most a few.
+        ``circles``: the approved circles when the caller has them (a report's batch read
+        them for all its replies at once)."""
+        circles = list(circles) if circles is not None else await self.circles.all()
         if not circles:
             return []  # no circle at all (a new deployment): nothing else to read
         async with self.db.reading() as session:

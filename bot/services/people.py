@@ -15,7 +15,8 @@ from config.settings import Settings
 from storage import circles as circle_store
 from storage import people as store
 from storage.db import Database
-from storage.models import Member, Person
+from storage.models import Circle, ConversationState, Member, Person
+from storage.people import CallerRows
 
 NOTICE_VERSION = "2026-11"
 
@@ -27,20 +28,31 @@ class PeopleService:
         self.derived = derived
 
     async def caller(self, incoming: Incoming) -> Caller:
-        async with self.db.reading() as session:
-            return await self.caller_in(session, incoming)
+        return (await self.caller_and_state(incoming))[0]
 
-    async def caller_in(self, session: AsyncSession, incoming: Incoming) -> Caller:
-        """Who is calling, read in the caller's transaction (the app reads the conversation
-        state in the same one: one round trip to begin a message, not two)."""
-        found = await store.find_identity(session, incoming.platform, incoming.user_id)
-        person, member = found if found is not None else (None, None)
-        chat_circle = (
-            None  # only group chats are linked to circles (/link refuses a private chat)
-            if incoming.is_private
-            else await circle_store.circle_for_chat(session, incoming.platform, incoming.chat_id)
-        )
-        coordinates = await self._coordinated(session, person)
+    async def caller_and_state(self, incoming: Incoming) -> tuple[Caller, ConversationState | None]:
+        """Who is calling and their conversation state in this chat: one statement (two
+        in a group chat, whose circle is looked up too) in one reading transaction."""
+        async with self.db.reading() as session:
+            found = await store.find_caller(
+                session,
+                incoming.platform,
+                incoming.user_id,
+                incoming.chat_id,
+                CircleRole.COORDINATOR.value,
+            )
+            chat_circle = (
+                None  # only group chats are linked to circles (/link refuses a private chat)
+                if incoming.is_private
+                else await circle_store.circle_for_chat(
+                    session, incoming.platform, incoming.chat_id
+                )
+            )
+        return self._caller(incoming, found, chat_circle), found.state
+
+    def _caller(self, incoming: Incoming, found: CallerRows, chat_circle: Circle | None) -> Caller:
+        person, member = found.person, found.member
+        coordinates = found.coordinates if person is not None else frozenset()
         if chat_circle is not None and incoming.manages_chat and person and person.onboarded:
             coordinates |= {chat_circle.id}  # a server manager coordinates circles linked there
         role = self._role(incoming, person, chat_circle.id if chat_circle else None, coordinates)
@@ -72,12 +84,6 @@ class PeopleService:
             )
 
         await self.db.write_later(write)
-
-    async def _coordinated(self, session: AsyncSession, person: Person | None) -> frozenset[int]:
-        if person is None:
-            return frozenset()
-        rows = await circle_store.circles_of(session, person.id)
-        return frozenset(c.id for c, role in rows if role == CircleRole.COORDINATOR)
 
     def _role(
         self,

@@ -17,11 +17,12 @@ from bot.services.themes import Placement, ThemeService, ThemesRetired
 from bot.services.visible import ThemeView, VisibleThemes
 from config.settings import Settings
 from nlp.analysis import Analysis, vector_to_bytes
+from storage import circles as circle_store
 from storage import people as people_store
 from storage import reports as store
 from storage import themes as theme_store
 from storage.db import BatchJob, Database
-from storage.models import Report
+from storage.models import Circle, Report
 
 log = logging.getLogger("groundswell.reports")
 
@@ -41,6 +42,7 @@ class ReportOutcome:
     theme_id: int
     offered: tuple[Offer, ...] | None = None  # introductions already offered with the report
     view: ThemeView | None = None  # its theme as it may be shown once the report is in
+    circles: tuple[Circle, ...] | None = None  # the open circles, when its batch read them
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Stored:
     theme_id: int
     offered: tuple[Offer, ...] | None
     view: ThemeView | None = None
+    circles: tuple[Circle, ...] | None = None
     fresh: bool = True  # False when the message had been stored before (a redelivery)
     relabel: tuple[PhraseRow, ...] | None = None  # the theme's phrases, when it is relabelled
 
@@ -160,7 +163,9 @@ class ReportService:
         if stored.relabel is not None:  # the new label is the one the reply must show
             await self._relabel_after(stored.theme_id, list(stored.relabel))
             view = await self.visible.one(stored.theme_id)
-        return ReportOutcome(stored.report_id, stored.theme_id, stored.offered, view)
+        return ReportOutcome(
+            stored.report_id, stored.theme_id, stored.offered, view, stored.circles
+        )
 
     async def _relabel_after(self, theme_id: int, rows: list[PhraseRow]) -> None:
         """The theme's label made from the phrases its batch read (in the NLP worker, so
@@ -202,8 +207,9 @@ class ReportService:
         followed = await self._follow_up(session, new, theme_ids, views)
         followed = await self._with_relabels(session, followed, theme_ids)
         stored = {id(p): result for p, result in zip(new, followed, strict=True)}
+        circles = tuple(await circle_store.list_circles(session))  # once for every reply
         return [
-            stored[id(p)] if id(p) in stored else _redelivered(found[key], views)
+            replace(stored.get(id(p)) or _redelivered(found[key], views), circles=circles)
             for p, key in zip(batch, keys, strict=True)
         ]
 
