@@ -102,6 +102,12 @@ async def endorse(
     return True
 
 
+async def endorsed_theme_ids(session: AsyncSession, person_id: int) -> list[int]:
+    """The themes the person said "me too" to: /themes offers them no second one."""
+    query = select(Endorsement.theme_id).where(Endorsement.person_id == person_id)
+    return [int(t) for t in await session.scalars(query)]
+
+
 async def replace_assignments(
     session: AsyncSession,
     theme_of_report: Mapping[int, int],
