@@ -107,16 +107,18 @@ RENDERERS = {
 
 
 async def digest(args: argparse.Namespace, settings: Settings) -> int:
-    """The same request, period and scope rules as /digest, for an operator who sees all."""
-    now = datetime.now(UTC)
+    """The same request, period and scope rules as /digest, for an operator who sees all.
+    The period is worked out once, before the database is opened, so a bad ``--since``
+    fails fast; the scope is resolved as /digest resolves it."""
     request = DigestRequest(circle=args.circle, place=args.place, since=args.since)
     try:
-        start, end = period(request.since, now, settings.zone)
+        start, end = period(request.since, datetime.now(UTC), settings.zone)
     except ScopeError as problem:
         raise CliError(f"--since: {problem}") from None
     app = await App.create(settings)
     try:
-        built = await app.services.digest_requests.build(OPERATOR, request, now)
+        scope, label = await app.services.digest_requests.resolve(OPERATOR, request)
+        built = await app.services.digests.build(scope, label, start, end)
     except Refused as refusal:
         raise CliError(str(refusal)) from None
     finally:
