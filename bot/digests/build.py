@@ -13,12 +13,12 @@ from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.digests.model import (
-    UNNAMED,
     CampaignStep,
     Digest,
     DigestTheme,
     GroupCount,
     NamedPlace,
+    part_title,
 )
 from bot.digests.naming import name_places, quote_text
 from bot.digests.scope import Scope
@@ -158,7 +158,7 @@ class DigestBuilder:
             if not self.rule.shows(row.reporters) or len(out[row.theme_id]) == (limit or -1):
                 continue
             group = int(row.key) if row.key.isdigit() and limit else None
-            out[row.theme_id].append(GroupCount(row.title or UNNAMED, row.reporters, group))
+            out[row.theme_id].append(GroupCount(part_title(row.title), row.reporters, group))
         return out
 
     async def _quotes(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.context import Context
-from bot.digests.model import UNNAMED
+from bot.digests.model import part_title
 from bot.digests.render import count, period_text
 from bot.digests.scope import ScopeError, parse_request, period
 from bot.handlers.args import parse_number
@@ -75,7 +75,7 @@ async def subthemes_text(ctx: Context, theme_id: int) -> str:
     if not shown:
         return f"#{theme_id} {view.title}: no sub-theme is shared by {k} or more people yet."
     lines = [f"#{theme_id} {view.title}, {period_text(start, end)}: the ways it shows up"]
-    lines += [f"- {p.title or UNNAMED}: {p.reporters} people" for p in shown[:10]]
+    lines += [f"- {part_title(p.title)}: {p.reporters} people" for p in shown[:10]]
     return "\n".join([*lines, hidden])
 
 
