@@ -6,8 +6,6 @@ is silent to the other side; ``/offers off`` stops all offers to that person.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.context import Context
 from bot.handlers.args import parse_number
 from bot.handlers.discovery import suggestions
@@ -89,9 +87,16 @@ async def now_shown(ctx: Context, outcome: ReportOutcome, view: ThemeView | None
     return replies
 
 
-def _to(contact: Contact, text: str, buttons: tuple[Button, ...] = ()) -> Reply:
+def _to(
+    contact: Contact,
+    text: str,
+    buttons: tuple[Button, ...] = (),
+    mentions: tuple[Mention, ...] = (),
+) -> Reply:
     """A reply addressed to the person's private chat, whichever chat we are answering."""
-    return Reply(text, buttons=buttons, platform=contact.platform, chat_id=contact.chat_id)
+    return Reply(
+        text, buttons=buttons, mentions=mentions, platform=contact.platform, chat_id=contact.chat_id
+    )
 
 
 async def _private_destination(ctx: Context, person_id: int) -> Contact | None:
@@ -141,7 +146,7 @@ async def _introduce(ctx: Context, me: int, partner: int, theme_id: int | None) 
     replies = [_meet(theirs, ctx.incoming.platform, label, invite)]
     if mine is not None and theirs.chat_id is not None:
         met = _meet(mine, theirs.platform, label, invite)
-        replies.append(replace(met, platform=theirs.platform, chat_id=theirs.chat_id))
+        replies.append(_to(theirs, met.text, mentions=met.mentions))
     return replies
 
 
