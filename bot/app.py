@@ -18,6 +18,7 @@ from bot.nlp_worker import NlpWorker
 from bot.ratelimit import RateLimiter
 from bot.router import Router
 from bot.services import Services, build_services
+from bot.services.introductions import CAPITALISED, PlatformPlaces
 from config.settings import Settings
 from nlp.model import load_model
 from storage.db import Database
@@ -33,12 +34,18 @@ class App:
         self.limiter = RateLimiter(settings.rate_limit_per_minute, frozenset(settings.organisers))
 
     @classmethod
-    async def create(cls, settings: Settings, nlp: Language | None = None) -> App:
-        """Migrate the database, load the model (unless injected) and the theme index."""
+    async def create(
+        cls,
+        settings: Settings,
+        nlp: Language | None = None,
+        places: PlatformPlaces = CAPITALISED,
+    ) -> App:
+        """Migrate the database, load the model (unless injected) and the theme index.
+        ``places`` names the platforms in replies (the composition root's table)."""
         db = Database(settings.database_url)
         await db.migrate()
         model = nlp if nlp is not None else load_model(settings.nlp_model)
-        services = build_services(settings, db, NlpWorker(model))
+        services = build_services(settings, db, NlpWorker(model), places)
         await services.themes.load()
         return cls(services, build_router())
 

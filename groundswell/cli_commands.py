@@ -20,7 +20,7 @@ from bot.ports import AdapterStartError
 from bot.roles import Role
 from bot.services.digests import Refused
 from config.settings import Settings
-from groundswell.platforms import configured_platforms
+from groundswell.platforms import PLACES, configured_platforms
 from groundswell.runtime import Runtime
 from storage.locks import LockBusy
 
@@ -34,7 +34,7 @@ class CliError(Exception):
 
 
 async def chat(args: argparse.Namespace, settings: Settings) -> int:
-    app = await App.create(settings)
+    app = await App.create(settings, places=PLACES)
     runtime = Runtime(app)
     console = ConsoleAdapter(runtime.dispatcher.submit, args.user, args.chat)
     runtime.add(console)
@@ -52,7 +52,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         err.print("No platform token set: starting the console chat. Ctrl-D to leave.")
         args.chat = None
         return await chat(args, settings)
-    app = await App.create(settings)
+    app = await App.create(settings, places=PLACES)
     runtime = Runtime(app)
     for entry in platforms:
         runtime.add(runtime.build(entry))
@@ -66,7 +66,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 async def import_reports(args: argparse.Namespace, settings: Settings) -> int:
     if not args.file.exists():
         raise CliError(f"no such file: {args.file}")
-    app = await App.create(settings)
+    app = await App.create(settings, places=PLACES)
     try:
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("Importing", total=None)
@@ -82,7 +82,7 @@ async def import_reports(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def recluster(args: argparse.Namespace, settings: Settings) -> int:
-    app = await App.create(settings)
+    app = await App.create(settings, places=PLACES)
     try:
         summary = await app.services.reclusterer.run()
     except LockBusy as busy:
@@ -107,16 +107,18 @@ RENDERERS = {
 
 
 async def digest(args: argparse.Namespace, settings: Settings) -> int:
-    """The same request, period and scope rules as /digest, for an operator who sees all."""
-    now = datetime.now(UTC)
+    """The same request, period and scope rules as /digest, for an operator who sees all.
+    The period is worked out once, before the database is opened, so a bad ``--since``
+    fails fast; the scope is resolved as /digest resolves it."""
     request = DigestRequest(circle=args.circle, place=args.place, since=args.since)
     try:
-        start, end = period(request.since, now, settings.zone)
+        start, end = period(request.since, datetime.now(UTC), settings.zone)
     except ScopeError as problem:
         raise CliError(f"--since: {problem}") from None
-    app = await App.create(settings)
+    app = await App.create(settings, places=PLACES)
     try:
-        built = await app.services.digest_requests.build(OPERATOR, request, now)
+        scope, label = await app.services.digest_requests.resolve(OPERATOR, request)
+        built = await app.services.digests.build(scope, label, start, end)
     except Refused as refusal:
         raise CliError(str(refusal)) from None
     finally:
@@ -126,7 +128,7 @@ async def digest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def export(args: argparse.Namespace, settings: Settings) -> int:
-    app = await App.create(settings)
+    app = await App.create(settings, places=PLACES)
     try:
         text = await export_reports(app, args.format)
     finally:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.ports import Adapter, CommandList, Lookup, Seen, Submit
+from bot.services.introductions import PlatformPlaces
 from config.settings import Settings
 
 
@@ -58,3 +59,10 @@ PLATFORMS = (
 
 def configured_platforms(settings: Settings) -> list[PlatformEntry]:
     return [entry for entry in PLATFORMS if getattr(settings, entry.token_setting)]
+
+
+PLACES = PlatformPlaces(
+    {"telegram": "on Telegram", "discord": "on Discord", "console": "in the console"}
+)
+"""How replies say where someone is, for every platform this bot runs on (the console
+included): "meet @amira in the console", not "on Console"."""

@@ -3,7 +3,8 @@ stays fast and small.
 
 A query narrows to one circle and/or one place by plain keywords (``circle_id``,
 ``place_key``); what a digest's scope means, and who may ask for which, is the core's
-(``bot.digests.scope.Scope``, ``bot.services.digests``)."""
+(``bot.digests.scope.Scope``, ``bot.services.digests``); which reports a scope holds is
+``storage.scope``'s, shared with the sub-theme and work-area counts (``storage.themes``)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
+from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Endorsement, Membership, Report, ReportTheme, Theme
+from storage.models import Endorsement, Report, ReportTheme, Theme
+from storage.scope import report_scope, while_member
 
 
 @dataclass(frozen=True)
@@ -32,28 +34,6 @@ class ThemeCounts:
     me_too: int
     latest: datetime | None
     reporters: int
-
-
-def _while_member(circle_id: int, person: Any, when: Any) -> ColumnElement[bool]:
-    """The person was a member of the circle when they did it: a circle's digest counts its
-    members' reports and "me too"s made anywhere (mostly in private chats) after joining."""
-    return (
-        select(Membership.id)
-        .where(
-            Membership.circle_id == circle_id,
-            Membership.person_id == person,
-            Membership.joined_at <= when,
-        )
-        .exists()
-    )
-
-
-def _circle_reports(circle_id: int) -> ColumnElement[bool]:
-    """Reports made in the circle's linked chats, and its members' reports from anywhere."""
-    return or_(
-        Report.circle_id == circle_id,
-        _while_member(circle_id, Report.person_id, Report.created_at),
-    )
 
 
 def _activity(
@@ -79,13 +59,12 @@ def _activity(
         Endorsement.created_at,
         literal(0),
     ).where(Endorsement.created_at >= start, Endorsement.created_at < end)
+    reports = reports.where(*report_scope(circle_id, place_key))
     if circle_id is not None:
-        reports = reports.where(_circle_reports(circle_id))
         endorsements = endorsements.where(
-            _while_member(circle_id, Endorsement.person_id, Endorsement.created_at)
+            while_member(circle_id, Endorsement.person_id, Endorsement.created_at)
         )
     if place_key is not None:
-        reports = reports.where(Report.place_key == place_key)
         endorsements = endorsements.where(Endorsement.place_key == place_key)
     return reports.union_all(endorsements)  # type: ignore[return-value]
 
@@ -146,11 +125,7 @@ def _in_scope[SelectT: Select[*tuple[Any, ...]]](
     query: SelectT, circle_id: int | None, place_key: str | None
 ) -> SelectT:
     """Places and quotes come from the digest's own scope, never from outside it."""
-    if circle_id is not None:
-        query = query.where(_circle_reports(circle_id))
-    if place_key is not None:
-        query = query.where(Report.place_key == place_key)
-    return query
+    return query.where(*report_scope(circle_id, place_key))
 
 
 async def period_counts(

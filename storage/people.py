@@ -166,7 +166,8 @@ async def identities_of(session: AsyncSession, person_ids: Sequence[int]) -> lis
 
 
 async def theme_ids_of(session: AsyncSession, person_id: int) -> list[int]:
-    """The themes the person's reports are in: what must be re-derived after /forget."""
+    """The themes the person's reports are in: what must be re-derived after /forget, and
+    where /themes offers them no "me too"."""
     query = (
         select(ReportTheme.theme_id)
         .join(Report, Report.id == ReportTheme.report_id)

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Table, bindparam, delete, func, insert, se
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Endorsement, Person, Report, ReportTheme, Subtheme, Theme
+from storage.scope import report_scope
 
 
 async def live_themes(session: AsyncSession) -> list[Theme]:
@@ -99,6 +100,12 @@ async def endorse(
     session.add(Endorsement(theme_id=theme_id, person_id=person_id, place_key=place_key))
     await session.flush()
     return True
+
+
+async def endorsed_theme_ids(session: AsyncSession, person_id: int) -> list[int]:
+    """The themes the person said "me too" to: /themes offers them no second one."""
+    query = select(Endorsement.theme_id).where(Endorsement.person_id == person_id)
+    return [int(t) for t in await session.scalars(query)]
 
 
 async def replace_assignments(
@@ -212,18 +219,16 @@ def _reports_in(
     place_key: str | None,
     circle_id: int | None,
 ) -> list[ColumnElement[bool]]:
-    conditions = [
+    """A theme's reports in the period and scope: the scope is the digest's own
+    (``storage.scope``), so a part never counts reports its theme line does not."""
+    return [
         ReportTheme.theme_id.in_(theme_ids),
         Report.hidden.is_(False),
         Report.not_barrier.is_(False),
         Report.created_at >= start,
         Report.created_at < end,
+        *report_scope(circle_id, place_key),
     ]
-    if place_key is not None:
-        conditions.append(Report.place_key == place_key)
-    if circle_id is not None:
-        conditions.append(Report.circle_id == circle_id)
-    return conditions
 
 
 async def subtheme_spread(
@@ -235,7 +240,7 @@ async def subtheme_spread(
     circle_id: int | None = None,
     place_key: str | None = None,
 ) -> list[Spread]:
-    """Reporters per sub-theme of each theme, in the period (and place, if given)."""
+    """Reporters per sub-theme of each theme, in the period (and circle or place, if given)."""
     if not theme_ids:
         return []
     query = (

@@ -7,6 +7,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from bot.services.introductions import CAPITALISED
+from groundswell import platforms
+from groundswell.platforms import PLACES
+
 ROOT = Path(__file__).resolve().parent.parent
 PLATFORMS = ("telegram", "discord", "console")
 
@@ -32,3 +36,11 @@ def test_the_core_holds_no_platform_name_or_chat_id_rule() -> None:
         if names_a_platform(value)
     ]
     assert found == []
+
+
+def test_replies_name_platforms_with_the_composition_roots_phrases() -> None:
+    """The core says "on Telegram" or "in the console" only as it is told; every platform
+    the bot can run on has a phrase, and one it was not told of reads "on" its name."""
+    assert all(entry.platform in PLACES.phrases for entry in platforms.PLATFORMS)
+    assert (PLACES("console"), PLACES("discord")) == ("in the console", "on Discord")
+    assert CAPITALISED("telegram") == "on Telegram"

@@ -13,12 +13,12 @@ from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.digests.model import (
-    UNNAMED,
     CampaignStep,
     Digest,
     DigestTheme,
     GroupCount,
     NamedPlace,
+    part_title,
 )
 from bot.digests.naming import name_places, quote_text
 from bot.digests.scope import Scope
@@ -138,9 +138,9 @@ class DigestBuilder:
         self, session: AsyncSession, ids: list[int], scope: Scope, start: datetime, end: datetime
     ) -> tuple[dict[int, list[GroupCount]], dict[int, list[GroupCount]]]:
         """Each theme's biggest sub-themes and its spread across work areas, each part only
-        where at least ``min_people`` reporters share it. A circle's digest counts these
-        from the reports made in its chats (and a place's from reports made there), so they
-        may undercount its members' private reports; they never describe fewer people."""
+        where at least ``min_people`` reporters share it. They count the same reports as
+        the theme lines (a circle's: its chats' and its members' since joining), so a part
+        never outnumbers its theme; they never describe fewer people."""
         circle, place = scope.circle_id, scope.place_key
         subs = await theme_store.subtheme_spread(
             session, ids, start, end, circle_id=circle, place_key=place
@@ -158,7 +158,7 @@ class DigestBuilder:
             if not self.rule.shows(row.reporters) or len(out[row.theme_id]) == (limit or -1):
                 continue
             group = int(row.key) if row.key.isdigit() and limit else None
-            out[row.theme_id].append(GroupCount(row.title or UNNAMED, row.reporters, group))
+            out[row.theme_id].append(GroupCount(part_title(row.title), row.reporters, group))
         return out
 
     async def _quotes(

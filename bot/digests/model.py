@@ -25,6 +25,12 @@ yet. Not "sub-theme #N": no command takes a sub-theme's number, so it would only
 number next to theme numbers for a reader to confuse."""
 
 
+def part_title(title: str) -> str:
+    """A shown sub-theme's title wherever it is listed (/themes N, digests): ``UNNAMED``
+    until it has a name or label, never blank."""
+    return title or UNNAMED
+
+
 @dataclass(frozen=True)
 class GroupCount:
     """A part of a theme shown with its own count (a sub-theme, or a work area people chose

@@ -6,13 +6,11 @@ is silent to the other side; ``/offers off`` stops all offers to that person.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.context import Context
 from bot.handlers.args import parse_number
 from bot.handlers.discovery import suggestions
 from bot.messages import Button, Mention, Reply
-from bot.services.introductions import Contact, Offer, platform_name
+from bot.services.introductions import Contact, Offer, PlatformPlaces
 from bot.services.reports import ReportOutcome
 from bot.services.visible import ThemeView
 
@@ -91,9 +89,16 @@ async def now_shown(ctx: Context, outcome: ReportOutcome, view: ThemeView | None
     return replies
 
 
-def _to(contact: Contact, text: str, buttons: tuple[Button, ...] = ()) -> Reply:
+def _to(
+    contact: Contact,
+    text: str,
+    buttons: tuple[Button, ...] = (),
+    mentions: tuple[Mention, ...] = (),
+) -> Reply:
     """A reply addressed to the person's private chat, whichever chat we are answering."""
-    return Reply(text, buttons=buttons, platform=contact.platform, chat_id=contact.chat_id)
+    return Reply(
+        text, buttons=buttons, mentions=mentions, platform=contact.platform, chat_id=contact.chat_id
+    )
 
 
 async def _private_destination(ctx: Context, person_id: int) -> Contact | None:
@@ -139,19 +144,21 @@ async def _introduce(ctx: Context, me: int, partner: int, theme_id: int | None) 
     mine = await intros.contact(me, theirs.platform)
     view = await ctx.services.visible.one(theme_id) if theme_id is not None else None
     label = view.title if view is not None else "the same barrier"
-    invite = _invite(await intros.shared_circle_chats(me, partner))
-    replies = [_meet(theirs, ctx.incoming.platform, label, invite)]
+    invite = _invite(await intros.shared_circle_chats(me, partner), intros.where)
+    replies = [_meet(theirs, ctx.incoming.platform, label, invite, intros.where)]
     if mine is not None and theirs.chat_id is not None:
-        met = _meet(mine, theirs.platform, label, invite)
-        replies.append(replace(met, platform=theirs.platform, chat_id=theirs.chat_id))
+        met = _meet(mine, theirs.platform, label, invite, intros.where)
+        replies.append(_to(theirs, met.text, mentions=met.mentions))
     return replies
 
 
 MEET = "You've both said yes: meet "
 
 
-def _meet(other: Contact, viewer_platform: str, label: str, invite: str) -> Reply:
-    where = "" if other.platform == viewer_platform else f" on {other.platform_name}"
+def _meet(
+    other: Contact, viewer_platform: str, label: str, invite: str, places: PlatformPlaces
+) -> Reply:
+    where = "" if other.platform == viewer_platform else f" {places(other.platform)}"
     text = (
         f"{MEET}{other.handle}{where}. You both face “{label}”. Say hello when you're ready."
         + invite
@@ -160,13 +167,13 @@ def _meet(other: Contact, viewer_platform: str, label: str, invite: str) -> Repl
     return Reply(text, mentions=(mention,))
 
 
-def _invite(shared: list[tuple[str, list[str]]]) -> str:
+def _invite(shared: list[tuple[str, list[str]]], places: PlatformPlaces) -> str:
     """A meeting place besides the handle: a circle both are in, with a chat to talk in."""
     if not shared:
         return ""
     name, platforms = shared[0]
-    where = " and ".join(platform_name(p) for p in platforms)
-    return f" You're both in the circle {name}: its chat ({where}) is a good place to meet."
+    where = " and ".join(places(p) for p in platforms)
+    return f" You're both in the circle {name}: its chat {where} is a good place to meet."
 
 
 async def offers(ctx: Context) -> list[Reply]:

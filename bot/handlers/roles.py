@@ -49,8 +49,9 @@ async def _handle(ctx: Context, person_id: int) -> str:
     contact = await ctx.services.introductions.contact(person_id, ctx.incoming.platform)
     if contact is None:
         return "(someone who has left)"
-    where = "" if contact.platform == ctx.incoming.platform else f" on {contact.platform_name}"
-    return contact.handle + where
+    if contact.platform == ctx.incoming.platform:
+        return contact.handle
+    return f"{contact.handle} {ctx.services.introductions.where(contact.platform)}"
 
 
 def _may_appoint(ctx: Context, found: Circle) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.context import Context
-from bot.digests.model import UNNAMED
+from bot.digests.model import part_title
 from bot.digests.render import count, period_text
 from bot.digests.scope import ScopeError, parse_request, period
 from bot.handlers.args import parse_number
@@ -47,13 +47,14 @@ async def themes(ctx: Context) -> list[Reply]:
 
 async def _metoo_buttons(ctx: Context, listed: list[ThemeView]) -> tuple[Button, ...]:
     """One "Me too" per listed theme (each already shown, so a button reveals nothing),
-    except the caller's own. Only in a private chat: a tap in a group would be answered
-    there, telling the group which barrier the tapper faces."""
+    except those the caller reported or already said "me too" to. Only in a private chat:
+    a tap in a group would be answered there, telling the group which barrier the tapper
+    faces."""
     person_id = ctx.caller.person_id
     if person_id is None or not ctx.incoming.is_private:
         return ()
-    own = {theme for _, theme in await ctx.services.reports.mine(person_id)}
-    return tuple(metoo_button(v.theme_id) for v in listed if v.theme_id not in own)
+    backed = await ctx.services.themes.backed_by(person_id)
+    return tuple(metoo_button(v.theme_id) for v in listed if v.theme_id not in backed)
 
 
 async def subthemes_text(ctx: Context, theme_id: int) -> str:
@@ -74,7 +75,7 @@ async def subthemes_text(ctx: Context, theme_id: int) -> str:
     if not shown:
         return f"#{theme_id} {view.title}: no sub-theme is shared by {k} or more people yet."
     lines = [f"#{theme_id} {view.title}, {period_text(start, end)}: the ways it shows up"]
-    lines += [f"- {p.title or UNNAMED}: {p.reporters} people" for p in shown[:10]]
+    lines += [f"- {part_title(p.title)}: {p.reporters} people" for p in shown[:10]]
     return "\n".join([*lines, hidden])
 
 

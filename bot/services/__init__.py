@@ -12,7 +12,7 @@ from bot.services.circles import CircleService
 from bot.services.conversation import ConversationService
 from bot.services.digests import DigestRequests
 from bot.services.discovery import DiscoveryService
-from bot.services.introductions import IntroductionService
+from bot.services.introductions import CAPITALISED, IntroductionService, PlatformPlaces
 from bot.services.lookup import NameLookup
 from bot.services.people import PeopleService
 from bot.services.places import PlaceService
@@ -51,10 +51,12 @@ class Services:
     chats: ChatService
 
 
-def build_services(settings: Settings, db: Database, nlp: NlpWorker) -> Services:
+def build_services(
+    settings: Settings, db: Database, nlp: NlpWorker, places: PlatformPlaces = CAPITALISED
+) -> Services:
     themes = ThemeService(db, settings, representation(nlp.nlp)[1])
     circles = CircleService(db)
-    introductions = IntroductionService(db)
+    introductions = IntroductionService(db, places)
     visible = VisibleThemes(db, settings.min_people)
     reports = ReportService(db, settings, nlp, themes, introductions, visible)
     digests = DigestBuilder(db, nlp, settings.min_people)

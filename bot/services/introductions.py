@@ -7,7 +7,7 @@ to the other side.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
@@ -22,9 +22,20 @@ from storage.models import Member, Person
 MAX_OFFERS_PER_REPORT = 10
 
 
-def platform_name(platform: str) -> str:
-    """How a platform is named in a reply ("on Telegram"): its name, capitalised."""
-    return platform.capitalize()
+@dataclass(frozen=True)
+class PlatformPlaces:
+    """How a reply says where someone is ("on Telegram", "in the console"). The phrases
+    are the composition root's (``groundswell.platforms.PLACES``): the core names no
+    platform. One it was not given reads "on" and its name, capitalised."""
+
+    phrases: Mapping[str, str] = field(default_factory=dict)
+
+    def __call__(self, platform: str) -> str:
+        return self.phrases.get(platform) or f"on {platform.capitalize()}"
+
+
+CAPITALISED = PlatformPlaces()
+"""No phrases given (a test's or a benchmark's app): every platform is "on" its name."""
 
 
 @dataclass(frozen=True)
@@ -37,10 +48,6 @@ class Contact:
     user_id: str
     chat_id: str | None
     handle: str
-
-    @property
-    def platform_name(self) -> str:
-        return platform_name(self.platform)
 
 
 def _contact(member: Member) -> Contact:
@@ -95,8 +102,9 @@ class _Near:
 
 
 class IntroductionService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, where: PlatformPlaces) -> None:
         self.db = db
+        self.where = where  # "on Telegram": how replies name another person's platform
 
     async def contact(self, person_id: int, prefer: str | None = None) -> Contact | None:
         """The person's identity on ``prefer`` when they have one, else their first one."""

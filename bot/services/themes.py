@@ -24,6 +24,7 @@ from config.settings import Settings
 from nlp.analysis import Analysis, vector_from_bytes, vector_to_bytes
 from nlp.cluster import THEME_SIMILARITY, ThemeIndex, similarity_threshold, theme_join_threshold
 from nlp.labels import ReportPhrases
+from storage import people as people_store
 from storage import themes as store
 from storage.db import Database
 from storage.models import Subtheme, Theme
@@ -282,6 +283,14 @@ class ThemeService:
     async def endorse(self, theme_id: int, person_id: int, place_key: str | None) -> bool:
         async with self.db.transaction() as session:
             return await store.endorse(session, theme_id, person_id, place_key)
+
+    async def backed_by(self, person_id: int) -> set[int]:
+        """The themes the person already stands behind, by a report or a "me too": ids
+        only, so /themes need not load their reports to leave those without a button."""
+        async with self.db.reading() as session:
+            reported = await people_store.theme_ids_of(session, person_id)
+            endorsed = await store.endorsed_theme_ids(session, person_id)
+        return {*reported, *endorsed}
 
     async def relabel(self, session: AsyncSession, labels: dict[int, str]) -> None:
         """Store labels made by ``NlpWorker.labels`` (nlp.labels); a live theme that got

@@ -9,6 +9,7 @@ from spacy.language import Language
 
 from bot.app import App
 from config.settings import Settings
+from groundswell.platforms import PLACES
 from groundswell.testing import BotHarness
 
 
@@ -22,8 +23,9 @@ async def duo(app: App) -> AsyncIterator[BotHarness]:
 @pytest.fixture
 async def pairs(make_settings: Callable[..., Settings], nlp: Language) -> AsyncIterator[BotHarness]:
     """min_people 2: introductions are offered only on a theme that may be shown, so stories
-    about a pair need a threshold a pair can reach."""
-    built = await App.create(make_settings(min_people=2), nlp=nlp)
+    about a pair need a threshold a pair can reach. Platforms are named as the CLI names
+    them (``PLACES``)."""
+    built = await App.create(make_settings(min_people=2), nlp=nlp, places=PLACES)
     async with BotHarness(built, platforms=("console", "telegram")) as harness:
         yield harness
     await built.close()

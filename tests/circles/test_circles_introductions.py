@@ -99,7 +99,7 @@ async def test_the_platform_is_named_when_it_differs(pairs: BotHarness) -> None:
     met = await duo.tap("amira", YES)
     assert "meet @tess on Telegram." in met[0].text
     told = duo.inbox("tess", platform="telegram")[-1].text
-    assert "meet @amira on Console." in told  # platform names are capitalised, no table
+    assert "meet @amira in the console." in told  # the composition root's phrase
 
 
 async def test_a_group_report_sends_the_offer_privately(pairs: BotHarness) -> None:
@@ -127,6 +127,6 @@ async def test_people_in_a_circle_with_a_chat_are_invited_to_meet_there(pairs: B
     met = (await bot.tap("lee", YES))[0].text
     assert "meet @kim." in met
     assert met.endswith(
-        "You're both in the circle Derby Voices: its chat (Console) is a good place to meet."
+        "You're both in the circle Derby Voices: its chat in the console is a good place to meet."
     )
     assert bot.inbox("kim")[-1].text.endswith("is a good place to meet.")

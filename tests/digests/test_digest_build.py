@@ -91,6 +91,20 @@ async def test_circle_counts_its_members_reports_made_while_members(
     assert (b.trend, b.previous_people) == ("growing", None)
 
 
+async def test_circle_parts_count_the_same_reports_as_its_themes(app: App, seeded: Seeded) -> None:
+    """Theme B's three York Care members reported in their private chats after joining: the
+    theme line counts them, so its sub-theme and work-area lines count the same three."""
+    york = seeded.circles["C2"]
+    async with app.services.db.transaction() as session:
+        for who in ("p6", "p7", "p8"):
+            joined = NOW - timedelta(days=10)
+            session.add(Membership(circle_id=york, person_id=seeded.people[who], joined_at=joined))
+    b = by_id(await build(app, Scope(circle_id=york)))[seeded.themes["B"]]
+    assert b.people == 3
+    assert [part.people for part in b.subthemes] == [3]
+    assert [(part.name, part.people) for part in b.services] == [("Not said", 3)]
+
+
 async def test_place_scope(app: App, seeded: Seeded) -> None:
     digest = await build(app, Scope(place_key="bradford"))
     assert [x.theme_id for x in digest.themes] == [seeded.themes["B"]]

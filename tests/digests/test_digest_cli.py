@@ -18,6 +18,7 @@ from digest_seed import seed
 from spacy.language import Language
 
 from bot.app import App
+from bot.services.introductions import CAPITALISED, PlatformPlaces
 from config.settings import Settings
 from groundswell import cli_commands
 from groundswell.cli import main
@@ -29,8 +30,10 @@ async def test_cli_writes_every_format(
     seeded = await seed(app, now=datetime.now(UTC))
     real_create = App.create
 
-    async def create(settings: Settings, nlp_model: Language | None = None) -> App:
-        return await real_create(settings, nlp=nlp)
+    async def create(
+        settings: Settings, nlp_model: Language | None = None, places: PlatformPlaces = CAPITALISED
+    ) -> App:
+        return await real_create(settings, nlp=nlp, places=places)
 
     monkeypatch.setattr(cli_commands.App, "create", create)
     monkeypatch.setenv("GROUNDSWELL_DATABASE_URL", app.settings.database_url)

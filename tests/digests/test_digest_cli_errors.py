@@ -10,6 +10,7 @@ import pytest
 from spacy.language import Language
 
 from bot.app import App
+from bot.services.introductions import CAPITALISED, PlatformPlaces
 from config.settings import Settings
 from groundswell import cli_commands
 from groundswell.cli import main
@@ -19,8 +20,10 @@ from groundswell.cli import main
 def cli_app(app: App, nlp: Language, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> App:
     real_create = App.create
 
-    async def create(settings: Settings, nlp_model: Language | None = None) -> App:
-        return await real_create(settings, nlp=nlp)
+    async def create(
+        settings: Settings, nlp_model: Language | None = None, places: PlatformPlaces = CAPITALISED
+    ) -> App:
+        return await real_create(settings, nlp=nlp, places=places)
 
     monkeypatch.setattr(cli_commands.App, "create", create)
     monkeypatch.setenv("GROUNDSWELL_DATABASE_URL", app.settings.database_url)

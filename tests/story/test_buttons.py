@@ -65,6 +65,8 @@ async def test_themes_carry_a_me_too_for_each_shown_theme_only(pair_bot: BotHarn
     assert all(str(hidden) not in b.data for b in listing.buttons)
     [counted] = await bot.tap("dev", f"Me too #{shown}")
     assert f"your “me too” is counted on #{shown}" in counted.text
+    [again] = await bot.push("dev", "/themes")
+    assert f"#{shown}" in again.text and not again.buttons, "no second me-too"
 
     [own] = await bot.push("amira", "/themes")
     assert f"#{shown}" in own.text and not own.buttons, "no me-too on one's own theme"
