@@ -46,6 +46,17 @@ async def _lock(session: AsyncSession, table: Table, ids: list[int]) -> dict[int
     return {int(row_id): centroid for row_id, centroid in rows if centroid}
 
 
+async def lock_live(session: AsyncSession) -> None:
+    """Every live theme, then every live sub-theme, locked in id order (PostgreSQL; SQLite
+    has one writer anyway). A re-cluster rewrites many of both; taking them in the order a
+    batch of reports takes its few (themes, then sub-themes, each in id order) makes the
+    two wait for each other instead of deadlocking. NO KEY UPDATE: a report (or "me too")
+    referring to a theme takes a key-share lock on it, which must not make this wait."""
+    for table in (cast(Table, Theme.__table__), cast(Table, Subtheme.__table__)):
+        live = select(table.c.id).where(table.c.merged_into.is_(None)).order_by(table.c.id)
+        await session.execute(live.with_for_update(key_share=True))  # FOR NO KEY UPDATE
+
+
 async def get_theme(session: AsyncSession, theme_id: int) -> Theme | None:
     theme = await session.get(Theme, theme_id)
     if theme is None or theme.merged_into is not None:

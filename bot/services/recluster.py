@@ -138,6 +138,7 @@ class Reclusterer:
         that arrived since join the nearest new sub-theme (and its theme), and curation
         and current assignments are read afresh, so a move made meanwhile is kept."""
         async with self.db.transaction() as session:
+            await store.lock_live(session)  # before any write: see lock_live
             current = await report_store.report_assignments(session)
             pinned = await curation_store.curated_theme_ids(session)
             pinned_subs = await curation_store.curated_subtheme_ids(session)
