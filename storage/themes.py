@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import ColumnElement, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Endorsement, Person, Report, ReportTheme, Subtheme, Theme
@@ -46,15 +47,28 @@ async def _lock(session: AsyncSession, table: Table, ids: list[int]) -> dict[int
     return {int(row_id): centroid for row_id, centroid in rows if centroid}
 
 
+class ThemesBusy(Exception):
+    """A theme or sub-theme row is locked by another transaction (``lock_live``)."""
+
+
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for NOWAIT finding a row locked
+
+
 async def lock_live(session: AsyncSession) -> None:
-    """Every live theme, then every live sub-theme, locked in id order (PostgreSQL; SQLite
-    has one writer anyway). A re-cluster rewrites many of both; taking them in the order a
-    batch of reports takes its few (themes, then sub-themes, each in id order) makes the
-    two wait for each other instead of deadlocking. NO KEY UPDATE: a report (or "me too")
-    referring to a theme takes a key-share lock on it, which must not make this wait."""
+    """Every live theme, then every live sub-theme, locked before a re-cluster's first
+    write (PostgreSQL; SQLite has one writer anyway). NOWAIT: a chat batch may hold some of
+    them and go on to lock more in its own order, so the re-cluster must never wait while
+    holding any; it raises ``ThemesBusy`` at once, rolls back and tries again. Holding them
+    all, it then waits for nobody, so it is never half of a deadlock. NO KEY UPDATE: the
+    key-share locks a report or "me too" takes on its theme do not count as busy."""
     for table in (cast(Table, Theme.__table__), cast(Table, Subtheme.__table__)):
         live = select(table.c.id).where(table.c.merged_into.is_(None)).order_by(table.c.id)
-        await session.execute(live.with_for_update(key_share=True))  # FOR NO KEY UPDATE
+        try:
+            await session.execute(live.with_for_update(key_share=True, nowait=True))
+        except DBAPIError as error:
+            if getattr(error.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+                raise ThemesBusy from error
+            raise
 
 
 async def get_theme(session: AsyncSession, theme_id: int) -> Theme | None:

@@ -29,6 +29,8 @@ log = logging.getLogger("groundswell.recluster")
 VectorRow = tuple[int, bytes | None, int | None, int | None]  # report, vector, theme, sub
 AssignedRow = tuple[int, int | None, int | None]  # report, theme, sub-theme
 Matrix = NDArray[np.float32]
+LOCK_ATTEMPTS = 20  # with LOCK_PAUSE growing by 50 ms a try: about ten seconds in all
+LOCK_PAUSE = 0.05
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class Reclusterer:
             snapshot = await self._snapshot()
             levels = await self._cluster(snapshot.vectors) if snapshot.rows else None
             async with self.themes.lock:
-                summary = await self._apply(snapshot, levels)
+                summary = await self._apply_when_free(snapshot, levels)
                 await self.themes.load()
         self.baseline = self.themes.placed
         return summary
@@ -132,6 +134,17 @@ class Reclusterer:
         return await asyncio.to_thread(
             cluster_levels, vectors, settings.theme_granularity, settings.seed
         )
+
+    async def _apply_when_free(self, snapshot: Snapshot, levels: Levels | None) -> ReclusterSummary:
+        """``_apply`` once no chat batch holds a theme row (``storage.themes.lock_live``):
+        batches last milliseconds, so a few short waits are enough; after them the
+        re-cluster gives up this time (logged) and the next one starts afresh."""
+        for attempt in range(LOCK_ATTEMPTS):
+            try:
+                return await self._apply(snapshot, levels)
+            except store.ThemesBusy:
+                await asyncio.sleep(LOCK_PAUSE * (attempt + 1))
+        raise store.ThemesBusy("chat batches kept the themes locked")
 
     async def _apply(self, snapshot: Snapshot, levels: Levels | None) -> ReclusterSummary:
         """Under the theme lock: reports withdrawn since the snapshot are dropped, reports

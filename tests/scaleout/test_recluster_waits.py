@@ -1,0 +1,64 @@
+"""A re-cluster never waits for a theme row while holding others (the deadlock PostgreSQL
+reported when a chat batch and a re-cluster locked themes in different orders): it finds a
+held row busy at once, lets go, and applies once the row is free."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+from spacy.language import Language
+from sqlalchemy import select
+
+from bot.app import App
+from config.settings import Settings
+from groundswell.testing import BotHarness
+from storage import themes as theme_store
+from storage.db import Database
+from storage.models import Theme
+
+REPORTS = (
+    "Procurement rules stop us buying from the local social enterprise.",
+    "The tender framework only lets big contractors bid for our contracts.",
+    "Our risk policy forbids letting patients go home with family support.",
+)
+
+
+async def _hold_a_theme(db: Database, held: asyncio.Event, release: asyncio.Event) -> None:
+    """Another process's transaction holding one live theme row, as a chat batch does."""
+    async with db.transaction() as session:
+        first = select(Theme.id).where(Theme.merged_into.is_(None)).order_by(Theme.id).limit(1)
+        await session.execute(first.with_for_update())
+        held.set()
+        await release.wait()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_held_theme_row_makes_the_recluster_wait_not_deadlock(
+    make_settings: Callable[..., Settings], nlp: Language
+) -> None:
+    settings = make_settings()
+    app = await App.create(settings, nlp=nlp)
+    other = Database(settings.database_url)
+    try:
+        async with BotHarness(app) as bot:
+            await bot.onboard("amira", "Leeds")
+            for text in REPORTS:
+                await bot.push("amira", f"/report {text}")
+        held, release = asyncio.Event(), asyncio.Event()
+        holder = asyncio.create_task(_hold_a_theme(other, held, release))
+        await held.wait()
+        async with app.services.db.transaction() as session:
+            with pytest.raises(theme_store.ThemesBusy):
+                await theme_store.lock_live(session)
+        recluster = asyncio.create_task(app.services.reclusterer.run())
+        await asyncio.sleep(0.5)
+        assert not recluster.done(), "it waits while the row is held"
+        release.set()
+        await holder
+        summary = await asyncio.wait_for(recluster, 30)
+        assert summary.reports == len(REPORTS)
+    finally:
+        await other.close()
+        await app.close()
