@@ -75,19 +75,6 @@ async def find_person(session: AsyncSession, platform: str, user_id: str) -> Per
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def find_identity(
-    session: AsyncSession, platform: str, user_id: str
-) -> tuple[Person, Member] | None:
-    """The person and the identity they are calling as, in one query."""
-    query = (
-        select(Person, Member)
-        .join(Member, Member.person_id == Person.id)
-        .where(Member.platform == platform, Member.platform_user_id == user_id)
-    )
-    row = (await session.execute(query)).one_or_none()
-    return (row[0], row[1]) if row is not None else None
-
-
 async def refresh_identity(
     session: AsyncSession, platform: str, user_id: str, handle: str | None, chat: str | None
 ) -> None:
