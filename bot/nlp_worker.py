@@ -1,8 +1,9 @@
 """Runs spaCy off the event loop: one worker thread owns the model, so chat stays responsive
 while reports are embedded and quotes scrubbed.
 
-Reports arriving together are analysed together: while the thread works on one batch, the
-next requests wait and then go through ``nlp.pipe`` as one batch. spaCy costs about a third as
+Reports arriving together are analysed together, and safety screens likewise (``Gathered``):
+while the thread works on one batch, the next requests wait and then go through ``nlp.pipe``
+as one batch. spaCy costs about a third as
 much per text in a batch of eight as alone, so under load the bot keeps up instead of
 queueing single texts behind each other.
 """
