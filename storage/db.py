@@ -431,6 +431,13 @@ class Database:
         readers = self.engine.execution_options(**READS_ONLY)
         self.reader_sessions = async_sessionmaker(readers, expire_on_commit=False)
         self.group = GroupCommit(self.engine)
+        self.counters: list[TransactionCount] = []  # counting_transactions' open counts
+        event.listen(self.engine.sync_engine, "begin", self._begun)
+
+    def _begun(self, connection: Any) -> None:
+        reads = connection.get_execution_options().get("groundswell_reads_only", False)
+        for count in self.counters:
+            count.add(reads=reads)
 
     @property
     def dialect(self) -> str:
@@ -546,23 +553,24 @@ class TransactionCount:
     def total(self) -> int:
         return self.reads + self.writes
 
+    def add(self, reads: bool) -> None:
+        if reads:
+            self.reads += 1
+        else:
+            self.writes += 1
+
 
 @contextmanager
 def counting_transactions(db: Database) -> Iterator[TransactionCount]:
     """Counts the transactions (connection-level BEGINs; savepoints are not transactions)
     the engine starts meanwhile, reads and writes apart: the test that keeps the count per
-    message from creeping back and the load benchmark's table both use it."""
+    message from creeping back and the load benchmark's table both use it. The engine's
+    one listener (``Database._begun``) is permanent: adding or removing one while another
+    task's BEGIN is under way (SQLite's begin listener awaits the driver) broke that
+    dispatch ("deque mutated during iteration") and failed a background re-cluster."""
     count = TransactionCount()
-
-    def begun(connection: Any) -> None:
-        if connection.get_execution_options().get("groundswell_reads_only", False):
-            count.reads += 1
-        else:
-            count.writes += 1
-
-    engine = db.engine.sync_engine
-    event.listen(engine, "begin", begun)
+    db.counters.append(count)
     try:
         yield count
     finally:
-        event.remove(engine, "begin", begun)
+        db.counters.remove(count)
