@@ -29,7 +29,7 @@ log = logging.getLogger("groundswell.recluster")
 VectorRow = tuple[int, bytes | None, int | None, int | None]  # report, vector, theme, sub
 AssignedRow = tuple[int, int | None, int | None]  # report, theme, sub-theme
 Matrix = NDArray[np.float32]
-LOCK_ATTEMPTS = 20  # with LOCK_PAUSE growing by 50 ms a try: about ten seconds in all
+LOCK_ATTEMPTS = 40  # pauses growing by LOCK_PAUSE up to half a second: about 18 s in all
 LOCK_PAUSE = 0.05
 
 
@@ -112,6 +112,9 @@ class Reclusterer:
             await self.run(wait=0.0)
         except locks.LockBusy:
             log.info("another process is re-clustering; skipped this round")
+        except store.ThemesBusy:  # a flood of reports: placing them matters more now
+            log.warning("themes stayed busy with reports; re-clustering waits for more")
+            self.baseline = self.themes.placed  # not again at once: after the usual growth
         except Exception:
             log.exception("automatic re-cluster failed; reports are still placed as they come")
         finally:
@@ -143,7 +146,7 @@ class Reclusterer:
             try:
                 return await self._apply(snapshot, levels)
             except store.ThemesBusy:
-                await asyncio.sleep(LOCK_PAUSE * (attempt + 1))
+                await asyncio.sleep(min(LOCK_PAUSE * (attempt + 1), 0.5))
         raise store.ThemesBusy("chat batches kept the themes locked")
 
     async def _apply(self, snapshot: Snapshot, levels: Levels | None) -> ReclusterSummary:

@@ -5,12 +5,14 @@ held row busy at once, lets go, and applies once the row is free."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 
 import pytest
 from spacy.language import Language
 from sqlalchemy import select
 
+import bot.services.recluster as recluster_module
 from bot.app import App
 from config.settings import Settings
 from groundswell.testing import BotHarness
@@ -59,6 +61,40 @@ async def test_a_held_theme_row_makes_the_recluster_wait_not_deadlock(
         await holder
         summary = await asyncio.wait_for(recluster, 30)
         assert summary.reports == len(REPORTS)
+    finally:
+        await other.close()
+        await app.close()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_themes_busy_too_long_drops_this_recluster_until_more_arrive(
+    make_settings: Callable[..., Settings],
+    nlp: Language,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Under a flood that never lets go of the themes, the automatic re-cluster gives up
+    with a warning (no traceback) and is not started again until the usual growth, so it
+    does not cluster over and over for nothing while reports keep coming."""
+    monkeypatch.setattr(recluster_module, "LOCK_ATTEMPTS", 2)
+    settings = make_settings()
+    app = await App.create(settings, nlp=nlp)
+    other = Database(settings.database_url)
+    try:
+        async with BotHarness(app) as bot:
+            await bot.onboard("amira", "Leeds")
+            for text in REPORTS:
+                await bot.push("amira", f"/report {text}")
+        held, release = asyncio.Event(), asyncio.Event()
+        holder = asyncio.create_task(_hold_a_theme(other, held, release))
+        await held.wait()
+        reclusterer = app.services.reclusterer
+        with caplog.at_level(logging.WARNING, logger="groundswell.recluster"):
+            await reclusterer._background()
+        release.set()
+        await holder
+        assert "themes stayed busy" in caplog.text and "Traceback" not in caplog.text
+        assert reclusterer.baseline == app.services.themes.placed  # counting starts afresh
     finally:
         await other.close()
         await app.close()
