@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 import pytest
 from spacy.language import Language
@@ -36,10 +37,11 @@ async def _hold_a_theme(db: Database, held: asyncio.Event, release: asyncio.Even
         await release.wait()
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-async def test_a_held_theme_row_makes_the_recluster_wait_not_deadlock(
+@asynccontextmanager
+async def _app_with_reports_and_another_process(
     make_settings: Callable[..., Settings], nlp: Language
-) -> None:
+) -> AsyncIterator[tuple[App, Database]]:
+    """An App holding a few reports, and a second Database (another process) on it."""
     settings = make_settings()
     app = await App.create(settings, nlp=nlp)
     other = Database(settings.database_url)
@@ -48,6 +50,17 @@ async def test_a_held_theme_row_makes_the_recluster_wait_not_deadlock(
             await bot.onboard("amira", "Leeds")
             for text in REPORTS:
                 await bot.push("amira", f"/report {text}")
+        yield app, other
+    finally:
+        await other.close()
+        await app.close()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_held_theme_row_makes_the_recluster_wait_not_deadlock(
+    make_settings: Callable[..., Settings], nlp: Language
+) -> None:
+    async with _app_with_reports_and_another_process(make_settings, nlp) as (app, other):
         held, release = asyncio.Event(), asyncio.Event()
         holder = asyncio.create_task(_hold_a_theme(other, held, release))
         await held.wait()
@@ -61,9 +74,6 @@ async def test_a_held_theme_row_makes_the_recluster_wait_not_deadlock(
         await holder
         summary = await asyncio.wait_for(recluster, 30)
         assert summary.reports == len(REPORTS)
-    finally:
-        await other.close()
-        await app.close()
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -77,14 +87,7 @@ async def test_themes_busy_too_long_drops_this_recluster_until_more_arrive(
     with a warning (no traceback) and is not started again until the usual growth, so it
     does not cluster over and over for nothing while reports keep coming."""
     monkeypatch.setattr(recluster_module, "LOCK_ATTEMPTS", 2)
-    settings = make_settings()
-    app = await App.create(settings, nlp=nlp)
-    other = Database(settings.database_url)
-    try:
-        async with BotHarness(app) as bot:
-            await bot.onboard("amira", "Leeds")
-            for text in REPORTS:
-                await bot.push("amira", f"/report {text}")
+    async with _app_with_reports_and_another_process(make_settings, nlp) as (app, other):
         held, release = asyncio.Event(), asyncio.Event()
         holder = asyncio.create_task(_hold_a_theme(other, held, release))
         await held.wait()
@@ -95,6 +98,3 @@ async def test_themes_busy_too_long_drops_this_recluster_until_more_arrive(
         await holder
         assert "themes stayed busy" in caplog.text and "Traceback" not in caplog.text
         assert reclusterer.baseline == app.services.themes.placed  # counting starts afresh
-    finally:
-        await other.close()
-        await app.close()
