@@ -48,9 +48,10 @@ async def report(ctx: Context) -> list[Reply]:
     try:
         text = check_text(ctx.args, ctx.services.settings.max_report_chars)
     except ReportRejected as problem:
-        return [Reply(str(problem))]
-    [analysis] = await ctx.services.nlp.analyse([text])  # one parse: the screen and the theme
-    replies = await answer(ctx, text, analysis.concern) or await _store(ctx, text, analysis)
+        replies = [Reply(str(problem))]
+    else:
+        [analysis] = await ctx.services.nlp.analyse([text])  # one parse: screen and theme
+        replies = await answer(ctx, text, analysis.concern) or await _store(ctx, text, analysis)
     if not ctx.incoming.is_private:
         replies.append(Reply("Tip: next time, message me privately; reports are safer there."))
     return replies
