@@ -57,11 +57,9 @@ class Pending:
 
 @dataclass(frozen=True)
 class Stored:
-    report_id: int
-    theme_id: int
-    offered: tuple[Offer, ...] | None
-    view: ThemeView | None = None
-    circles: tuple[Circle, ...] | None = None
+    """A chat report's outcome as its batch made it, with what only the batch needs."""
+
+    outcome: ReportOutcome
     fresh: bool = True  # False when the message had been stored before (a redelivery)
     relabel: tuple[PhraseRow, ...] | None = None  # the theme's phrases, when it is relabelled
 
@@ -90,10 +88,23 @@ def check_text(text: str, limit: int) -> str:
     return cleaned
 
 
-def _redelivered(found: tuple[int, int], views: dict[int, ThemeView]) -> Stored:
+@dataclass(frozen=True)
+class ForReplies:
+    """What the replies to a batch's reports show, read in the batch's transaction: each
+    theme's view (``VisibleThemes.views_in``) and the open circles for suggestions."""
+
+    views: dict[int, ThemeView]
+    circles: tuple[Circle, ...]
+
+    def outcome(
+        self, report_id: int, theme_id: int, offered: tuple[Offer, ...] | None
+    ) -> ReportOutcome:
+        return ReportOutcome(report_id, theme_id, offered, self.views.get(theme_id), self.circles)
+
+
+def _redelivered(found: tuple[int, int], shown: ForReplies) -> Stored:
     """A message stored before: its first report, answered again as it now stands."""
-    report_id, theme_id = found
-    return Stored(report_id, theme_id, None, views.get(theme_id), fresh=False)
+    return Stored(shown.outcome(*found, None), fresh=False)
 
 
 class ReportService:
@@ -159,13 +170,11 @@ class ReportService:
             return already  # another process stored this very message a moment ago
         if stored.fresh:
             self.themes.committed(1)
-        view = stored.view
+        outcome = stored.outcome
         if stored.relabel is not None:  # the new label is the one the reply must show
-            await self._relabel_after(stored.theme_id, list(stored.relabel))
-            view = await self.visible.one(stored.theme_id)
-        return ReportOutcome(
-            stored.report_id, stored.theme_id, stored.offered, view, stored.circles
-        )
+            await self._relabel_after(outcome.theme_id, list(stored.relabel))
+            outcome = replace(outcome, view=await self.visible.one(outcome.theme_id))
+        return outcome
 
     async def _relabel_after(self, theme_id: int, rows: list[PhraseRow]) -> None:
         """The theme's label made from the phrases its batch read (in the NLP worker, so
@@ -201,35 +210,36 @@ class ReportService:
             self.themes.forget_index()
             placements = await self._place_in(session, [(p.report, p.analysis) for p in new])
         theme_ids = [p.theme_id for p in placements]
-        views = await self.visible.views_in(
-            session, sorted({*theme_ids, *(t for _, t in found.values())} - {0})
-        )
-        followed = await self._follow_up(session, new, theme_ids, views)
+        shown = await self._for_replies(session, {*theme_ids, *(t for _, t in found.values())})
+        followed = await self._follow_up(session, new, theme_ids, shown)
         followed = await self._with_relabels(session, followed, theme_ids)
         stored = {id(p): result for p, result in zip(new, followed, strict=True)}
-        circles = tuple(await circle_store.list_circles(session))  # once for every reply
         return [
-            replace(stored.get(id(p)) or _redelivered(found[key], views), circles=circles)
+            stored.get(id(p)) or _redelivered(found[key], shown)
             for p, key in zip(batch, keys, strict=True)
         ]
+
+    async def _for_replies(self, session: AsyncSession, theme_ids: set[int]) -> ForReplies:
+        views = await self.visible.views_in(session, sorted(theme_ids - {0}))
+        return ForReplies(views, tuple(await circle_store.list_circles(session)))
 
     async def _follow_up(
         self,
         session: AsyncSession,
         batch: list[Pending],
         theme_ids: list[int],
-        views: dict[int, ThemeView],
+        shown: ForReplies,
     ) -> list[Stored]:
         """What used to cost each report its own transactions after its commit: its
         introduction offers, made for the whole batch at once (the private chat they reach
         is kept as the message arrives: ``PeopleService.refresh_identity``). Offers are made
         only for themes that may be shown (the rest get none, as in ``after_report``)."""
         private = [(p, t) for p, t in zip(batch, theme_ids, strict=True) if p.private]
-        asks = [(p.report.person_id, t, p.place_key) for p, t in private if t in views]
+        asks = [(p.report.person_id, t, p.place_key) for p, t in private if t in shown.views]
         made = iter(await self.introductions.offer_many(session, asks))
-        offered = {id(p): tuple(next(made)) if t in views else () for p, t in private}
+        offered = {id(p): tuple(next(made)) if t in shown.views else () for p, t in private}
         return [
-            Stored(p.report.id, t, offered.get(id(p)), views.get(t))
+            Stored(shown.outcome(p.report.id, t, offered.get(id(p))))
             for p, t in zip(batch, theme_ids, strict=True)
         ]
 
@@ -251,7 +261,7 @@ class ReportService:
             rows[row[0]].append(row)
         result = []
         for item in stored:
-            phrases = rows.pop(item.theme_id, None)
+            phrases = rows.pop(item.outcome.theme_id, None)
             result.append(item if phrases is None else replace(item, relabel=tuple(phrases)))
         return result
 
