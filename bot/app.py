@@ -86,6 +86,7 @@ class App:
     async def close(self) -> None:
         await self.services.reclusterer.idle()  # a background re-cluster finishes its write
         self.services.nlp.close()
+        self.services.background.close()
         await self.services.db.close()
 
 

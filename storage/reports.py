@@ -119,15 +119,24 @@ async def theme_phrases(
     return [(int(t), int(who), list(p or [])) for t, who, p in rows]
 
 
-async def subtheme_phrases(session: AsyncSession) -> list[tuple[int, int, list[str]]]:
-    """(sub-theme, reporter, phrases) per visible report, as theme_phrases."""
-    query = (
-        select(ReportTheme.subtheme_id, Report.person_id, Report.phrases)
-        .join(Report, Report.id == ReportTheme.report_id)
-        .where(Report.hidden.is_(False), ReportTheme.subtheme_id.is_not(None))
-    )
-    rows = (await session.execute(query)).all()
-    return [(int(t), int(who), list(p or [])) for t, who, p in rows if t is not None]
+LabelRow = tuple[int, int, int | None, int, list[str]]  # report, theme, sub, reporter, phrases
+
+
+async def label_rows(session: AsyncSession) -> list[LabelRow]:
+    """Each visible placed report's theme, sub-theme, reporter and phrases: what a
+    re-cluster makes every label from, and checks is still so before writing them."""
+    query = select(
+        ReportTheme.report_id,
+        ReportTheme.theme_id,
+        ReportTheme.subtheme_id,
+        Report.person_id,
+        Report.phrases,
+    ).join(Report, Report.id == ReportTheme.report_id)
+    rows = (await session.execute(query.where(Report.hidden.is_(False)))).all()
+    return [
+        (int(r), int(t), None if s is None else int(s), int(who), list(p or []))
+        for r, t, s, who, p in rows
+    ]
 
 
 async def find_by_message(

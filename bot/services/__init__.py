@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.background_cpu import BackgroundProcess
 from bot.digests.build import DigestBuilder
 from bot.nlp_worker import NlpWorker
 from bot.services.campaigns import CampaignService
@@ -32,6 +33,7 @@ class Services:
     settings: Settings
     db: Database
     nlp: NlpWorker
+    background: BackgroundProcess  # the re-cluster's clustering, off this process
     people: PeopleService
     themes: ThemeService
     reports: ReportService
@@ -60,17 +62,19 @@ def build_services(
     visible = VisibleThemes(db, settings.min_people)
     reports = ReportService(db, settings, nlp, themes, introductions, visible)
     digests = DigestBuilder(db, nlp, settings.min_people)
+    background = BackgroundProcess()
     return Services(
         settings=settings,
         db=db,
         nlp=nlp,
+        background=background,
         people=PeopleService(db, settings, reports.derived),
         themes=themes,
         reports=reports,
         circles=circles,
         digests=digests,
         digest_requests=DigestRequests(circles, digests, settings.zone),
-        reclusterer=Reclusterer(db, themes, nlp),
+        reclusterer=Reclusterer(db, themes, nlp, background),
         introductions=introductions,
         discovery=DiscoveryService(db, circles, settings.min_people),
         visible=visible,

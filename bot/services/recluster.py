@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.background_cpu import BackgroundProcess
 from bot.nlp_worker import NlpWorker
 from bot.services.themes import ThemeService, group_phrases
 from nlp.analysis import vector_from_bytes, vector_to_bytes
@@ -66,10 +68,13 @@ class Assignment:
 
 
 class Reclusterer:
-    def __init__(self, db: Database, themes: ThemeService, nlp: NlpWorker) -> None:
+    def __init__(
+        self, db: Database, themes: ThemeService, nlp: NlpWorker, cpu: BackgroundProcess
+    ) -> None:
         self.db = db
         self.themes = themes
         self.nlp = nlp
+        self.cpu = cpu
         self.baseline: int | None = None  # reports placed at the last re-cluster
         self.task: asyncio.Task[None] | None = None
         themes.listeners.append(self.arrived)
@@ -79,13 +84,15 @@ class Reclusterer:
         at once and overwriting each other's theme assignments. The clustering itself (a
         minute at 100,000 reports) runs on a snapshot in a worker thread *without* the theme
         lock, so reports keep being placed meanwhile; only applying the result takes the
-        lock, and it first re-reads what changed since the snapshot (``_apply``)."""
+        lock, and it first re-reads what changed since the snapshot (``_apply``). Labels
+        are made after that commit (``_relabel``), so no lock is held while spaCy works."""
         async with locks.held(self.db, "recluster", wait=wait):
             snapshot = await self._snapshot()
             levels = await self._cluster(snapshot.vectors) if snapshot.rows else None
             async with self.themes.lock:
-                summary = await self._apply_when_free(snapshot, levels)
+                summary = await _when_free(lambda: self._apply(snapshot, levels))
                 await self.themes.load()
+            await self._relabel()
         self.baseline = self.themes.placed
         return summary
 
@@ -133,21 +140,11 @@ class Reclusterer:
         return Snapshot([r[0] for r in rows], vectors.astype(np.float32), before)
 
     async def _cluster(self, vectors: Matrix) -> Levels:
+        """In the niced background process (bot.background_cpu), never this one."""
         settings = self.themes.settings
-        return await asyncio.to_thread(
+        return await self.cpu.run(
             cluster_levels, vectors, settings.theme_granularity, settings.seed
         )
-
-    async def _apply_when_free(self, snapshot: Snapshot, levels: Levels | None) -> ReclusterSummary:
-        """``_apply`` once no chat batch holds a theme row (``storage.themes.lock_live``):
-        batches last milliseconds, so a few short waits are enough; after them the
-        re-cluster gives up this time (logged) and the next one starts afresh."""
-        for attempt in range(LOCK_ATTEMPTS):
-            try:
-                return await self._apply(snapshot, levels)
-            except store.ThemesBusy:
-                await asyncio.sleep(min(LOCK_PAUSE * (attempt + 1), 0.5))
-        raise store.ThemesBusy("chat batches kept the themes locked")
 
     async def _apply(self, snapshot: Snapshot, levels: Levels | None) -> ReclusterSummary:
         """Under the theme lock: reports withdrawn since the snapshot are dropped, reports
@@ -230,11 +227,69 @@ class Reclusterer:
             else:
                 sub.theme_id = ids.parent[sub.id]
         await _update_centroids(session, vectors, ids)
-        k = self.themes.settings.min_people
-        themes = group_phrases(await report_store.theme_phrases(session))
-        await self.themes.relabel(session, await self.nlp.labels(themes, k))
-        subthemes = group_phrases(await report_store.subtheme_phrases(session))
-        await self.themes.relabel_subthemes(session, await self.nlp.labels(subthemes, k))
+
+    async def _relabel(self) -> None:
+        """Every theme's and sub-theme's label, made from what the database holds once the
+        new assignments committed, so the NLP work (scrubbing every candidate) holds no lock
+        a chat batch needs. They are written only if every report they came from is still
+        visible where it was, checked under the theme locks; if one was withdrawn, forgotten
+        or moved meanwhile they are made again there, so removed words never return."""
+        async with self.db.reading() as session:
+            rows = await report_store.label_rows(session)
+        made = await self._labels(rows)
+
+        async def write() -> None:
+            async with self.db.transaction() as session:
+                await store.lock_live(session)
+                now = await report_store.label_rows(session)
+                if _placed(rows) <= _placed(now):
+                    fresh = made
+                else:
+                    fresh = (await self._labels(now)).or_blank(made)
+                await self.themes.relabel(session, fresh.themes)
+                await self.themes.relabel_subthemes(session, fresh.subthemes)
+
+        await _when_free(write)
+
+    async def _labels(self, rows: list[report_store.LabelRow]) -> Labels:
+        themes = [(theme, who, phrases) for _, theme, _, who, phrases in rows]
+        subs = [(sub, who, phrases) for _, _, sub, who, phrases in rows if sub is not None]
+        return Labels(await self._labels_of(themes), await self._labels_of(subs))
+
+    async def _labels_of(self, rows: list[tuple[int, int, list[str]]]) -> dict[int, str]:
+        """A label for each group in ``rows``: empty where too few reporters share words."""
+        made = await self.nlp.labels(group_phrases(rows), self.themes.settings.min_people)
+        return {group: made.get(group, "") for group, _, _ in rows}
+
+
+@dataclass(frozen=True)
+class Labels:
+    themes: dict[int, str]
+    subthemes: dict[int, str]
+
+    def or_blank(self, earlier: Labels) -> Labels:
+        """These labels, and an empty one for each group ``earlier`` labelled that has
+        no visible report now: its old label may hold a withdrawn report's words."""
+        return Labels(
+            {**dict.fromkeys(earlier.themes, ""), **self.themes},
+            {**dict.fromkeys(earlier.subthemes, ""), **self.subthemes},
+        )
+
+
+def _placed(rows: list[report_store.LabelRow]) -> set[tuple[int, int, int | None]]:
+    return {(report, theme, sub) for report, theme, sub, _, _ in rows}
+
+
+async def _when_free[T](work: Callable[[], Awaitable[T]]) -> T:
+    """``work`` once no chat batch holds a theme row (``storage.themes.lock_live``):
+    batches last milliseconds, so a few short waits are enough; after them the re-cluster
+    gives up this time (logged) and the next one starts afresh."""
+    for attempt in range(LOCK_ATTEMPTS):
+        try:
+            return await work()
+        except store.ThemesBusy:
+            await asyncio.sleep(min(LOCK_PAUSE * (attempt + 1), 0.5))
+    raise store.ThemesBusy("chat batches kept the themes locked")
 
 
 async def _ids(

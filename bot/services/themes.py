@@ -293,15 +293,16 @@ class ThemeService:
         return {*reported, *endorsed}
 
     async def relabel(self, session: AsyncSession, labels: dict[int, str]) -> None:
-        """Store labels made by ``NlpWorker.labels`` (nlp.labels); a live theme that got
-        none (its words are no longer shared by enough reporters) loses its old one."""
+        """Store labels made by ``NlpWorker.labels`` (nlp.labels) for the themes named; an
+        empty one means its words are no longer shared by enough reporters. Themes made
+        since the labels' reports were read keep theirs."""
         for theme in await store.live_themes(session):
-            theme.label = labels.get(theme.id, "")
+            theme.label = labels.get(theme.id, theme.label)
 
     async def relabel_subthemes(self, session: AsyncSession, labels: dict[int, str]) -> None:
-        """Sub-theme labels (``NlpWorker.labels``), set apart from their siblings'."""
+        """Sub-theme labels (``NlpWorker.labels``) for the sub-themes named, as ``relabel``."""
         for sub in await store.live_subthemes(session):
-            sub.label = labels.get(sub.id, "")
+            sub.label = labels.get(sub.id, sub.label)
 
 
 def group_phrases(rows: list[tuple[int, int, list[str]]]) -> dict[int, list[ReportPhrases]]:
