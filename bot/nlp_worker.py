@@ -19,7 +19,7 @@ from spacy.language import Language
 
 from bot.places import written_names
 from nlp.analysis import Analysis, analyse
-from nlp.labels import ReportPhrases, label_themes
+from nlp.labels import RememberingScrubber, ReportPhrases, label_themes
 from nlp.places import Marked
 from nlp.safety import Concern, assess
 from nlp.scrub import scrub_many, scrub_marked
@@ -104,6 +104,7 @@ class NlpWorker:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spacy")
         self._analyses = Gathered(lambda texts: analyse(self.nlp, texts), self._run)
         self._screens = Gathered(lambda texts: assess(self.nlp, texts), self._run)
+        self._label_scrubber = RememberingScrubber(lambda texts: scrub_many(self.nlp, texts))
 
     async def _run(self, work: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, work)
@@ -119,13 +120,12 @@ class NlpWorker:
     async def labels(
         self, reports_by_theme: Mapping[int, Sequence[ReportPhrases]], min_people: int
     ) -> dict[int, str]:
-        """Theme labels (nlp.labels) with the scrubber's NER run in this worker's thread."""
+        """Theme labels (nlp.labels) with the scrubber's NER run in this worker's thread,
+        each candidate phrase scrubbed once per process (nlp.labels.RememberingScrubber)."""
         if not reports_by_theme:
             return {}
         return await self._run(
-            lambda: label_themes(
-                reports_by_theme, min_people, lambda texts: scrub_many(self.nlp, texts)
-            )
+            lambda: label_themes(reports_by_theme, min_people, self._label_scrubber)
         )
 
     async def assess(self, texts: list[str]) -> list[Concern | None]:

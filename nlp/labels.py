@@ -14,7 +14,9 @@ where spaCy runs (off the event loop).
 
 from __future__ import annotations
 
+import hashlib
 import math
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
@@ -82,6 +84,35 @@ def _best_terms(counter: Counter[str], themes_with: Counter[str], total: int, li
         if len(chosen) == limit:
             break
     return ", ".join(chosen)
+
+
+class RememberingScrubber:
+    """The scrubber's verdict on each label candidate (left as it is, or not), remembered:
+    the same shared phrases come up at every re-cluster, and scrubbing them again (spaCy's
+    NER) was most of a re-cluster's NLP time, taken from chat's (issue 17). Kept under a
+    keyed hash with a key made per process, so the memo holds nobody's words and /forget
+    has nothing to remove here."""
+
+    LIMIT = 100_000  # verdicts; then it starts afresh (a long-running bot's old phrases)
+
+    def __init__(self, scrub: Scrubber) -> None:
+        self._scrub = scrub
+        self._key = secrets.token_bytes(16)
+        self._kept: dict[bytes, bool] = {}
+
+    def __call__(self, phrases: list[str]) -> list[str]:
+        """As ``scrub``, except that a phrase it changes comes back empty."""
+        keys = [self._digest(p) for p in phrases]
+        unknown = sorted({p for p, k in zip(phrases, keys, strict=True) if k not in self._kept})
+        if unknown:
+            if len(self._kept) + len(unknown) > self.LIMIT:
+                self._kept.clear()
+            for phrase, scrubbed in zip(unknown, self._scrub(unknown), strict=True):
+                self._kept[self._digest(phrase)] = phrase == scrubbed
+        return [p if self._kept[k] else "" for p, k in zip(phrases, keys, strict=True)]
+
+    def _digest(self, phrase: str) -> bytes:
+        return hashlib.blake2b(phrase.encode(), key=self._key, digest_size=16).digest()
 
 
 def _overlaps(a: str, b: str) -> bool:

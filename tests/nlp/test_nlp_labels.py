@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 
 from nlp.analysis import analyse
-from nlp.labels import label_themes, shared_phrases
+from nlp.labels import RememberingScrubber, label_themes, shared_phrases
 from nlp.scrub import scrub_many
 
 
@@ -52,3 +52,24 @@ def test_noun_phrases_from_real_reports(nlp: Language) -> None:
     assert label.startswith("agency staff")  # the phrase all three share, not its words
     for verb in ("send", "know"):  # content verbs never make a label
         assert verb not in label.split(", ")
+
+
+def test_each_candidate_is_scrubbed_once_per_process_and_kept_as_no_words() -> None:
+    asked: list[str] = []
+
+    def scrub(texts: list[str]) -> list[str]:
+        asked.extend(texts)
+        return [t.replace("jo@example.org", "[email]") for t in texts]
+
+    remembering = RememberingScrubber(scrub)
+    reports = [(n, ["jo@example.org", "rota gap", "night shift"]) for n in range(3)]
+    plain = label_themes({1: reports}, 3, scrub)
+    asked.clear()
+    first = label_themes({1: reports}, 3, remembering)
+    again = label_themes({1: reports, 2: reports[:2]}, 3, remembering)
+    assert first == plain == {1: "night shift, rota gap"}
+    assert again[1] == first[1]
+    assert sorted(asked) == ["jo@example.org", "night shift", "rota gap"]  # once each
+    assert remembering(["jo@example.org", "rota gap"]) == ["", "rota gap"]
+    held = repr(vars(remembering))
+    assert "rota" not in held and "example" not in held
