@@ -20,6 +20,15 @@ async def live_themes(session: AsyncSession) -> list[Theme]:
     return list(await session.scalars(query))
 
 
+async def live_labels(session: AsyncSession) -> tuple[dict[int, str], dict[int, str]]:
+    """Every live theme's and sub-theme's label, by id (a re-cluster writes only changes)."""
+    out: list[dict[int, str]] = []
+    for table in (Theme, Subtheme):
+        query = select(table.id, table.label).where(table.merged_into.is_(None))
+        out.append({int(i): label or "" for i, label in (await session.execute(query)).all()})
+    return out[0], out[1]
+
+
 async def themes_after(session: AsyncSession, last_id: int) -> list[Theme]:
     """Live themes created since ``last_id``: how one process sees another's new themes."""
     query = select(Theme).where(Theme.id > last_id, Theme.merged_into.is_(None)).order_by(Theme.id)

@@ -236,7 +236,10 @@ class Reclusterer:
         or moved meanwhile they are made again there, so removed words never return."""
         async with self.db.reading() as session:
             rows = await report_store.label_rows(session)
+            stored = Labels(*await store.live_labels(session))
         made = await self._labels(rows)
+        if made.within(stored):
+            return  # nothing to write: no write lock taken (SQLite has one writer)
 
         async def write() -> None:
             async with self.db.transaction() as session:
@@ -266,6 +269,12 @@ class Reclusterer:
 class Labels:
     themes: dict[int, str]
     subthemes: dict[int, str]
+
+    def within(self, stored: Labels) -> bool:
+        """Every label here is already the stored one."""
+        return all(stored.themes.get(i) == label for i, label in self.themes.items()) and all(
+            stored.subthemes.get(i) == label for i, label in self.subthemes.items()
+        )
 
     def or_blank(self, earlier: Labels) -> Labels:
         """These labels, and an empty one for each group ``earlier`` labelled that has
