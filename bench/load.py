@@ -139,22 +139,25 @@ async def database(backend: str, postgres_url: str) -> AsyncIterator[str]:
 def bench_settings(
     url: str,
     rate_limit: int = 1_000_000,
-    concurrency: int = 64,
+    concurrency: int | None = None,
     organisers: Sequence[str] = (),
 ) -> Settings:
+    """The bot's own settings (its handler concurrency too, unless --concurrency says
+    otherwise), with no rate limit: everyone here is a different person."""
+    chosen = {} if concurrency is None else {"handler_concurrency": concurrency}
     return load_settings(
         _env_file=None,
         database_url=url,
         rate_limit_per_minute=rate_limit,
-        handler_concurrency=concurrency,
         organisers=list(organisers),
+        **chosen,
     )
 
 
-async def send_all(app: App, batch: list[Incoming], concurrency: int) -> tuple[Timings, float]:
+async def send_all(app: App, batch: list[Incoming]) -> tuple[Timings, float]:
     """Submit the whole batch at once; wait until every message has its reply."""
     timings = Timings(expected=len(batch))
-    dispatcher = Dispatcher(app.handle, timings.deliver, concurrency)
+    dispatcher = Dispatcher(app.handle, timings.deliver, app.settings.handler_concurrency)
     await dispatcher.start()
     started = time.perf_counter()
     for incoming in batch:
@@ -180,7 +183,7 @@ class LoadResult:
 
 
 async def load_run(
-    backend: str, people: int, nlp: Language, postgres_url: str, concurrency: int
+    backend: str, people: int, nlp: Language, postgres_url: str, concurrency: int | None
 ) -> LoadResult:
     rng = random.Random(people)
     users = [f"p{n}" for n in range(people)]
@@ -189,7 +192,7 @@ async def load_run(
         try:
             await onboard_all(app, users, rng)
             batch = [message(u, f"/report {report_text(rng, n)}", 1) for n, u in enumerate(users)]
-            timings, seconds = await send_all(app, batch, concurrency)
+            timings, seconds = await send_all(app, batch)
         finally:
             await app.close()
     latencies = timings.of([f"dm-{u}" for u in users])
@@ -301,7 +304,7 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--backend", nargs="+", default=["sqlite", "postgresql"],
                         choices=["sqlite", "postgresql"])  # fmt: skip
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
-    parser.add_argument("--concurrency", type=int, default=64, help="dispatcher workers")
+    parser.add_argument("--concurrency", type=int, help="dispatcher workers (default: the bot's)")
     parser.add_argument("--runs", type=int, default=3, help="alternating runs; medians shown")
     return parser.parse_args(argv)
 

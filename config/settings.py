@@ -66,7 +66,14 @@ class Settings(BaseSettings):
     )
     max_report_chars: int = Field(default=4000, ge=50, le=100_000)
     rate_limit_per_minute: int = Field(default=20, ge=1)
-    handler_concurrency: int = Field(default=8, ge=1, le=256)
+    handler_concurrency: int = Field(
+        default=256,
+        ge=1,
+        le=256,
+        description="messages handled at once (one person's still one at a time); as many "
+        "as one spaCy batch and one group commit hold (256 each), so a launch's messages "
+        "share batches instead of trickling through eight at a time",
+    )
     stop_timeout: float = Field(
         default=25.0,
         gt=0,
