@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -72,12 +72,21 @@ async def circles_of(session: AsyncSession, person_id: int) -> list[tuple[Circle
 
 
 async def circle_for_chat(session: AsyncSession, platform: str, chat_id: str) -> Circle | None:
+    return (await circles_for_chats(session, {(platform, chat_id)})).get((platform, chat_id))
+
+
+async def circles_for_chats(
+    session: AsyncSession, chats: set[tuple[str, str]]
+) -> dict[tuple[str, str], Circle]:
+    """The circle each of these (platform, chat) is linked to, where one is."""
+    if not chats:
+        return {}
     query = (
-        select(Circle)
-        .join(CircleChat, CircleChat.circle_id == Circle.id)
-        .where(CircleChat.platform == platform, CircleChat.chat_id == chat_id)
+        select(CircleChat.platform, CircleChat.chat_id, Circle)
+        .join(Circle, CircleChat.circle_id == Circle.id)
+        .where(tuple_(CircleChat.platform, CircleChat.chat_id).in_(chats))
     )
-    return await session.scalar(query)
+    return {(p, c): circle for p, c, circle in (await session.execute(query)).all()}
 
 
 async def link_chat(

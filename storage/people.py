@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, inspect, literal, select, update
+from sqlalchemy import and_, delete, inspect, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -36,34 +36,44 @@ class CallerRows:
     state: ConversationState | None
 
 
-async def find_caller(
-    session: AsyncSession, platform: str, user_id: str, chat_id: str, coordinator: str
-) -> CallerRows:
-    """``CallerRows`` in one statement (outer joins from a one-row anchor, so a stranger
-    with a conversation state still gets it): one round trip to begin each message.
-    ``coordinator``: the membership role that coordinates a circle."""
-    anchor = select(literal(1).label("one")).subquery()
-    query = (
-        select(Person, Member, Membership.circle_id, ConversationState)
-        .select_from(anchor)
-        .outerjoin(Member, and_(Member.platform == platform, Member.platform_user_id == user_id))
+CallerKey = tuple[str, str, str]  # platform, user id, chat id: where a message came from
+
+
+async def find_callers(
+    session: AsyncSession, keys: Sequence[CallerKey], coordinator: str
+) -> list[CallerRows]:
+    """``CallerRows`` for each key, in order, in two statements however many messages
+    arrived together: their identities (with the circles they coordinate) and their
+    conversation states. ``coordinator``: the membership role that coordinates a circle."""
+    identities = await session.execute(
+        select(Member, Person, Membership.circle_id)
         .outerjoin(Person, Person.id == Member.person_id)
         .outerjoin(
             Membership, and_(Membership.person_id == Person.id, Membership.role == coordinator)
         )
-        .outerjoin(
-            ConversationState,
-            and_(
-                ConversationState.platform == platform,
-                ConversationState.chat_id == chat_id,
-                ConversationState.user_id == user_id,
-            ),
-        )
+        .where(tuple_(Member.platform, Member.platform_user_id).in_({k[:2] for k in keys}))
     )
-    rows = (await session.execute(query)).all()
-    person, member, _, state = rows[0]
-    circles = frozenset(int(row[2]) for row in rows if row[2] is not None)
-    return CallerRows(person, member, circles, state)
+    found: dict[tuple[str, str], tuple[Member | None, Person | None, set[int]]] = {}
+    for member, person, circle in identities.all():
+        entry = found.setdefault(
+            (member.platform, member.platform_user_id), (member, person, set())
+        )
+        if circle is not None:
+            entry[2].add(int(circle))
+    state = ConversationState
+    states = await session.scalars(
+        select(state).where(tuple_(state.platform, state.user_id, state.chat_id).in_(set(keys)))
+    )
+    by_key = {(s.platform, s.user_id, s.chat_id): s for s in states}
+    nobody: tuple[Member | None, Person | None, set[int]] = (None, None, set())
+    return [_rows(found.get(key[:2], nobody), by_key.get(key)) for key in keys]
+
+
+def _rows(
+    identity: tuple[Member | None, Person | None, set[int]], state: ConversationState | None
+) -> CallerRows:
+    member, person, circles = identity
+    return CallerRows(person, member, frozenset(circles), state)
 
 
 async def find_person(session: AsyncSession, platform: str, user_id: str) -> Person | None:

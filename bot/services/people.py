@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Caller
+from bot.gathered import Gathered
 from bot.messages import Incoming
 from bot.places_lookup import PlaceAnswer
 from bot.roles import CircleRole, Role
@@ -19,6 +20,8 @@ from storage.models import Circle, ConversationState, Member, Person
 from storage.people import CallerRows
 
 NOTICE_VERSION = "2026-11"
+CALLERS_TOGETHER = 256  # a batch's callers: 3 parameters each, under SQLite's 999
+CallerAndState = tuple[Caller, ConversationState | None]
 
 
 class PeopleService:
@@ -26,29 +29,37 @@ class PeopleService:
         self.db = db
         self.settings = settings
         self.derived = derived
+        self._callers: Gathered[Incoming, CallerAndState] = Gathered(
+            self._read_callers, CALLERS_TOGETHER
+        )
 
     async def caller(self, incoming: Incoming) -> Caller:
         return (await self.caller_and_state(incoming))[0]
 
-    async def caller_and_state(self, incoming: Incoming) -> tuple[Caller, ConversationState | None]:
-        """Who is calling and their conversation state in this chat: one statement (two
-        in a group chat, whose circle is looked up too) in one reading transaction."""
-        async with self.db.reading() as session:
-            found = await store.find_caller(
-                session,
-                incoming.platform,
-                incoming.user_id,
-                incoming.chat_id,
-                CircleRole.COORDINATOR.value,
+    async def caller_and_state(self, incoming: Incoming) -> CallerAndState:
+        """Who is calling and their conversation state in this chat. Messages arriving
+        while the last callers are being read are read together (``bot.gathered``): under
+        a launch many people's messages share one reading transaction and its statements."""
+        [found] = await self._callers.ask([incoming])
+        return found
+
+    async def _read_callers(self, incomings: list[Incoming]) -> list[CallerAndState]:
+        """Two statements for everyone (three with group chats, whose circles are looked
+        up too) in one reading transaction."""
+        keys = [(i.platform, i.user_id, i.chat_id) for i in incomings]
+        groups = {(i.platform, i.chat_id) for i in incomings if not i.is_private}
+        async with self.db.reading() as session:  # only group chats are linked to circles
+            found = await store.find_callers(session, keys, CircleRole.COORDINATOR.value)
+            circles = await circle_store.circles_for_chats(session, groups)
+        return [
+            (
+                self._caller(
+                    i, rows, None if i.is_private else circles.get((i.platform, i.chat_id))
+                ),
+                rows.state,
             )
-            chat_circle = (
-                None  # only group chats are linked to circles (/link refuses a private chat)
-                if incoming.is_private
-                else await circle_store.circle_for_chat(
-                    session, incoming.platform, incoming.chat_id
-                )
-            )
-        return self._caller(incoming, found, chat_circle), found.state
+            for i, rows in zip(incomings, found, strict=True)
+        ]
 
     def _caller(self, incoming: Incoming, found: CallerRows, chat_circle: Circle | None) -> Caller:
         person, member = found.person, found.member
