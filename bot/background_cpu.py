@@ -13,17 +13,29 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 BACKGROUND_NICENESS = 10  # POSIX nice: far behind chat whenever both want a core
+PARENT_CHECK_SECONDS = 1.0
 
 
-def _lower_priority(niceness: int) -> None:
-    """In the worker: run behind chat, and leave Ctrl-C to the bot, which shuts it down."""
+def _start_worker(niceness: int, parent: int) -> None:
+    """In the worker: run behind chat, leave Ctrl-C to the bot (which shuts it down), and
+    end when the bot is gone. A worker holds both ends of its job queue, so a bot killed
+    with SIGKILL never closes it: without the watch it would wait for jobs for ever."""
     os.nice(niceness)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 class BackgroundProcess:
@@ -48,8 +60,8 @@ class BackgroundProcess:
             self._pool = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded bot
-                initializer=_lower_priority,
-                initargs=(self._niceness,),
+                initializer=_start_worker,
+                initargs=(self._niceness, os.getpid()),
             )
         return self._pool
 
