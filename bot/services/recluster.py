@@ -82,7 +82,7 @@ class Reclusterer:
     async def run(self, wait: float = 600.0) -> ReclusterSummary:
         """The database lease keeps two processes (say a bot and a worker) from re-clustering
         at once and overwriting each other's theme assignments. The clustering itself (a
-        minute at 100,000 reports) runs on a snapshot in a worker thread *without* the theme
+        minute at 100,000 reports) runs on a snapshot in the background process *without* the theme
         lock, so reports keep being placed meanwhile; only applying the result takes the
         lock, and it first re-reads what changed since the snapshot (``_apply``). Labels
         are made after that commit (``_relabel``), so no lock is held while spaCy works."""
@@ -109,7 +109,7 @@ class Reclusterer:
 
     def arrived(self, placed: int) -> None:
         """Start a re-cluster in the background when due: the clustering itself runs in a
-        worker thread, never on the event loop, and only one process at a time (the lease;
+        niced worker process, never on the event loop, and only one process at a time (the lease;
         a process that finds it taken skips this round)."""
         if self.task is None and self.due(placed):
             self.task = asyncio.get_running_loop().create_task(self._background())
