@@ -92,7 +92,10 @@ class Reclusterer:
             async with self.themes.lock:
                 summary = await _when_free(lambda: self._apply(snapshot, levels))
                 await self.themes.load()
-            await self._relabel()
+            try:
+                await self._relabel()
+            except store.ThemesBusy:  # the new themes are in place; only their names wait
+                log.warning("themes stayed busy with reports; labels wait for the next relabel")
         self.baseline = self.themes.placed
         return summary
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 import bot.services.recluster as recluster_module
 from bot.app import App
+from bot.nlp_worker import NlpWorker
 from config.settings import Settings
 from groundswell.testing import BotHarness
 from storage import themes as theme_store
@@ -98,3 +99,51 @@ async def test_themes_busy_too_long_drops_this_recluster_until_more_arrive(
         await holder
         assert "themes stayed busy" in caplog.text and "Traceback" not in caplog.text
         assert reclusterer.baseline == app.services.themes.placed  # counting starts afresh
+
+
+SHARED = "The agency staff rule means we cannot send anyone home on time, patients wait."
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_themes_busy_while_labelling_keeps_the_recluster_and_leaves_labels_waiting(
+    make_settings: Callable[..., Settings],
+    nlp: Language,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The labels are written after the assignments commit: a chat batch holding a theme
+    then costs only the labels (a warning; the next relabel makes them), not the re-cluster."""
+    monkeypatch.setattr(recluster_module, "LOCK_ATTEMPTS", 2)
+    settings = make_settings()
+    app = await App.create(settings, nlp=nlp)
+    other = Database(settings.database_url)
+    held, release = asyncio.Event(), asyncio.Event()
+    holders: list[asyncio.Task[None]] = []
+    real_labels = NlpWorker.labels
+
+    async def hold_while_labelling(self: NlpWorker, *args: object, **kwargs: object) -> object:
+        if not holders:
+            holders.append(asyncio.create_task(_hold_a_theme(other, held, release)))
+            await held.wait()
+        return await real_labels(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    try:
+        async with BotHarness(app) as bot:
+            for user in ("amy", "bo", "cy"):
+                await bot.onboard(user, "Leeds")
+                await bot.push(user, f"/report {SHARED} ({user})")
+        async with app.services.db.reading() as session:
+            before = await theme_store.live_labels(session)
+        monkeypatch.setattr(NlpWorker, "labels", hold_while_labelling)
+        with caplog.at_level(logging.WARNING, logger="groundswell.recluster"):
+            summary = await app.services.reclusterer.run()
+        release.set()
+        await holders[0]
+        async with app.services.db.reading() as session:
+            after = await theme_store.live_labels(session)
+    finally:
+        await other.close()
+        await app.close()
+    assert summary.reports == 3  # the re-cluster applied
+    assert "labels wait for the next relabel" in caplog.text and "Traceback" not in caplog.text
+    assert after == before  # nothing written while the theme was held
