@@ -214,16 +214,13 @@ async def one_round(
 
 
 def median_of(runs: list[FloodResult]) -> FloodResult:
-    def middle(values: list[float]) -> float:
-        return statistics.median(values)
-
     return FloodResult(
         runs[0].scenario,
-        middle([r.p50 for r in runs]),
-        middle([r.p95 for r in runs]),
-        int(middle([r.flood_replies for r in runs])),
-        int(middle([r.digests for r in runs])),
-        int(middle([r.reclusters for r in runs])),
+        statistics.median([r.p50 for r in runs]),
+        statistics.median([r.p95 for r in runs]),
+        int(statistics.median([r.flood_replies for r in runs])),
+        int(statistics.median([r.digests for r in runs])),
+        int(statistics.median([r.reclusters for r in runs])),
     )
 
 

@@ -52,7 +52,7 @@ class BackgroundProcess:
         try:
             return await asyncio.get_running_loop().run_in_executor(pool, job, *args)
         except BrokenProcessPool:
-            self._pool = None
+            self.close()  # the next job starts a fresh process
             raise
 
     def _started(self) -> ProcessPoolExecutor:

@@ -14,7 +14,7 @@ class Gathered[K, R]:
     failing batch is retried one request at a time, so one bad request fails nobody else."""
 
     def __init__(self, together: Callable[[list[K]], Awaitable[list[R]]], limit: int) -> None:
-        self._together_work = together
+        self._work = together
         self._limit = limit  # keys per batch; more only adds latency for the first in line
         self._waiting: list[tuple[list[K], asyncio.Future[list[R]]]] = []
         self._drainer: asyncio.Task[None] | None = None
@@ -51,7 +51,7 @@ class Gathered[K, R]:
     async def _together(self, batch: list[tuple[list[K], asyncio.Future[list[R]]]]) -> None:
         keys = [key for request, _ in batch for key in request]
         try:
-            results = await self._together_work(keys)
+            results = await self._work(keys)
         except Exception as error:
             if len(batch) == 1:
                 if not batch[0][1].done():
