@@ -264,7 +264,8 @@ class Reclusterer:
 
     async def _labels_of(self, rows: list[tuple[int, int, list[str]]]) -> dict[int, str]:
         """A label for each group in ``rows``: empty where too few reporters share words."""
-        made = await self.nlp.labels(group_phrases(rows), self.themes.settings.min_people)
+        min_people = self.themes.settings.min_people
+        made = await self.nlp.labels(group_phrases(rows), min_people, urgent=False)
         return {group: made.get(group, "") for group, _, _ in rows}
 
 
