@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Table, bindparam, delete, func, insert, se
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.imports import CHUNK
 from storage.models import Endorsement, Person, Report, ReportTheme, Subtheme, Theme
 from storage.scope import report_scope
 
@@ -150,21 +151,48 @@ async def replace_assignments(
 ) -> None:
     """A re-cluster's assignments replace those of every report up to the newest it saw;
     a report committed after its last read (chat reports are placed by the group commit,
-    which does not wait for the theme lock) keeps the theme it was placed in."""
+    which does not wait for the theme lock) keeps the theme it was placed in. Only rows
+    that differ are written: most reports stay where they were, and every row written
+    lengthens the transaction that holds the themes chat is placing reports in."""
     newest = max(theme_of_report, default=0)
-    await session.execute(delete(ReportTheme).where(ReportTheme.report_id <= newest))
     subs = subtheme_of_report or {}
-    rows = [
-        {
-            "report_id": r,
-            "theme_id": t,
-            "subtheme_id": subs.get(r),
-            "similarity": similarities.get(r, 0.0),
-        }
-        for r, t in theme_of_report.items()
-    ]
-    if rows:
-        await session.execute(insert(ReportTheme), rows)
+    wanted = {r: (t, subs.get(r), similarities.get(r, 0.0)) for r, t in theme_of_report.items()}
+    held = await _assignment_rows(session, newest)
+    gone = [r for r in held if r not in wanted]
+    for start in range(0, len(gone), CHUNK):
+        chunk = gone[start : start + CHUNK]
+        await session.execute(delete(ReportTheme).where(ReportTheme.report_id.in_(chunk)))
+    changed = [_assignment(r, row) for r, row in wanted.items() if r in held and held[r] != row]
+    if changed:
+        await session.execute(update(ReportTheme), changed)
+    added = [_assignment(r, row) for r, row in wanted.items() if r not in held]
+    if added:
+        await session.execute(insert(ReportTheme), added)
+
+
+AssignmentRow = tuple[int, int | None, float]  # theme, sub-theme, similarity
+
+
+async def _assignment_rows(session: AsyncSession, newest: int) -> dict[int, AssignmentRow]:
+    rows = await session.execute(
+        select(
+            ReportTheme.report_id,
+            ReportTheme.theme_id,
+            ReportTheme.subtheme_id,
+            ReportTheme.similarity,
+        ).where(ReportTheme.report_id <= newest)
+    )
+    return {r: (t, s, sim) for r, t, s, sim in rows}
+
+
+def _assignment(report_id: int, row: AssignmentRow) -> dict[str, object]:
+    theme_id, subtheme_id, similarity = row
+    return {
+        "report_id": report_id,
+        "theme_id": theme_id,
+        "subtheme_id": subtheme_id,
+        "similarity": similarity,
+    }
 
 
 async def move_endorsements(session: AsyncSession, moves: Mapping[int, int]) -> None:
