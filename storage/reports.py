@@ -10,6 +10,7 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Report, ReportTheme, Subtheme, Theme
+from storage.themes import assignment_row
 
 
 async def add_reports(
@@ -21,11 +22,7 @@ async def add_reports(
         report.not_barrier = theme_id == 0  # theme 0: not a barrier, kept out of every theme
     session.add_all([report for report, _, _, _ in placed])
     await session.flush()
-    rows = [
-        {"report_id": r.id, "theme_id": t, "similarity": s, "subtheme_id": sub}
-        for r, t, s, sub in placed
-        if t != 0
-    ]
+    rows = [assignment_row(r.id, (t, sub, s)) for r, t, s, sub in placed if t != 0]
     if rows:
         await session.execute(insert(ReportTheme), rows)
 

@@ -162,10 +162,10 @@ async def replace_assignments(
     for start in range(0, len(gone), CHUNK):
         chunk = gone[start : start + CHUNK]
         await session.execute(delete(ReportTheme).where(ReportTheme.report_id.in_(chunk)))
-    changed = [_assignment(r, row) for r, row in wanted.items() if r in held and held[r] != row]
+    changed = [assignment_row(r, row) for r, row in wanted.items() if r in held and held[r] != row]
     if changed:
         await session.execute(update(ReportTheme), changed)
-    added = [_assignment(r, row) for r, row in wanted.items() if r not in held]
+    added = [assignment_row(r, row) for r, row in wanted.items() if r not in held]
     if added:
         await session.execute(insert(ReportTheme), added)
 
@@ -185,7 +185,8 @@ async def _assignment_rows(session: AsyncSession, newest: int) -> dict[int, Assi
     return {r: (t, s, sim) for r, t, s, sim in rows}
 
 
-def _assignment(report_id: int, row: AssignmentRow) -> dict[str, object]:
+def assignment_row(report_id: int, row: AssignmentRow) -> dict[str, object]:
+    """A ``report_themes`` row as its insert and update statements take it."""
     theme_id, subtheme_id, similarity = row
     return {
         "report_id": report_id,
