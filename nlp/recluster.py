@@ -20,6 +20,7 @@ sub-theme then belongs to the theme holding most of its reports, so the levels n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,6 +84,17 @@ def spherical_kmeans(rows: Vectors, count: int, iterations: int, seed: int) -> V
 def _membership(labels: Labels, count: int) -> csr_matrix:
     ones = np.ones(len(labels), dtype=np.float32)
     return csr_matrix((ones, (labels, np.arange(len(labels)))), shape=(count, len(labels)))
+
+
+def group_sums(vectors: Vectors, groups: Sequence[int]) -> tuple[list[int], Vectors, list[int]]:
+    """The distinct groups in ascending order, each one's vector sum and member count, from
+    one sparse product: a re-cluster's apply needs them under the write lock, where a Python
+    loop over every report cost milliseconds per pass."""
+    keys, inverse, counts = np.unique(
+        np.asarray(groups, dtype=np.int64), return_inverse=True, return_counts=True
+    )
+    sums = _membership(inverse, len(keys)) @ np.asarray(vectors, dtype=np.float32)
+    return keys.tolist(), np.asarray(sums, dtype=np.float32), counts.tolist()
 
 
 def micro_clusters(vectors: Vectors, params: ReclusterParams, seed: int) -> tuple[Labels, Vectors]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,14 +17,15 @@ from bot.background_cpu import BackgroundProcess
 from bot.nlp_worker import NlpWorker
 from bot.services.themes import ThemeService, group_phrases
 from nlp.analysis import vector_from_bytes, vector_to_bytes
-from nlp.cluster import normalise
-from nlp.recluster import Levels, cluster_levels, nearest_rows
+from nlp.recluster import Levels, cluster_levels, group_sums, nearest_rows
 from nlp.stable import inherit_ids, pin_levels
+from nlp.unit import unit_rows
 from storage import curation as curation_store
 from storage import locks
 from storage import reports as report_store
 from storage import themes as store
 from storage.db import Database
+from storage.models import Subtheme, Theme
 
 log = logging.getLogger("groundswell.recluster")
 
@@ -173,8 +174,7 @@ class Reclusterer:
             inherited_subs = inherit_ids(old_subs, subs)
             assignment = await _ids(session, themes, subs, inherited, inherited_subs)
             report_ids = [r[0] for r in rows]
-            await self._write(session, report_ids, rows, vectors, assignment)
-            after = len(await store.live_themes(session))
+            after = await self._write(session, report_ids, rows, vectors, assignment)
         return ReclusterSummary(
             len(rows),
             snapshot.themes_before,
@@ -208,7 +208,10 @@ class Reclusterer:
         rows: list[AssignedRow],
         vectors: Matrix,
         ids: Assignment,
-    ) -> None:
+    ) -> int:
+        """The new assignments, retirements and centroids; returns how many themes live.
+        Each level's rows are read once: all of this holds the write lock (SQLite) or the
+        theme rows (PostgreSQL) that chat batches wait for."""
         sims = _similarities(vectors, ids.themes)
         await store.replace_assignments(
             session,
@@ -219,17 +222,21 @@ class Reclusterer:
         live = set(ids.themes)
         moves = _retired_moves([r[1] for r in rows], ids.themes, live)
         await store.move_endorsements(session, moves)
-        for theme in await store.live_themes(session):
+        themes = await store.live_themes(session)
+        for theme in themes:
             if theme.id not in live:
                 theme.merged_into = moves.get(theme.id, -1)
         live_subs = set(ids.subthemes)
         sub_moves = _retired_moves([r[2] for r in rows], ids.subthemes, live_subs)
-        for sub in await store.live_subthemes(session):
+        subthemes = await store.live_subthemes(session)
+        for sub in subthemes:
             if sub.id not in live_subs:
                 sub.merged_into = sub_moves.get(sub.id, -1)
             else:
                 sub.theme_id = ids.parent[sub.id]
-        await _update_centroids(session, vectors, ids)
+        _update_centroids(themes, vectors, ids.themes)
+        _update_centroids(subthemes, vectors, ids.subthemes)
+        return sum(theme.merged_into is None for theme in themes)
 
     async def _relabel(self) -> None:
         """Every theme's and sub-theme's label, made from what the database holds once the
@@ -372,16 +379,18 @@ def sims_by(report_ids: list[int], sims: list[float]) -> dict[int, float]:
     return dict(zip(report_ids, sims, strict=True))
 
 
-def _similarities(vectors: NDArray[np.float32], theme_of: list[int]) -> list[float]:
-    centroids = _centroids(vectors, theme_of)
-    return [float(vectors[i] @ centroids[t]) for i, t in enumerate(theme_of)]
+def _similarities(vectors: Matrix, theme_of: list[int]) -> list[float]:
+    """Each report's cosine to its theme's unit centre."""
+    keys, sums, _ = group_sums(vectors, theme_of)
+    row_of = {key: row for row, key in enumerate(keys)}
+    centres = unit_rows(sums)[[row_of[t] for t in theme_of]]
+    similarities: list[float] = np.einsum("ij,ij->i", vectors, centres).tolist()
+    return similarities
 
 
-def _centroids(vectors: NDArray[np.float32], theme_of: list[int]) -> dict[int, NDArray[np.float32]]:
-    sums: dict[int, NDArray[np.float32]] = {}
-    for i, theme in enumerate(theme_of):
-        sums[theme] = sums.get(theme, np.zeros(vectors.shape[1], np.float32)) + vectors[i]
-    return {t: normalise(s) for t, s in sums.items()}
+def _centroids(vectors: Matrix, theme_of: list[int]) -> dict[int, Matrix]:
+    keys, sums, _ = group_sums(vectors, theme_of)
+    return dict(zip(keys, unit_rows(sums), strict=True))
 
 
 def _retired_moves(old: list[int | None], new: list[int], live: set[int]) -> dict[int, int]:
@@ -393,21 +402,15 @@ def _retired_moves(old: list[int | None], new: list[int], live: set[int]) -> dic
     return {o: c.most_common(1)[0][0] for o, c in flows.items()}
 
 
-async def _update_centroids(session: AsyncSession, vectors: Matrix, ids: Assignment) -> None:
-    theme_sums, theme_sizes = _sums(vectors, ids.themes)
-    for theme in await store.live_themes(session):
-        if theme.id in theme_sums:
-            theme.centroid = vector_to_bytes(theme_sums[theme.id])
-            theme.size = theme_sizes[theme.id]
-    sub_sums, sub_sizes = _sums(vectors, ids.subthemes)
-    for sub in await store.live_subthemes(session):
-        if sub.id in sub_sums:
-            sub.centroid = vector_to_bytes(sub_sums[sub.id])
-            sub.size = sub_sizes[sub.id]
-
-
-def _sums(vectors: Matrix, group_of: list[int]) -> tuple[dict[int, Matrix], Counter[int]]:
-    sums: dict[int, Matrix] = {}
-    for i, group in enumerate(group_of):
-        sums[group] = sums.get(group, np.zeros(vectors.shape[1], np.float32)) + vectors[i]
-    return sums, Counter(group_of)
+def _update_centroids(
+    groups: Sequence[Theme | Subtheme], vectors: Matrix, group_of: list[int]
+) -> None:
+    """Centroid sums and sizes of the groups that have reports (the ORM writes only the
+    rows whose values changed)."""
+    keys, sums, sizes = group_sums(vectors, group_of)
+    row_of = {key: row for row, key in enumerate(keys)}
+    for group in groups:
+        row = row_of.get(group.id)
+        if row is not None:
+            group.centroid = vector_to_bytes(sums[row])
+            group.size = sizes[row]

@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 from sklearn.metrics import adjusted_rand_score, homogeneity_score
 
 from nlp.cluster import ReclusterParams, cluster_vectors
-from nlp.recluster import candidate_counts, renumber
+from nlp.recluster import candidate_counts, group_sums, renumber
 
 
 def blobs(
@@ -171,3 +171,20 @@ def test_two_levels_are_deterministic() -> None:
     second = cluster_levels(vectors.copy(), 1.0, seed=3)
     assert np.array_equal(first.themes, second.themes)
     assert np.array_equal(first.subthemes, second.subthemes)
+
+
+def test_group_sums_adds_each_groups_vectors_and_counts_its_members() -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(40, 6)).astype(np.float32)
+    groups = rng.choice([7, 2, 31, 900], size=40).tolist()
+    keys, sums, counts = group_sums(vectors, groups)
+    assert keys == sorted(set(groups))
+    for key, total, count in zip(keys, sums, counts, strict=True):
+        members = [v for v, g in zip(vectors, groups, strict=True) if g == key]
+        assert count == len(members)
+        np.testing.assert_allclose(total, np.sum(members, axis=0), rtol=1e-5, atol=1e-5)
+
+
+def test_group_sums_of_no_reports_is_empty() -> None:
+    keys, sums, counts = group_sums(np.zeros((0, 6), np.float32), [])
+    assert (keys, sums.shape, counts) == ([], (0, 6), [])
