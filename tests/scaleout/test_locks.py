@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from storage import locks
-from storage.db import Database
+from storage.db import Database, counting_transactions
 from storage.locks import Lease, LockBusy
 
 
@@ -90,3 +90,17 @@ async def test_a_long_holder_keeps_its_lease_renewed(two_dbs: tuple[Database, Da
         await asyncio.sleep(0.9)  # three lifetimes of the lease
         assert not await Lease(two_dbs[1], "recluster").try_acquire()
         assert await lease.holder_now() == lease.holder
+
+
+async def test_taking_a_released_lease_again_is_one_write(
+    two_dbs: tuple[Database, Database],
+) -> None:
+    """A re-cluster takes and releases the lease on every run; on SQLite each write
+    transaction is a turn of the lock chat batches wait for."""
+    async with locks.held(two_dbs[0], "recluster"):
+        pass
+    with counting_transactions(two_dbs[1]) as count:
+        async with locks.held(two_dbs[1], "recluster") as lease:
+            assert await lease.holder_now() == lease.holder
+    assert count.writes == 3, "take, ask who holds it, release"
+    assert await Lease(two_dbs[0], "recluster").holder_now() is None
