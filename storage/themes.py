@@ -113,6 +113,29 @@ async def grow_themes(session: AsyncSession, rows: list[tuple[int, bytes, int]])
     await _grow(session, cast(Table, Theme.__table__), rows)
 
 
+async def set_labels(session: AsyncSession, labels: Mapping[int, str]) -> None:
+    """Labels of live themes by id in one executemany; a retired theme is left as it was."""
+    await _set_labels(session, cast(Table, Theme.__table__), labels)
+
+
+async def set_subtheme_labels(session: AsyncSession, labels: Mapping[int, str]) -> None:
+    """Labels of live sub-themes by id, as ``set_labels``."""
+    await _set_labels(session, cast(Table, Subtheme.__table__), labels)
+
+
+async def _set_labels(session: AsyncSession, table: Table, labels: Mapping[int, str]) -> None:
+    """One statement for either level, without loading every row: a re-cluster writes
+    its labels under the write lock (SQLite) that chat batches wait for."""
+    if not labels:
+        return
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"), table.c.merged_into.is_(None))
+        .values(label=bindparam("new_label"))
+    )
+    await session.execute(statement, [{"row_id": i, "new_label": s} for i, s in labels.items()])
+
+
 async def _grow(session: AsyncSession, table: Table, rows: list[tuple[int, bytes, int]]) -> None:
     """One executemany for either level: themes and sub-themes grow the same way."""
     if not rows:

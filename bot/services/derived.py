@@ -39,7 +39,7 @@ class Rederiver:
             rows = await report_store.theme_phrases(session, ids)
         labels = await self.derive(ids, rows)
         async with self.db.transaction() as session:
-            await store_labels(session, labels)
+            await theme_store.set_labels(session, labels)
         return labels
 
     async def derive(self, ids: list[int], rows: list[PhraseRow]) -> dict[int, str]:
@@ -76,14 +76,6 @@ async def _recentre(session: AsyncSession, ids: list[int]) -> None:
             rows = await curation_store.theme_report_vectors(session, theme_id)
             theme.centroid = _centre([v for _, v, _ in rows])
             theme.size = len(rows)
-
-
-async def store_labels(session: AsyncSession, labels: dict[int, str]) -> None:
-    """Write labels made by ``Rederiver.derive`` in the caller's transaction."""
-    for theme_id, label in labels.items():
-        theme = await theme_store.get_theme(session, theme_id)
-        if theme is not None:
-            theme.label = label
 
 
 def _centre(vectors: list[bytes]) -> bytes | None:

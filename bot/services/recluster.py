@@ -248,7 +248,7 @@ class Reclusterer:
             rows = await report_store.label_rows(session)
             stored = Labels(*await store.live_labels(session))
         made = await self._labels(rows)
-        if made.within(stored):
+        if not made.changed_from(stored).any():
             return  # nothing to write: no write lock taken (SQLite has one writer)
 
         async def write() -> None:
@@ -259,8 +259,9 @@ class Reclusterer:
                     fresh = made
                 else:
                     fresh = (await self._labels(now)).or_blank(made)
-                await self.themes.relabel(session, fresh.themes)
-                await self.themes.relabel_subthemes(session, fresh.subthemes)
+                changed = fresh.changed_from(stored)  # groups made since keep their labels
+                await store.set_labels(session, changed.themes)
+                await store.set_subtheme_labels(session, changed.subthemes)
 
         await _when_free(write)
 
@@ -281,11 +282,15 @@ class Labels:
     themes: dict[int, str]
     subthemes: dict[int, str]
 
-    def within(self, stored: Labels) -> bool:
-        """Every label here is already the stored one."""
-        return all(stored.themes.get(i) == label for i, label in self.themes.items()) and all(
-            stored.subthemes.get(i) == label for i, label in self.subthemes.items()
+    def changed_from(self, stored: Labels) -> Labels:
+        """Only the labels that differ from the stored ones: the rest need no write."""
+        return Labels(
+            {i: label for i, label in self.themes.items() if stored.themes.get(i) != label},
+            {i: label for i, label in self.subthemes.items() if stored.subthemes.get(i) != label},
         )
+
+    def any(self) -> bool:
+        return bool(self.themes or self.subthemes)
 
     def or_blank(self, earlier: Labels) -> Labels:
         """These labels, and an empty one for each group ``earlier`` labelled that has

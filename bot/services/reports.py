@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.context import Caller
 from bot.messages import Incoming
 from bot.nlp_worker import NlpWorker
-from bot.services.derived import PhraseRow, Rederiver, store_labels
+from bot.services.derived import PhraseRow, Rederiver
 from bot.services.introductions import IntroductionService, Offer
 from bot.services.themes import Placement, ThemeService, ThemesRetired
 from bot.services.visible import ThemeView, VisibleThemes
@@ -368,5 +368,5 @@ async def _store_labels(session: AsyncSession, batch: list[dict[int, str]]) -> l
     """The label job: labels made after their reports' batches, stored in the next one
     (later in the list wins: made from more reports)."""
     for labels in batch:
-        await store_labels(session, labels)
+        await theme_store.set_labels(session, labels)
     return [None for _ in batch]

@@ -292,18 +292,6 @@ class ThemeService:
             endorsed = await store.endorsed_theme_ids(session, person_id)
         return {*reported, *endorsed}
 
-    async def relabel(self, session: AsyncSession, labels: dict[int, str]) -> None:
-        """Store labels made by ``NlpWorker.labels`` (nlp.labels) for the themes named; an
-        empty one means its words are no longer shared by enough reporters. Themes made
-        since the labels' reports were read keep theirs."""
-        for theme in await store.live_themes(session):
-            theme.label = labels.get(theme.id, theme.label)
-
-    async def relabel_subthemes(self, session: AsyncSession, labels: dict[int, str]) -> None:
-        """Sub-theme labels (``NlpWorker.labels``) for the sub-themes named, as ``relabel``."""
-        for sub in await store.live_subthemes(session):
-            sub.label = labels.get(sub.id, sub.label)
-
 
 def group_phrases(rows: list[tuple[int, int, list[str]]]) -> dict[int, list[ReportPhrases]]:
     """(theme or sub-theme, reporter, phrases) rows as nlp.labels takes them."""
