@@ -81,8 +81,9 @@ class Lease:
 
     async def release(self) -> None:
         """Expire the lease rather than delete its row, so the next taker needs one
-        statement in one transaction, not three (a re-cluster takes it on every run, and
-        on SQLite each is a turn of the write lock that chat batches wait for)."""
+        statement in one transaction, not three statements in two (a re-cluster takes it
+        on every run, and on SQLite each transaction is a turn of the write lock that chat
+        batches wait for)."""
         async with self.db.transaction() as session:
             await session.execute(
                 update(Lock)
