@@ -7,8 +7,9 @@ guarantees "at most one offer per pair" even when two reports race.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import ColumnElement, Subquery, func, or_, select, update
+from sqlalchemy import ColumnElement, Subquery, Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,7 +49,9 @@ async def create_offers(
     session: AsyncSession, offers: Sequence[tuple[int, int, int]]
 ) -> dict[tuple[int, int], int]:
     """Many offers (person, other, theme) in one insert; the offer id of each pair (low,
-    high) it created.
+    high) it created. The rows are parameters of one cached statement (SQLAlchemy's
+    "insertmanyvalues"), not literal VALUES: a batch of 1,000 reports offers up to 10,000
+    pairs, and compiling a statement that size anew took a third of the writer's time.
     A pair that already has a row (offered before, or by another process a moment ago) is
     skipped by the database itself, so a race costs nobody their report."""
     if not offers:
@@ -58,13 +61,13 @@ async def create_offers(
         low, high = ordered(a, b)
         rows.append({"person_low": low, "person_high": high, "theme_id": theme_id})
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table = cast(Table, Introduction.__table__)
     statement = (
-        dialect.insert(Introduction)
-        .values(rows)
+        dialect.insert(table)
         .on_conflict_do_nothing(index_elements=["person_low", "person_high"])
-        .returning(Introduction.id, Introduction.person_low, Introduction.person_high)
+        .returning(table.c.id, table.c.person_low, table.c.person_high)
     )
-    made = (await session.execute(statement)).all()
+    made = (await session.execute(statement, rows)).all()
     return {(int(low), int(high)): int(offer_id) for offer_id, low, high in made}
 
 
