@@ -41,6 +41,7 @@ from bot.dispatcher import Dispatcher
 from bot.messages import Incoming, Outgoing
 from bot.services import build_services
 from config.settings import Settings
+from groundswell.heap import startup_frozen
 from nlp.model import load_model
 from storage.db import Database
 
@@ -128,7 +129,6 @@ async def flood(dispatcher: Dispatcher, timings: Timings, count: int, rng: rando
 async def run_scenario(
     url: str, nlp: Language, scenario: Scenario, others: int, seconds: float
 ) -> FloodResult:
-    rng = random.Random(7)
     users = [f"o{n}" for n in range(others)]
     settings = bench_settings(
         url, rate_limit=scenario.rate_limit, organisers=[f"bench:{ORGANISER}"]
@@ -136,40 +136,51 @@ async def run_scenario(
     app = await App.create(settings, nlp=nlp)
     background = Background()
     try:
-        await seed(app, rng)
-        await onboard_all(app, [*users, FLOODER], rng)
-        batch = [message(u, f"/report {report_text(rng, n)}", 1) for n, u in enumerate(users)]
-        timings = Timings(expected=10**9)  # finished by join(), not by a count
-
-        async def deliver(out: Outgoing) -> None:
-            if out.chat_id == f"dm-{ORGANISER}" and "digest" in out.reply.text.casefold():
-                background.digests += 1
-            await timings.deliver(out)
-
-        dispatcher = Dispatcher(app.handle, deliver, app.settings.handler_concurrency)
-        await dispatcher.start()
-        stop = asyncio.Event()
-        extra = (
-            [digests_meanwhile(dispatcher, stop), reclusters_meanwhile(app, url, stop, background)]
-            if scenario.background
-            else []
-        )
-        running = [asyncio.ensure_future(work) for work in extra]
-        await asyncio.gather(
-            paced(dispatcher, timings, batch, seconds / others),
-            flood(dispatcher, timings, scenario.flood, rng),
-        )
-        await dispatcher.join()
-        stop.set()
-        await asyncio.gather(*running)
-        await dispatcher.join()
-        await dispatcher.stop()
+        with startup_frozen():  # as `groundswell run` does once the bot is built
+            timings = await measured(app, url, scenario, users, seconds, background)
     finally:
         await app.close()
     mine = timings.of([f"dm-{u}" for u in users])
     flood_replies = len(timings.of([f"dm-{FLOODER}"]))
     return FloodResult(scenario.name, statistics.median(mine), percentile(mine, 0.95),
                        flood_replies, background.digests, background.reclusters)  # fmt: skip
+
+
+async def measured(
+    app: App, url: str, scenario: Scenario, users: list[str], seconds: float, done: Background
+) -> Timings:
+    """Seed, onboard, then the others' paced reports beside the flood (and the background
+    work, where the scenario has it), until every message has its replies."""
+    rng = random.Random(7)
+    await seed(app, rng)
+    await onboard_all(app, [*users, FLOODER], rng)
+    batch = [message(u, f"/report {report_text(rng, n)}", 1) for n, u in enumerate(users)]
+    timings = Timings(expected=10**9)  # finished by join(), not by a count
+
+    async def deliver(out: Outgoing) -> None:
+        if out.chat_id == f"dm-{ORGANISER}" and "digest" in out.reply.text.casefold():
+            done.digests += 1
+        await timings.deliver(out)
+
+    dispatcher = Dispatcher(app.handle, deliver, app.settings.handler_concurrency)
+    await dispatcher.start()
+    stop = asyncio.Event()
+    extra = (
+        [digests_meanwhile(dispatcher, stop), reclusters_meanwhile(app, url, stop, done)]
+        if scenario.background
+        else []
+    )
+    running = [asyncio.ensure_future(work) for work in extra]
+    await asyncio.gather(
+        paced(dispatcher, timings, batch, seconds / len(users)),
+        flood(dispatcher, timings, scenario.flood, rng),
+    )
+    await dispatcher.join()
+    stop.set()
+    await asyncio.gather(*running)
+    await dispatcher.join()
+    await dispatcher.stop()
+    return timings
 
 
 async def main(args: argparse.Namespace) -> None:

@@ -42,6 +42,7 @@ from bot.dispatcher import Dispatcher
 from bot.messages import ChatKind, Incoming, Outgoing
 from bot.places_lookup import resolve_place
 from config.settings import Settings, load_settings
+from groundswell.heap import startup_frozen
 from groundswell.message_costs import transaction_steps
 from groundswell.testing import BotHarness
 from nlp.model import load_model
@@ -192,9 +193,11 @@ async def load_run(
     async with database(backend, postgres_url) as url:
         app = await App.create(bench_settings(url, concurrency=concurrency), nlp=nlp)
         try:
-            await onboard_all(app, users, rng)
-            batch = [message(u, f"/report {report_text(rng, n)}", 1) for n, u in enumerate(users)]
-            timings, seconds = await send_all(app, batch)
+            with startup_frozen():  # as `groundswell run` does once the bot is built
+                await onboard_all(app, users, rng)
+                texts = [f"/report {report_text(rng, n)}" for n in range(people)]
+                batch = [message(u, text, 1) for u, text in zip(users, texts, strict=True)]
+                timings, seconds = await send_all(app, batch)
         finally:
             await app.close()
     latencies = timings.of([f"dm-{u}" for u in users])
