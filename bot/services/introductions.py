@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -89,14 +90,18 @@ class _Near:
     members: dict[int, set[int]] = field(default_factory=dict)  # people per asker's circle
 
     def choose(self, person: int, theme_id: int, place_key: str | None) -> list[int]:
+        """The first ``MAX_OFFERS_PER_REPORT`` near sharers by person id, found without
+        reading past them: every report of a batch searches its theme's sharers, so
+        filtering all of them first made a batch quadratic in its theme's size."""
         circled = set().union(*(self.members.get(c, set()) for c in self.circles.get(person, [])))
-        others = [
+        near = (
             other
             for other, place in self.sharers.get(theme_id, [])
             if other != person
             and ((place_key and place == place_key) or other in circled)
             and store.ordered(person, other) not in self.offered
-        ][:MAX_OFFERS_PER_REPORT]
+        )
+        others = list(islice(near, MAX_OFFERS_PER_REPORT))
         self.offered.update(store.ordered(person, o) for o in others)
         return others
 
