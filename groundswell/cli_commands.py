@@ -20,7 +20,6 @@ from bot.ports import AdapterStartError
 from bot.roles import Role
 from bot.services.digests import Refused
 from config.settings import Settings
-from groundswell.heap import freeze_startup
 from groundswell.platforms import PLACES, configured_platforms
 from groundswell.runtime import Runtime
 from storage.locks import LockBusy
@@ -40,7 +39,6 @@ async def chat(args: argparse.Namespace, settings: Settings) -> int:
     console = ConsoleAdapter(runtime.dispatcher.submit, args.user, args.chat)
     runtime.add(console)
     await runtime.start()
-    freeze_startup()
     try:
         await console.run(runtime.dispatcher.join)
     finally:
@@ -58,7 +56,6 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     runtime = Runtime(app)
     for entry in platforms:
         runtime.add(runtime.build(entry))
-    freeze_startup()
     try:
         await runtime.serve_forever()
     except AdapterStartError as problem:

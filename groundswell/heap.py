@@ -17,12 +17,18 @@ def freeze_startup() -> None:
     gc.freeze()
 
 
+def thaw() -> None:
+    """Hand the frozen objects back to the collector once the bot has stopped, so a process
+    that builds another app (tests, the benchmarks) frees the first one's reference cycles."""
+    gc.unfreeze()
+
+
 @contextmanager
 def startup_frozen() -> Iterator[None]:
-    """``freeze_startup`` for a process that builds one app after another (the benchmarks):
-    handed back to the collector afterwards, so a closed app's reference cycles are freed."""
+    """``freeze_startup`` then ``thaw``, for the benchmarks, which run the app without the
+    runtime (``groundswell.runtime.Runtime`` does both in its start and stop)."""
     freeze_startup()
     try:
         yield
     finally:
-        gc.unfreeze()
+        thaw()

@@ -13,6 +13,7 @@ from bot.messages import Outgoing
 from bot.ports import Adapter
 from bot.services.campaigns import build_update_sender
 from bot.services.housekeeping import SeenPruning
+from groundswell.heap import freeze_startup, thaw
 from groundswell.platforms import PlatformEntry, Ports
 from storage.updates import seen_in
 
@@ -54,6 +55,7 @@ class Runtime:
         self.schedules.start()
         self.updates.start()
         self.pruning.start()
+        freeze_startup()  # the bot is built: full collections skip it from now on
 
     def ports(self) -> Ports:
         return Ports(
@@ -81,6 +83,7 @@ class Runtime:
             await adapter.stop()
         await self.dispatcher.stop()
         await self.app.close()
+        thaw()
 
     async def _drain(self, within: float) -> None:
         """Until the dispatcher is idle, however long that takes under load, but no longer

@@ -15,6 +15,7 @@ from config.settings import Settings, SettingsError
 from groundswell.platforms import PLATFORMS, configured_platforms
 from groundswell.runtime import Runtime
 from groundswell.testing import RecordingAdapter
+from tests.test_heap import tracked
 
 
 def test_only_platforms_with_tokens_start(make_settings: Callable[..., Settings]) -> None:
@@ -37,6 +38,22 @@ async def test_stop_drains_replies_before_closing(settings: Settings, nlp: Langu
     answered = [chat for chat, replies in recorder.sent.items() if replies]
     assert sorted(answered) == [f"dm-u{n}" for n in range(5)]
     await asyncio.sleep(0)
+
+
+async def test_what_starting_built_is_frozen_while_the_bot_runs(
+    settings: Settings, nlp: Language
+) -> None:
+    """Full collections skip the model and services while running (groundswell.heap) and
+    get them back after the stop, so the next app in this process can free this one."""
+    app = await App.create(settings, nlp=nlp)
+    runtime = Runtime(app)
+    runtime.add(RecordingAdapter("console"))
+    await runtime.start()
+    try:
+        assert not tracked(app.services)
+    finally:
+        await runtime.stop()
+    assert tracked(app.services)
 
 
 async def test_a_stuck_message_holds_the_stop_no_longer_than_stop_timeout(
