@@ -28,6 +28,7 @@ from nlp.analysis import vector_from_bytes
 from nlp.cluster import normalise
 from nlp.places import Marked
 from nlp.quotes import core_quotes
+from nlp.unit import unit_rows
 from storage import campaigns as campaign_store
 from storage import digests as store
 from storage import themes as theme_store
@@ -54,7 +55,7 @@ def quote_space(
     if len(centre) == 0 or any(v is None or len(v) != len(centre) for v in vectors):
         flat = np.zeros((len(pool), 1), np.float32)
         return flat, np.zeros(1, np.float32), groups, people, places
-    matrix = np.vstack([normalise(v) for v in vectors if v is not None])
+    matrix = unit_rows(np.vstack([v for v in vectors if v is not None]))  # one call, not one a row
     return matrix, normalise(centre), groups, people, places
 
 
