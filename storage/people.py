@@ -174,6 +174,12 @@ async def theme_ids_of(session: AsyncSession, person_id: int) -> list[int]:
     return [int(t) for t in await session.scalars(query)]
 
 
+async def report_ids_of(session: AsyncSession, person_id: int) -> list[int]:
+    """The person's reports: what caches built from their words must drop at /forget."""
+    query = select(Report.id).where(Report.person_id == person_id)
+    return [int(r) for r in await session.scalars(query)]
+
+
 async def delete_traces(session: AsyncSession, person_id: int) -> None:
     """What no cascade reaches: unapproved circles they proposed (name and focus are their
     words) and conversation state stored under any of their platform identities."""

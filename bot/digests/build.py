@@ -38,6 +38,7 @@ from storage.models import CampaignUpdate, Theme
 
 RISING, FALLING = 1.2, 0.8
 SCRUB_CACHE = 4096
+REMOVED_KEPT = 100_000  # removed report ids remembered, then the cache starts afresh
 QUOTES_PER_THEME = 2
 SUBTHEMES_PER_THEME = 3
 
@@ -97,6 +98,7 @@ class DigestBuilder:
         self.min_people = min_people
         self.rule = Visibility(min_people)
         self._scrubbed: OrderedDict[tuple[int, bytes], Marked] = OrderedDict()
+        self._removed: set[int] = set()  # reports withdrawn or forgotten: never kept again
 
     async def build(
         self, scope: Scope, scope_label: str, start: datetime, end: datetime, limit: int = 20
@@ -193,11 +195,23 @@ class DigestBuilder:
         cleaned = await self.nlp.scrub([reports[i][1] for i in missing]) if missing else []
         fresh = dict(zip([keys[i] for i in missing], cleaned, strict=True))
         for key, clean in fresh.items():
-            self._scrubbed[key] = clean
-        out = [fresh.get(key) or self._scrubbed[key] for key in keys]
+            if key[0] not in self._removed:  # removed while this digest was scrubbing
+                self._scrubbed[key] = clean
+        out = [fresh[key] if key in fresh else self._scrubbed[key] for key in keys]
         while len(self._scrubbed) > SCRUB_CACHE:
             self._scrubbed.popitem(last=False)
         return out
+
+    def forget_quotes(self, report_ids: list[int]) -> None:
+        """Those reports were withdrawn or their author forgot everything: /forget leaves
+        nothing built from their words, in memory either. A digest that read them before
+        the removal committed may still be scrubbing them; it will not keep them."""
+        if len(self._removed) + len(report_ids) > REMOVED_KEPT:
+            self._removed.clear()  # with the whole cache, so nothing removed stays
+            self._scrubbed.clear()
+        self._removed.update(report_ids)
+        for key in [k for k in self._scrubbed if k[0] in self._removed]:
+            del self._scrubbed[key]
 
     def _item(
         self,

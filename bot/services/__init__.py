@@ -62,6 +62,7 @@ def build_services(
     visible = VisibleThemes(db, settings.min_people)
     reports = ReportService(db, settings, nlp, themes, introductions, visible)
     digests = DigestBuilder(db, nlp, settings.min_people)
+    reports.derived.removal_listeners.append(digests.forget_quotes)
     background = BackgroundProcess()
     return Services(
         settings=settings,

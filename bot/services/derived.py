@@ -7,7 +7,7 @@ no report keeps no centre at all (it would equal nobody's report, or the removed
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +29,7 @@ class Rederiver:
         self.nlp = nlp
         self.themes = themes
         self.min_people = min_people
+        self.removal_listeners: list[Callable[[list[int]], None]] = []  # told removed reports
 
     async def labels(self, theme_ids: Iterable[int]) -> dict[int, str]:
         """Fresh labels (nlp.labels, scrubbed) for these themes, stored and returned."""
@@ -48,12 +49,17 @@ class Rederiver:
         made = await self.nlp.labels(group_phrases(rows), self.min_people)
         return {theme_id: made.get(theme_id, "") for theme_id in ids}
 
-    async def after_removal(self, theme_ids: Iterable[int]) -> None:
+    async def after_removal(self, theme_ids: Iterable[int], report_ids: Iterable[int]) -> None:
         """Centres, sizes and labels of the themes that lost reports (these are rare: one
         /withdraw or /forget). Outside a message the in-memory index is reloaded after the
         commit, under the index lock. Inside a message's unit the removal already holds its
         turn in the group commit (which serialises writes), so the lock is not awaited: the
-        index is marked stale and the next placement rebuilds it in its own transaction."""
+        index is marked stale and the next placement rebuilds it in its own transaction.
+        First the listeners drop what they keep in memory from the removed reports (the
+        digest's scrubbed quotes)."""
+        removed = sorted(set(report_ids))
+        for listener in self.removal_listeners:
+            listener(removed)
         ids = sorted(set(theme_ids))
         if not ids:
             return

@@ -172,9 +172,10 @@ class PeopleService:
         words (theme centres and labels) is rebuilt from the reports that remain."""
         async with self.db.transaction() as session:
             themes = await store.theme_ids_of(session, person_id)
+            reports = await store.report_ids_of(session, person_id)
             await store.delete_traces(session, person_id)
             await store.delete_person(session, person_id)
-        await self.derived.after_removal(themes)
+        await self.derived.after_removal(themes, reports)
 
     async def export(self, person_id: int) -> dict[str, Any]:
         """Everything stored about the person, one list per table."""

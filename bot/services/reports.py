@@ -359,8 +359,8 @@ class ReportService:
         """Delete the report, then rebuild its theme's centre and label without it."""
         async with self.db.transaction() as session:
             theme_id = await store.delete_report(session, person_id, report_id)
-        if theme_id:
-            await self.derived.after_removal([theme_id])
+        if theme_id is not None:
+            await self.derived.after_removal([theme_id] if theme_id else [], [report_id])
         return theme_id is not None
 
 

@@ -13,6 +13,7 @@ from bot.digests.build import trend_of
 from bot.digests.model import Digest, DigestTheme, NamedPlace
 from bot.digests.scope import Scope
 from bot.visibility import Visibility
+from nlp.places import Marked
 from storage.models import Membership
 
 EVERYWHERE = Scope()
@@ -157,3 +158,45 @@ async def test_one_place_still_gets_two_people_quoted(app: App, seeded: Seeded) 
 )
 def test_trend_rule(current: int, previous: int, expected: str) -> None:
     assert trend_of(current, previous, Visibility(3)) == expected
+
+
+def cached_reports(app: App) -> set[int]:
+    """Report ids whose scrubbed quote the digest builder keeps in memory."""
+    return {report for report, _ in app.services.digests._scrubbed}
+
+
+async def test_forget_drops_the_persons_quotes_from_memory(app: App, seeded: Seeded) -> None:
+    await build(app)
+    quoted = cached_reports(app)
+    author = REPORTS[seeded.reports.index(min(quoted))][1]
+    theirs = {r for r, row in zip(seeded.reports, REPORTS, strict=True) if row[1] == author}
+    assert quoted & theirs
+
+    await app.services.people.forget(seeded.people[author])
+
+    assert not cached_reports(app) & theirs
+    assert quoted - theirs <= cached_reports(app)  # everyone else's stay scrubbed
+    await build(app)
+    assert not cached_reports(app) & theirs
+
+
+async def test_a_quote_withdrawn_while_a_digest_scrubs_it_is_not_kept(
+    app: App, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nlp = app.services.nlp
+    real_scrub = nlp.scrub
+    withdrawn: list[int] = []
+
+    async def scrub_then_withdraw(texts: list[str]) -> list[Marked]:
+        done = await real_scrub(texts)
+        if not withdrawn:  # the digest read this quote before the withdrawal committed
+            row = [r[5] for r in REPORTS].index(texts[0])
+            withdrawn.append(seeded.reports[row])
+            person = seeded.people[REPORTS[row][1]]
+            assert await app.services.reports.withdraw(person, seeded.reports[row])
+        return done
+
+    monkeypatch.setattr(nlp, "scrub", scrub_then_withdraw)
+    digest = await build(app)
+    assert digest.themes and withdrawn
+    assert withdrawn[0] not in cached_reports(app)
