@@ -14,6 +14,7 @@ queueing single texts behind each other.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
@@ -23,7 +24,7 @@ from bot.gathered import Gathered
 from bot.model_thread import BACKGROUND, URGENT, ModelThread
 from bot.places import written_names
 from nlp.analysis import Analysis, analyse
-from nlp.labels import RememberingScrubber, ReportPhrases, label_themes
+from nlp.labels import RememberingScrubber, ReportPhrases, label_themes, labels_from
 from nlp.places import Marked
 from nlp.safety import Concern, assess
 from nlp.scrub import scrub_many, scrub_marked
@@ -63,20 +64,24 @@ class NlpWorker:
         return await self._run(lambda: scrub_marked(self.nlp, texts, written_names()), BACKGROUND)
 
     async def labels(
-        self,
-        reports_by_theme: Mapping[int, Sequence[ReportPhrases]],
-        min_people: int,
-        urgent: bool = True,
+        self, reports_by_theme: Mapping[int, Sequence[ReportPhrases]], min_people: int
     ) -> dict[int, str]:
         """Theme labels (nlp.labels) with the scrubber's NER run in this worker's thread,
         each candidate phrase scrubbed once per process (nlp.labels.RememberingScrubber).
-        Urgent when a message waits for them; a re-cluster's wait behind chat's work."""
+        Urgent: a message waits for them (a re-cluster's go through ``labels_from``)."""
         if not reports_by_theme:
             return {}
         return await self._run(
-            lambda: label_themes(reports_by_theme, min_people, self._label_scrubber),
-            URGENT if urgent else BACKGROUND,
+            lambda: label_themes(reports_by_theme, min_people, self._label_scrubber)
         )
+
+    async def labels_from(self, counts: Mapping[int, Counter[str]]) -> dict[int, str]:
+        """Labels from shared phrases counted elsewhere (``nlp.labels.phrase_counts``, in a
+        re-cluster's background process): only scrubbing the candidates and ranking them
+        are left for this thread, behind chat's work."""
+        if not counts:
+            return {}
+        return await self._run(lambda: labels_from(counts, self._label_scrubber), BACKGROUND)
 
     async def assess(self, texts: list[str]) -> list[Concern | None]:
         """Crisis, safeguarding or abuse (nlp/safety.py), before anything is stored: every

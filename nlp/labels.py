@@ -55,7 +55,23 @@ def label_themes(
     max_terms: int = 2,
 ) -> dict[int, str]:
     """A label per theme; "" when no phrase is shared by enough reporters yet."""
-    counts = {tid: shared_phrases(reports, min_people) for tid, reports in reports_by_theme.items()}
+    return labels_from(phrase_counts(reports_by_theme, min_people), scrub, max_terms)
+
+
+def phrase_counts(
+    reports_by_theme: Mapping[int, Sequence[ReportPhrases]], min_people: int
+) -> dict[int, Counter[str]]:
+    """Each theme's phrases shared by ``min_people`` reporters: the costly part of labelling
+    (every run of words of every report), and free of spaCy, so a re-cluster runs it in its
+    background process, away from this interpreter's lock and the model's thread."""
+    return {tid: shared_phrases(reports, min_people) for tid, reports in reports_by_theme.items()}
+
+
+def labels_from(
+    counts: Mapping[int, Counter[str]], scrub: Scrubber, max_terms: int = 2
+) -> dict[int, str]:
+    """Labels from each theme's shared phrases (``phrase_counts``): those the scrubber
+    leaves as they are, ranked against the other themes."""
     clean = _scrubbed({p for c in counts.values() for p in c}, scrub)
     counts = {tid: Counter({p: n for p, n in c.items() if p in clean}) for tid, c in counts.items()}
     themes_with: Counter[str] = Counter()

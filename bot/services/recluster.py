@@ -17,6 +17,7 @@ from bot.background_cpu import BackgroundProcess
 from bot.nlp_worker import NlpWorker
 from bot.services.themes import ThemeService, group_phrases
 from nlp.analysis import vector_from_bytes, vector_to_bytes
+from nlp.labels import phrase_counts
 from nlp.recluster import Levels, cluster_levels, group_sums, nearest_rows
 from nlp.stable import inherit_ids, pin_levels
 from nlp.unit import unit_rows
@@ -271,9 +272,15 @@ class Reclusterer:
         return Labels(await self._labels_of(themes), await self._labels_of(subs))
 
     async def _labels_of(self, rows: list[tuple[int, int, list[str]]]) -> dict[int, str]:
-        """A label for each group in ``rows``: empty where too few reporters share words."""
+        """A label for each group in ``rows``: empty where too few reporters share words.
+        The phrases are counted in the background process: in this one, every group's
+        every run of words held the interpreter's lock and the model's thread for
+        milliseconds at each re-cluster, while chat waited for both."""
+        if not rows:
+            return {}  # nothing to count: the background process need not start
         min_people = self.themes.settings.min_people
-        made = await self.nlp.labels(group_phrases(rows), min_people, urgent=False)
+        counts = await self.cpu.run(phrase_counts, group_phrases(rows), min_people)
+        made = await self.nlp.labels_from(counts)
         return {group: made.get(group, "") for group, _, _ in rows}
 
 

@@ -119,7 +119,7 @@ async def test_themes_busy_while_labelling_keeps_the_recluster_and_leaves_labels
     other = Database(settings.database_url)
     held, release = asyncio.Event(), asyncio.Event()
     holders: list[asyncio.Task[None]] = []
-    real_labels = NlpWorker.labels
+    real_labels = NlpWorker.labels_from  # the re-cluster's labels
 
     async def hold_while_labelling(self: NlpWorker, *args: object, **kwargs: object) -> object:
         if not holders:
@@ -134,7 +134,7 @@ async def test_themes_busy_while_labelling_keeps_the_recluster_and_leaves_labels
                 await bot.push(user, f"/report {SHARED} ({user})")
         async with app.services.db.reading() as session:
             before = await theme_store.live_labels(session)
-        monkeypatch.setattr(NlpWorker, "labels", hold_while_labelling)
+        monkeypatch.setattr(NlpWorker, "labels_from", hold_while_labelling)
         with caplog.at_level(logging.WARNING, logger="groundswell.recluster"):
             summary = await app.services.reclusterer.run()
         release.set()

@@ -8,8 +8,10 @@ import re
 
 import pytest
 
+import nlp.labels as labels_module
 from bot.nlp_worker import NlpWorker
 from groundswell.testing import BotHarness
+from storage import themes as theme_store
 from storage.models import Theme
 
 SHARED = "The agency staff rule means we cannot send anyone home on time, patients wait."
@@ -34,7 +36,7 @@ async def test_a_report_withdrawn_while_labels_are_made_leaves_them(
     theme = int(re.findall(r"theme #(\d+)", (await bot.push("amy", "/mine"))[-1].text)[0])
     assert "quillfeather" in await label_of(bot, theme)  # three reporters used it
     number = re.findall(r"#(\d+)", (await bot.push("cy", "/mine"))[-1].text)[0]
-    real_labels = NlpWorker.labels
+    real_labels = NlpWorker.labels_from  # the re-cluster's labels
     withdrawn: list[bool] = []
 
     async def withdraw_meanwhile(self: NlpWorker, *args: object, **kwargs: object) -> object:
@@ -44,7 +46,28 @@ async def test_a_report_withdrawn_while_labels_are_made_leaves_them(
             await bot.push("cy", f"/withdraw {number}")
         return made
 
-    monkeypatch.setattr(NlpWorker, "labels", withdraw_meanwhile)
+    monkeypatch.setattr(NlpWorker, "labels_from", withdraw_meanwhile)
     await bot.app.services.reclusterer.run()
     assert withdrawn
     assert "quillfeather" not in await label_of(bot, theme)  # two reporters now
+
+
+async def test_a_reclusters_phrases_are_counted_in_the_background_process(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting every run of words of every report held this interpreter's lock at each
+    re-cluster; here it is broken in this process, and the labels still come."""
+    for user, text in zip(("amy", "bo", "cy"), WITH_WORD, strict=True):
+        await bot.onboard(user, "Calderdale")
+        await bot.push(user, f"/report {text}")
+    async with bot.app.services.db.transaction() as session:
+        for row in await theme_store.live_themes(session):
+            row.label = ""
+
+    def not_here(*args: object) -> object:
+        raise AssertionError("phrases counted in the bot's own process")
+
+    monkeypatch.setattr(labels_module, "shared_phrases", not_here)
+    await bot.app.services.reclusterer.run()
+    theme = int(re.findall(r"theme #(\d+)", (await bot.push("amy", "/mine"))[-1].text)[0])
+    assert "quillfeather" in await label_of(bot, theme)
